@@ -1,0 +1,168 @@
+"""The command line (typer): `hyperlint check`, `rules`, `rule`, `--version`.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage,
+configuration or internal error. Every user error is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .config import Config, ConfigError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Offline linter for Amazon SageMaker HyperPod on Amazon EKS: Kubernetes manifests, "
+    "Helm-rendered output and CloudFormation templates.",
+)
+
+CHECK_FORMATS = ("text", "json")
+SEVERITY_LEVELS = ("error", "warning", "info")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hyperlint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Offline linter for Amazon SageMaker HyperPod on Amazon EKS."""
+
+
+def _split(values: Optional[List[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    return [v.strip().upper() for item in values for v in item.split(",") if v.strip()]
+
+
+def _choice(value: str, allowed, option: str) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+@app.command()
+def check(
+    paths: Optional[List[str]] = typer.Argument(None, help="Files or directories to lint ('-' for stdin). Default: '.'."),
+    output_format: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(CHECK_FORMATS)}."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (IDs or prefixes, e.g. HP3,HP101)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules (IDs or prefixes)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: error, warning (default) or info."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for input read from stdin."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU for large runs)."),
+    assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod nodes."),
+) -> None:
+    """Lint files and directories (*.yaml, *.yml, *.json)."""
+    from .discover import discover
+    from .engine import exit_code, lint
+    from .output import render
+
+    _choice(output_format, CHECK_FORMATS, "--format")
+    config = Config()
+    if select:
+        config.select = _split(select)
+    if ignore:
+        config.ignore = _split(ignore) or []
+    if fail_on is not None:
+        config.fail_on = _choice(fail_on, SEVERITY_LEVELS, "--fail-on")
+    if jobs:
+        config.jobs = jobs
+    if assume_hyperpod:
+        config.assume_hyperpod = True
+
+    targets = list(paths) if paths else ["."]
+    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
+    for chart in sorted(set(found.chart_templates)):
+        typer.echo(
+            f"hyperlint: skipped Helm chart templates in {chart}/templates (not YAML until rendered); "
+            f"lint the chart with: helm template {chart} | hyperlint check -",
+            err=True,
+        )
+    for message in found.errors:
+        typer.echo(f"hyperlint: {message}", err=True)
+
+    result = lint(found.inputs, config)
+    for message in result.errors:
+        typer.echo(f"hyperlint: {message}", err=True)
+    render(output_format, result, sys.stdout)
+    code = exit_code(result, config.fail_on)
+    raise typer.Exit(2 if found.errors else code)
+
+
+@app.command("rules")
+def list_rules(
+    output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+) -> None:
+    """List every rule with its severity."""
+    from .docs import render_rules
+
+    _choice(output_format, ("text", "markdown", "json"), "--format")
+    sys.stdout.write(render_rules(output_format))
+
+
+@app.command("rule")
+def show_rule(
+    rule_id: str = typer.Argument(..., help="A rule ID such as HP301."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+) -> None:
+    """Print the documentation of one rule."""
+    from .docs import render_rule
+    from .rules import get
+
+    _choice(output_format, ("text", "markdown", "json"), "--format")
+    rule = get(rule_id)
+    if rule is None:
+        raise ConfigError(f"unknown rule {rule_id!r}; `hyperlint rules` lists them all")
+    sys.stdout.write(render_rule(rule, output_format))
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Console entry point: run the app and map every outcome to an exit code."""
+    try:
+        returned = app(args=argv, prog_name="hyperlint", standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0
+    except ConfigError as exc:
+        print(f"hyperlint: error: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("hyperlint: interrupted", file=sys.stderr)
+        code = 130
+    except BaseException as exc:  # typer/click signals, usage errors, bugs
+        code = _exit_code_of(exc)
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+def _exit_code_of(exc: BaseException) -> int:
+    name = type(exc).__name__
+    if name == "Exit" or isinstance(exc, SystemExit):
+        return getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0
+    if name == "Abort":
+        print("hyperlint: aborted", file=sys.stderr)
+        return 2
+    if name == "NoArgsIsHelpError":  # `hyperlint` alone: show the help
+        print(exc.format_message())
+        return 0
+    if hasattr(exc, "format_message"):  # click/typer usage errors
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        print(f"hyperlint: error: {exc.format_message()}{hint}", file=sys.stderr)
+        return 2
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "
+          f"(please report it with the input that caused it)", file=sys.stderr)
+    return 2

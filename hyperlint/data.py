@@ -1,0 +1,143 @@
+"""Data tables: the facts rules check against, loaded from ``schemas/``.
+
+Every table is JSON with its source URL and as-of date, validated against its
+JSON Schema by the test suite. Rules never hard-code these facts; the
+configuration file can override them (``data:`` section).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cached_property
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def schemas_dir() -> Path:
+    """The installed copy (wheel) or the repository's top-level ``schemas/``."""
+    installed = _HERE / "schemas"
+    return installed if installed.is_dir() else _HERE.parent / "schemas"
+
+
+def load_table(name: str) -> dict:
+    with open(schemas_dir() / f"{name}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def parse_version(text) -> tuple[int, int, int] | None:
+    """`v1.16.0-eksbuild.1` -> (1, 16, 0); None when there is no version."""
+    m = _VERSION.match(str(text).strip())
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+class Data:
+    """All tables, with configuration overrides applied."""
+
+    def __init__(self, overrides: dict | None = None):
+        self.overrides = overrides or {}
+
+    # -- raw tables ---------------------------------------------------------
+    @cached_property
+    def eks(self) -> dict:
+        return load_table("eks")
+
+    @cached_property
+    def labels(self) -> dict:
+        return load_table("labels")
+
+    @cached_property
+    def cni(self) -> dict:
+        return load_table("cni")
+
+    @cached_property
+    def storage(self) -> dict:
+        return load_table("storage")
+
+    @cached_property
+    def instance_types(self) -> dict[str, dict]:
+        table = {e["type"]: e for e in load_table("instance-types")["entries"]}
+        for extra in self.overrides.get("instance_types", []):
+            entry = dict(table.get(extra["type"], {}))
+            entry.update({"class": "cpu", "arch": "x86_64", "efa": False, "chart": {}} if not entry else {})
+            entry.update(extra)
+            entry.setdefault("max_pods_basis", "configuration")
+            table[extra["type"]] = entry
+        return table
+
+    # -- derived facts ------------------------------------------------------
+    @cached_property
+    def kubernetes_versions(self) -> list[str]:
+        return [str(v) for v in self.overrides.get("kubernetes_versions", self.eks["kubernetes_versions"]["supported"])]
+
+    @cached_property
+    def vpc_cni_minimum(self) -> tuple[int, int, int]:
+        text = self.overrides.get("vpc_cni_minimum_version", self.eks["vpc_cni"]["minimum_version"])
+        return parse_version(text) or (0, 0, 0)
+
+    @cached_property
+    def instance_type_keys(self) -> frozenset[str]:
+        return frozenset(self.labels["instance_type_keys"]["keys"])
+
+    @cached_property
+    def hyperpod_prefix(self) -> str:
+        return self.labels["hyperpod_prefix"]["prefix"]
+
+    @cached_property
+    def instance_group_key(self) -> str:
+        return self.labels["hyperpod_prefix"]["instance_group_key"]
+
+    @cached_property
+    def closed_sets(self) -> dict[str, list[str]]:
+        return {e["key"]: e["values"] for e in self.labels["closed_sets"]}
+
+    @cached_property
+    def dhc_taint(self) -> dict:
+        return self.labels["deep_health_check_taint"]
+
+    @cached_property
+    def non_hyperpod_node_keys(self) -> frozenset[str]:
+        return frozenset(self.labels["non_hyperpod_node_keys"]["keys"])
+
+    def instance(self, name) -> dict | None:
+        return self.instance_types.get(name) if isinstance(name, str) else None
+
+    def ml_form(self, value) -> str | None:
+        """`p5.48xlarge` -> `ml.p5.48xlarge` when that is a HyperPod type."""
+        if not isinstance(value, str) or value.startswith("ml."):
+            return None
+        candidate = "ml." + value.strip()
+        return candidate if candidate in self.instance_types else None
+
+    def suggest(self, value: str) -> str | None:
+        """The closest known HyperPod instance type, for "did you mean"."""
+        if not isinstance(value, str):
+            return None
+        probe = value if value.startswith("ml.") else "ml." + value
+        lowered = probe.lower()
+        if lowered in self.instance_types:
+            return lowered
+        family, _, size = lowered[3:].partition(".")
+        same_family = [t for t in self.instance_types if t.split(".")[1] == family]
+        pool = same_family or list(self.instance_types)
+        # a size typed short (`48xl`) usually means the one that starts like it
+        by_prefix = [t for t in pool if size and t.split(".", 2)[2].startswith(size)]
+        if len(by_prefix) == 1:
+            return by_prefix[0]
+        best = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
+        return best[0] if best else None
+
+    def max_pods(self, name) -> int | None:
+        entry = self.instance(name)
+        return entry.get("max_pods") if entry else None
+
+    def instance_class(self, name) -> str | None:
+        entry = self.instance(name)
+        return entry.get("class") if entry else None

@@ -1,0 +1,261 @@
+"""The pipeline: discover -> parse -> classify -> rules -> positions -> model
+-> run rules -> suppress -> report.
+
+``lint_file`` does everything that needs one file's trees and returns plain
+findings and a model fragment, so files can be linted in parallel worker
+processes and each tree is dropped as soon as its document is done.
+``lint`` runs it over all inputs, merges the model, lets rules refine their
+findings with what the whole run knows, runs the cross-document rules and
+applies suppressions.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from . import rules as registry
+from .classify import classify
+from .config import Config
+from .data import Data
+from .discover import Input
+from .findings import RANK, Finding, Hit, Loc
+from .k8s import K8sObject, pod_templates
+from .locate import locate, pointer
+from .model import Model
+from .parse import Document, ParseProblem, decode, parse_source
+
+PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
+
+
+@dataclass
+class Context:
+    """What rules may read: the data tables, the configuration, the file."""
+
+    data: Data
+    config: Config
+    file: str = ""
+    run: Model | None = None
+
+
+@dataclass
+class FileResult:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    model: Model = field(default_factory=Model)
+    directives: list = field(default_factory=list)  # suppressions (hyperlint.suppress)
+    errors: list[str] = field(default_factory=list)  # internal errors: exit code 2
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    model: Model
+    errors: list[str]
+    files: int
+
+
+class RuleSet:
+    """The selected rules, grouped by hook."""
+
+    def __init__(self, config: Config):
+        chosen = [r for r in registry.all_rules().values() if registry.is_selected(r.id, config.select, config.ignore)]
+        self.rules = {r.id: r for r in chosen}
+        self.by_hook = {h: [r for r in chosen if h in r.hooks] for h in registry.HOOKS}
+
+    def __contains__(self, rule_id: str) -> bool:
+        return rule_id in self.rules
+
+
+# -- one file ---------------------------------------------------------------------
+
+def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
+    result = FileResult(inp.display)
+    if inp.stdin is not None:
+        raw = inp.stdin
+    else:
+        try:
+            with open(inp.path, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            result.errors.append(f"{inp.display}: cannot read ({exc.strerror or exc})")
+            return result
+    data, problem = decode(raw)
+    del raw
+    ctx = Context(ctx.data, ctx.config, inp.display)
+    if problem is not None:
+        _parse_finding(result, problem, ruleset)
+        return result
+    from .suppress import scan_comments
+
+    result.directives = scan_comments(data, inp.display)
+    for item in parse_source(data, json=inp.is_json):
+        if isinstance(item, ParseProblem):
+            _parse_finding(result, item, ruleset)
+            continue
+        for p in item.problems:
+            _parse_finding(result, p, ruleset)
+        _lint_document(item, ctx, ruleset, result)
+    return result
+
+
+def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet) -> None:
+    if "HP001" in ruleset:
+        loc = Loc(result.file, p.line + 1, p.col + 1, doc=p.doc_index)
+        result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, p.message, loc))
+
+
+def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+    from . import extract
+    from .suppress import object_directives
+
+    for unit in classify(doc.root):
+        result.directives += object_directives(unit, doc, ctx.file)
+        if unit.kind == "k8s":
+            obj: K8sObject = unit.value
+            result.model.manifests_seen = True
+            pods = pod_templates(obj)
+            for rule in ruleset.by_hook["check_object"]:
+                _run_hook(rule, "check_object", obj, ctx, doc, obj.identity, result, ruleset)
+            for pod in pods:
+                for rule in ruleset.by_hook["check_pod"]:
+                    _run_hook(rule, "check_pod", pod, ctx, doc, obj.identity, result, ruleset)
+            extract.from_k8s(obj, pods, doc, ctx, result.model)
+        elif unit.kind == "cfn":
+            from .cfn import Template
+
+            template = Template(doc.root)
+            for rule in ruleset.by_hook["check_cfn"]:
+                _run_hook(rule, "check_cfn", template, ctx, doc, None, result, ruleset)
+            extract.from_cfn(template, doc, ctx, result.model)
+        elif unit.kind == "describe-cluster":
+            extract.from_describe_cluster(doc, ctx, result.model)
+
+
+def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, ruleset: RuleSet) -> None:
+    try:
+        for hit in rule.hooks[hook](subject, ctx) or ():
+            reporter = ruleset.rules.get(hit.rule) if hit.rule else rule
+            if reporter is not None:
+                result.findings.append(make_finding(reporter, hit, doc, ctx.file, identity))
+    except Exception as exc:  # a rule bug must not stop the run
+        result.errors.append(f"internal error in {rule.id} on {ctx.file}: {type(exc).__name__}: {exc}")
+
+
+def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
+    return Finding(rule.id, hit.severity or rule.severity, hit.message,
+                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts)
+
+
+def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
+    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc)."""
+    span = locate(doc, path, key=key)
+    if identity is None:
+        identity = cfn_identity(doc.root, path)
+    return Loc(file, span.line, span.column, span.end_line, span.end_column, pointer(path),
+               identity, doc.source, doc.index)
+
+
+def cfn_identity(root, path) -> tuple | None:
+    """(resource type, None, logical ID) for a path inside `Resources`."""
+    if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
+        res = (root.get("Resources") or {}).get(path[1])
+        rtype = res.get("Type") if isinstance(res, dict) else None
+        return (str(rtype or "Resource"), None, str(path[1]))
+    return None
+
+
+# -- the run --------------------------------------------------------------------------
+
+_WORKER_STATE: tuple | None = None
+
+
+def _worker(inp: Input) -> FileResult:
+    ctx, ruleset = _WORKER_STATE
+    return lint_file(inp, ctx, ruleset)
+
+
+def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
+    jobs = ctx.config.jobs or (os.cpu_count() or 1)
+    if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES:
+        return [lint_file(inp, ctx, ruleset) for inp in inputs]
+    import multiprocessing
+
+    global _WORKER_STATE
+    _WORKER_STATE = (ctx, ruleset)
+    _warm(ctx)
+    try:
+        mp = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return [lint_file(inp, ctx, ruleset) for inp in inputs]
+    chunk = max(1, len(inputs) // (jobs * 8))
+    with mp.Pool(jobs) as pool:
+        return pool.map(_worker, inputs, chunksize=chunk)
+
+
+def _warm(ctx: Context) -> None:
+    """Load the tables once before forking, so workers inherit them."""
+    d = ctx.data
+    d.instance_types, d.eks, d.labels, d.cni, d.storage  # noqa: B018
+
+
+def lint(inputs: list[Input], config: Config, data: Data | None = None) -> Result:
+    ctx = Context(data or Data(config.data), config)
+    ruleset = RuleSet(config)
+    results = _map_files(inputs, ctx, ruleset)
+
+    model = Model()
+    findings: list[Finding] = []
+    errors: list[str] = []
+    directives: dict[str, list] = {}
+    for r in results:
+        model.merge(r.model)
+        findings += r.findings
+        errors += r.errors
+        directives.setdefault(r.file, []).extend(r.directives)
+    from . import extract
+
+    extract.from_configuration(config, ctx, model)
+    run_ctx = Context(ctx.data, config, "", model)
+
+    # rules that need the whole run to decide (severity, or whether to report at all)
+    refined: list[Finding] = []
+    for f in findings:
+        rule = ruleset.rules.get(f.rule)
+        refine = rule.hooks.get("refine") if rule else None
+        if refine is None:
+            refined.append(f)
+            continue
+        try:
+            kept = refine(f, run_ctx)
+        except Exception as exc:
+            errors.append(f"internal error in {f.rule} on {f.loc.file}: {type(exc).__name__}: {exc}")
+            kept = f
+        if kept is not None:
+            refined.append(kept)
+
+    for rule in ruleset.by_hook["check_run"]:
+        try:
+            refined += list(rule.hooks["check_run"](model, run_ctx) or ())
+        except Exception as exc:
+            errors.append(f"internal error in {rule.id} on the run model: {type(exc).__name__}: {exc}")
+
+    from .suppress import apply_suppressions
+
+    final = apply_suppressions(refined, directives, config, ruleset)
+    final = [_with_configured_severity(f, config) for f in final]
+    final.sort(key=Finding.sort_key)
+    return Result(final, model, errors, len(inputs))
+
+
+def _with_configured_severity(f: Finding, config: Config) -> Finding:
+    sev = config.severity.get(f.rule)
+    return f.with_(severity=sev) if sev and sev != f.severity else f
+
+
+def exit_code(result: Result, fail_on: str) -> int:
+    if result.errors:
+        return 2
+    threshold = RANK[fail_on]
+    return 1 if any(RANK[f.severity] >= threshold for f in result.findings) else 0

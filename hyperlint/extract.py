@@ -1,0 +1,244 @@
+"""Extract: each document's contribution to the run model (``hyperlint.model``).
+
+Called by the engine for every classified unit, while the document's tree and
+positions are still at hand; everything kept is plain data with resolved
+locations.
+"""
+
+from __future__ import annotations
+
+from .cfn import Template
+from .findings import Loc
+from .k8s import K8sObject, PodTemplate
+from .model import HyperPodCluster, InstanceGroup, Model, NodeGroup
+
+
+def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
+    from .engine import loc_of
+
+    return loc_of(doc, path, ctx.file, identity, key=key)
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_list(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+# -- Kubernetes ---------------------------------------------------------------------
+
+def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) -> None:
+    if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
+        _eksctl_node_groups(obj, doc, ctx, model)
+    elif obj.kind == "ConfigMap":
+        _cni_policy_only(obj, ctx, model)
+    elif obj.kind == "Installation" and obj.group == "operator.tigera.io":
+        spec = obj.data.get("spec")
+        cni = spec.get("cni") if isinstance(spec, dict) else None
+        if isinstance(cni, dict) and cni.get("type") == "AmazonVPC":
+            model.markers.add(("cni-policy-only", "Calico"))
+
+
+def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
+    for section in ("nodeGroups", "managedNodeGroups"):
+        groups = obj.data.get(section)
+        if not isinstance(groups, list):
+            continue
+        for i, ng in enumerate(groups):
+            if not isinstance(ng, dict):
+                continue
+            types = _str_list(ng.get("instanceType")) + _str_list(ng.get("instanceTypes"))
+            dist = ng.get("instancesDistribution")
+            if isinstance(dist, dict):
+                types += _str_list(dist.get("instanceTypes"))
+            name = ng.get("name")
+            model.node_groups.append(NodeGroup(
+                name=str(name) if name is not None else None,
+                origin="eksctl",
+                instance_types=types,
+                loc=_loc(doc, obj.at(section, i, "name"), ctx, obj.identity),
+                count=_int(ng.get("desiredCapacity")),
+                labels=ng.get("labels") if isinstance(ng.get("labels"), dict) else {},
+                taints=ng.get("taints") if isinstance(ng.get("taints"), (list, dict)) else [],
+            ))
+
+
+def _cni_policy_only(obj: K8sObject, ctx, model: Model) -> None:
+    data = obj.data.get("data")
+    if not isinstance(data, dict):
+        return
+    for entry in ctx.data.cni["entries"]:
+        rule = entry.get("policy_only_config")
+        if not rule or obj.name != rule["configmap"]:
+            continue
+        value = data.get(rule["key"])
+        if not isinstance(value, str):
+            continue
+        if value in rule.get("values", ()) or (rule.get("contains") and rule["contains"] in value):
+            model.markers.add(("cni-policy-only", entry["name"]))
+
+
+# -- CloudFormation ---------------------------------------------------------------------
+
+def from_cfn(template: Template, doc, ctx, model: Model) -> None:
+    for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
+        model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
+    for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
+        listed = props.get("InstanceTypes")
+        items = enumerate(listed) if isinstance(listed, list) else [(None, listed)]
+        types = []
+        for i, item in items:
+            path = base + ("InstanceTypes",) + (() if i is None else (i,))
+            for v in template.scalars(item, path):
+                if isinstance(v.value, str):  # a CommaDelimitedList default is "a,b"
+                    types += [t.strip() for t in v.value.split(",") if t.strip()]
+        scaling = props.get("ScalingConfig") if isinstance(props.get("ScalingConfig"), dict) else {}
+        nodegroup_name = props.get("NodegroupName")
+        model.node_groups.append(NodeGroup(
+            name=nodegroup_name if isinstance(nodegroup_name, str) else name,
+            origin="cloudformation",
+            instance_types=types,
+            loc=_loc(doc, ("Resources", name), ctx, key=True),
+            count=_int(scaling.get("DesiredSize")),
+            labels=props.get("Labels") if isinstance(props.get("Labels"), dict) else {},
+            taints=props.get("Taints") if isinstance(props.get("Taints"), list) else [],
+        ))
+
+
+def _single(template: Template, value, path):
+    """The one concrete value of a property, or None when it is not knowable or ambiguous."""
+    found = {repr(v.value): v for v in template.scalars(value, path)}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, ctx) -> HyperPodCluster:
+    cluster_name = _single(template, props.get("ClusterName"), base + ("ClusterName",))
+    recovery = _single(template, props.get("NodeRecovery"), base + ("NodeRecovery",))
+    cluster = HyperPodCluster(
+        name=str(cluster_name.value) if cluster_name else name,
+        origin="cloudformation",
+        loc=_loc(doc, ("Resources", name), ctx, key=True),
+        node_recovery=str(recovery.value) if recovery else None,
+        node_recovery_loc=_loc(doc, recovery.path if recovery else base + ("NodeRecovery",), ctx,
+                               key=recovery is None),
+    )
+    for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
+        groups = props.get(section)
+        if not isinstance(groups, list):
+            continue
+        for i, g in enumerate(groups):
+            if isinstance(g, dict):
+                cluster.groups.append(_cfn_group(template, g, base + (section, i), restricted, doc, ctx))
+    return cluster
+
+
+def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, ctx) -> InstanceGroup:
+    types, type_locs = [], []
+    candidates = [(g.get("InstanceType"), path + ("InstanceType",))]
+    req = g.get("InstanceRequirements")
+    if isinstance(req, dict) and isinstance(req.get("InstanceTypes"), list):
+        candidates += [(t, path + ("InstanceRequirements", "InstanceTypes", j)) for j, t in enumerate(req["InstanceTypes"])]
+    for value, vpath in candidates:
+        for v in template.scalars(value, vpath):
+            if isinstance(v.value, str):
+                types.append(v.value)
+                type_locs.append(_loc(doc, v.path, ctx))
+    group_name = _single(template, g.get("InstanceGroupName"), path + ("InstanceGroupName",))
+    count = _single(template, g.get("InstanceCount"), path + ("InstanceCount",))
+    k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
+    return InstanceGroup(
+        name=str(group_name.value) if group_name else None,
+        instance_types=types,
+        count=_int(count.value) if count else None,
+        loc=_loc(doc, path + ("InstanceGroupName",), ctx),
+        type_locs=type_locs,
+        count_loc=_loc(doc, count.path if count else path + ("InstanceCount",), ctx),
+        deep_health_checks=bool(g.get("OnStartDeepHealthChecks")),
+        labels=k8s_config.get("Labels") if isinstance(k8s_config.get("Labels"), dict) else {},
+        taints=k8s_config.get("Taints") if isinstance(k8s_config.get("Taints"), list) else [],
+        restricted=restricted,
+    )
+
+
+# -- saved `aws sagemaker describe-cluster` output --------------------------------------------
+
+def from_describe_cluster(doc, ctx, model: Model) -> None:
+    root = doc.root
+    name = root.get("ClusterName")
+    recovery = root.get("NodeRecovery")
+    cluster = HyperPodCluster(
+        name=str(name) if name is not None else None,
+        origin="describe-cluster",
+        loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
+        node_recovery=recovery if isinstance(recovery, str) else None,
+        node_recovery_loc=_loc(doc, ("NodeRecovery",), ctx, key=True),
+    )
+    for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
+        groups = root.get(section)
+        if not isinstance(groups, list):
+            continue
+        for i, g in enumerate(groups):
+            if not isinstance(g, dict):
+                continue
+            path = (section, i)
+            types = _str_list(g.get("InstanceType"))
+            type_paths = [path + ("InstanceType",)] if types else []
+            req = g.get("InstanceRequirements")
+            if isinstance(req, dict):
+                for j, t in enumerate(_str_list(req.get("InstanceTypes"))):
+                    types.append(t)
+                    type_paths.append(path + ("InstanceRequirements", "InstanceTypes", j))
+            count_key = next((k for k in ("TargetCount", "CurrentCount", "InstanceCount") if _int(g.get(k)) is not None), None)
+            k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
+            labels = next((k8s_config[k] for k in ("DesiredLabels", "CurrentLabels", "Labels") if isinstance(k8s_config.get(k), dict)), {})
+            taints = next((k8s_config[k] for k in ("DesiredTaints", "CurrentTaints", "Taints") if isinstance(k8s_config.get(k), list)), [])
+            group_name = g.get("InstanceGroupName")
+            cluster.groups.append(InstanceGroup(
+                name=str(group_name) if group_name is not None else None,
+                instance_types=types,
+                count=_int(g.get(count_key)) if count_key else None,
+                loc=_loc(doc, path + ("InstanceGroupName",), ctx),
+                type_locs=[_loc(doc, p, ctx) for p in type_paths],
+                count_loc=_loc(doc, path + (count_key,), ctx) if count_key else None,
+                deep_health_checks=bool(g.get("OnStartDeepHealthChecks")),
+                labels=labels,
+                taints=taints,
+                restricted=restricted,
+            ))
+    model.clusters.append(cluster)
+
+
+# -- the configuration file's `cluster:` section ------------------------------------------------
+
+def from_configuration(config, ctx, model: Model) -> None:
+    spec = config.cluster
+    if not isinstance(spec, dict):
+        return
+    where = Loc(config.source or "<configuration>", 1, 1)
+    cluster = HyperPodCluster(
+        name=spec.get("name"),
+        origin="configuration",
+        loc=where,
+        node_recovery=spec.get("node_recovery"),
+        node_recovery_loc=where,
+    )
+    for g in spec.get("instance_groups", []):
+        types = _str_list(g.get("instance_type")) + _str_list(g.get("instance_types"))
+        cluster.groups.append(InstanceGroup(
+            name=g.get("name"),
+            instance_types=types,
+            count=_int(g.get("count")),
+            loc=where,
+            type_locs=[where for _ in types],
+            count_loc=where,
+            deep_health_checks=bool(g.get("deep_health_checks")),
+            labels=g.get("labels") or {},
+            taints=g.get("taints") or [],
+        ))
+    model.clusters.append(cluster)

@@ -1,0 +1,461 @@
+"""Kubernetes objects, pod templates and node selection, on plain data.
+
+``pod_templates(obj)`` finds every PodSpec in an object: the well-known
+workload kinds, Kubeflow and HyperPod training jobs, Ray, JobSet,
+LeaderWorkerSet, Argo Workflows, and any other CRD (searched generically for
+a mapping with a ``containers`` list). Paths are absolute within the
+document, ready for findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, NamedTuple
+
+_ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
+_TEMPLATE_KEYS = ("template", "jobTemplate")
+_MAX_VISIT = 200_000  # nodes a generic search may visit in one object
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}|<%.*?%>|__[A-Z][A-Z0-9_]*__")
+
+
+def is_placeholder(value) -> bool:
+    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`): never judged."""
+    return isinstance(value, str) and bool(_PLACEHOLDER.search(value))
+
+
+@dataclass
+class K8sObject:
+    path: tuple  # where the object sits in its document: () or ("items", i)
+    data: dict
+    api_version: str
+    kind: str
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        name = self.metadata.get("name")
+        return str(name) if name is not None else None
+
+    @property
+    def namespace(self) -> str | None:
+        ns = self.metadata.get("namespace")
+        return str(ns) if ns is not None else None
+
+    @property
+    def group(self) -> str:
+        return self.api_version.split("/", 1)[0] if "/" in self.api_version else ""
+
+    @property
+    def identity(self) -> tuple:
+        return (self.kind, self.namespace, self.name)
+
+    def at(self, *steps) -> tuple:
+        return self.path + steps
+
+
+@dataclass
+class PodTemplate:
+    obj: K8sObject
+    path: tuple  # absolute path of the PodSpec-like mapping
+    spec: dict
+    role: str | None = None  # replica type, worker group, Argo template name ...
+    replicas: int | None = 1  # pods this template asks for (None: not knowable offline)
+    replicas_path: tuple | None = None  # the value a user changes to get fewer pods
+    defaults: tuple | None = None  # (path, mapping) holding defaults (Argo workflow spec)
+    container_paths: list = field(default_factory=list)  # [(path, container dict)]
+
+    @property
+    def is_daemonset(self) -> bool:
+        return self.obj.kind == "DaemonSet"
+
+    def field(self, name: str) -> tuple[tuple | None, object]:
+        """(path, value) of a PodSpec field, falling back to workflow defaults."""
+        if name in self.spec:
+            return self.path + (name,), self.spec[name]
+        if self.defaults and name in self.defaults[1]:
+            return self.defaults[0] + (name,), self.defaults[1][name]
+        return None, None
+
+    def containers(self) -> list[tuple[tuple, dict]]:
+        return self.container_paths
+
+
+class Term(NamedTuple):
+    """One node-selection requirement: nodeSelector entry or affinity expression."""
+
+    key: str
+    operator: str  # In, NotIn, Exists, DoesNotExist, Gt, Lt
+    values: tuple  # ((value, path), ...)
+    place: str  # nodeSelector | required | preferred | karpenter
+    path: tuple  # path of the term (its `key`)
+
+    @property
+    def required(self) -> bool:
+        return self.place in ("nodeSelector", "required", "karpenter")
+
+
+# -- objects ----------------------------------------------------------------
+
+def as_object(data, path: tuple = ()) -> K8sObject | None:
+    if not isinstance(data, dict):
+        return None
+    api, kind = data.get("apiVersion"), data.get("kind")
+    if isinstance(api, str) and isinstance(kind, str) and api and kind:
+        return K8sObject(path, data, api, kind)
+    return None
+
+
+def objects_in(root) -> list[K8sObject]:
+    """The Kubernetes objects of a document (expanding `kind: List`)."""
+    obj = as_object(root)
+    if obj is None:
+        return []
+    items = root.get("items")
+    if obj.kind.endswith("List") and isinstance(items, list):
+        found = []
+        for i, item in enumerate(items):
+            child = as_object(item, ("items", i))
+            if child is not None:
+                found.append(child)
+        return found
+    return [obj]
+
+
+# -- pod templates ------------------------------------------------------------
+
+def pod_templates(obj: K8sObject) -> list[PodTemplate]:
+    if obj.kind in _ARGO_KINDS and obj.group == "argoproj.io":
+        return _argo_templates(obj)
+    found = []
+    for rel in _find_pod_specs(obj.data):
+        spec = _get(obj.data, rel)
+        pod = PodTemplate(obj, obj.path + rel, spec)
+        _count_pods(pod, rel)
+        pod.container_paths = _container_paths(pod.path, spec)
+        found.append(pod)
+    return found
+
+
+def _get(root, path):
+    for step in path:
+        root = root[step]
+    return root
+
+
+def _find_pod_specs(root) -> Iterator[tuple]:
+    """Paths of every mapping that has a `containers` list (not descending into it)."""
+    seen: set[int] = set()
+    stack: list[tuple[tuple, object]] = [((), root)]
+    visited = 0
+    results = []
+    while stack and visited < _MAX_VISIT:
+        path, node = stack.pop()
+        visited += 1
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if isinstance(node.get("containers"), list) and path:
+                results.append(path)
+                continue
+            for k, v in node.items():
+                if isinstance(v, (dict, list)) and k not in ("status", "managedFields"):
+                    stack.append((path + (k,), v))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    stack.append((path + (i,), v))
+    # Pod's own spec is also a mapping with containers; keep document order
+    return iter(sorted(results, key=_path_order(root)))
+
+
+def _path_order(root):
+    def key(path):
+        return tuple((0, s) if isinstance(s, int) else (1, str(s)) for s in path)
+
+    return key
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _count_pods(pod: PodTemplate, rel: tuple) -> None:
+    """How many pods the template asks for, and which value controls it.
+
+    Every mapping that owns a `template`/`jobTemplate` on the way down
+    multiplies in its `replicas` (Ray: `minReplicas`) or `parallelism`:
+    Deployment replicas, Job parallelism, Kubeflow replica specs, JobSet
+    replicas x parallelism. A templated count makes the total unknown."""
+    obj = pod.obj
+    if obj.kind == "DaemonSet":
+        pod.replicas = None  # one per matching node
+        return
+    if obj.kind == "LeaderWorkerSet":
+        _count_lws(pod, rel)
+        return
+    count, known, replicas_path = 1, True, None
+    for i, step in enumerate(rel):
+        if step not in _TEMPLATE_KEYS:
+            continue
+        owner = _get(obj.data, rel[:i])
+        if not isinstance(owner, dict):
+            continue
+        if pod.role is None:
+            name = owner.get("name", owner.get("groupName"))
+            if isinstance(name, str):
+                pod.role = name
+            elif i and isinstance(rel[i - 1], str) and rel[i - 1] != "spec":
+                pod.role = rel[i - 1]
+        key = next((k for k in ("replicas", "parallelism", "minReplicas") if k in owner), None)
+        if key is None:
+            continue
+        n = _int(owner[key])
+        if n is None:
+            known = False
+            continue
+        count *= max(n, 0)
+        replicas_path = obj.path + rel[:i] + (key,)
+    pod.replicas = count if known else None
+    pod.replicas_path = replicas_path or obj.path + rel[:-1]
+
+
+def _count_lws(pod: PodTemplate, rel: tuple) -> None:
+    spec = pod.obj.data.get("spec") or {}
+    lwt = spec.get("leaderWorkerTemplate") or {}
+    groups = _int(spec.get("replicas", 1))
+    size = _int(lwt.get("size", 1))
+    which = rel[-2] if len(rel) >= 2 else None
+    pod.role = str(which)
+    if groups is None or size is None:
+        pod.replicas = None
+        return
+    if which == "leaderTemplate":
+        pod.replicas = groups
+    elif "leaderTemplate" in lwt:
+        pod.replicas = groups * max(size - 1, 0)
+    else:
+        pod.replicas = groups * size
+    pod.replicas_path = pod.obj.at("spec", "replicas") if "replicas" in spec else pod.obj.at("spec")
+
+
+def _container_paths(base: tuple, spec: dict) -> list[tuple[tuple, dict]]:
+    out = []
+    for key in ("initContainers", "containers"):
+        items = spec.get(key)
+        if isinstance(items, list):
+            for i, c in enumerate(items):
+                if isinstance(c, dict):
+                    out.append((base + (key, i), c))
+    return out
+
+
+def _argo_templates(obj: K8sObject) -> list[PodTemplate]:
+    spec = obj.data.get("spec")
+    base = ("spec",)
+    if obj.kind == "CronWorkflow" and isinstance(spec, dict):
+        spec, base = spec.get("workflowSpec"), ("spec", "workflowSpec")
+    if not isinstance(spec, dict) or not isinstance(spec.get("templates"), list):
+        return []
+    defaults = (obj.path + base, spec)
+    found = []
+    for i, tpl in enumerate(spec["templates"]):
+        if not isinstance(tpl, dict):
+            continue
+        path = obj.path + base + ("templates", i)
+        containers = []
+        for key in ("container", "script"):
+            if isinstance(tpl.get(key), dict):
+                containers.append((path + (key,), tpl[key]))
+        cset = tpl.get("containerSet")
+        if isinstance(cset, dict) and isinstance(cset.get("containers"), list):
+            containers += [(path + ("containerSet", "containers", j), c) for j, c in enumerate(cset["containers"]) if isinstance(c, dict)]
+        if not containers:
+            continue
+        for j, c in enumerate(tpl.get("initContainers") or []):
+            if isinstance(c, dict):
+                containers.insert(j, (path + ("initContainers", j), c))
+        name = tpl.get("name")
+        found.append(
+            PodTemplate(obj, path, tpl, role=str(name) if name is not None else None, replicas=1,
+                        replicas_path=path, defaults=defaults, container_paths=containers)
+        )
+    return found
+
+
+# -- node selection -------------------------------------------------------------
+
+def node_terms(pod: PodTemplate) -> list[Term]:
+    """Every node-selection requirement of a pod template."""
+    terms: list[Term] = []
+    path, selector = pod.field("nodeSelector")
+    if isinstance(selector, dict):
+        for key, value in selector.items():
+            terms.append(Term(str(key), "In", ((value, path + (key,)),), "nodeSelector", path + (key,)))
+    path, affinity = pod.field("affinity")
+    if isinstance(affinity, dict):
+        terms += affinity_terms(affinity, path)
+    return terms
+
+
+def affinity_terms(affinity: dict, path: tuple) -> list[Term]:
+    node = affinity.get("nodeAffinity")
+    if not isinstance(node, dict):
+        return []
+    base = path + ("nodeAffinity",)
+    terms: list[Term] = []
+    required = node.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if isinstance(required, dict) and isinstance(required.get("nodeSelectorTerms"), list):
+        for i, term in enumerate(required["nodeSelectorTerms"]):
+            tpath = base + ("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", i)
+            terms += _expressions(term, tpath, "required")
+    preferred = node.get("preferredDuringSchedulingIgnoredDuringExecution")
+    if isinstance(preferred, list):
+        for i, item in enumerate(preferred):
+            if isinstance(item, dict) and isinstance(item.get("preference"), dict):
+                tpath = base + ("preferredDuringSchedulingIgnoredDuringExecution", i, "preference")
+                terms += _expressions(item["preference"], tpath, "preferred")
+    return terms
+
+
+def _expressions(term, path: tuple, place: str) -> list[Term]:
+    if not isinstance(term, dict) or not isinstance(term.get("matchExpressions"), list):
+        return []
+    return requirement_terms(term["matchExpressions"], path + ("matchExpressions",), place)
+
+
+def requirement_terms(items: list, path: tuple, place: str) -> list[Term]:
+    """`{key, operator, values}` lists (affinity matchExpressions, Karpenter requirements)."""
+    out = []
+    for j, expr in enumerate(items):
+        if not isinstance(expr, dict) or not isinstance(expr.get("key"), str):
+            continue
+        epath = path + (j,)
+        values = expr.get("values")
+        vals = tuple((v, epath + ("values", k)) for k, v in enumerate(values)) if isinstance(values, list) else ()
+        out.append(Term(expr["key"], str(expr.get("operator", "In")), vals, place, epath + ("key",)))
+    return out
+
+
+def volume_node_terms(obj: K8sObject) -> list[Term]:
+    """Required node affinity of a PersistentVolume (`spec.nodeAffinity.required`)."""
+    spec = obj.data.get("spec")
+    affinity = spec.get("nodeAffinity") if isinstance(spec, dict) else None
+    required = affinity.get("required") if isinstance(affinity, dict) else None
+    if not isinstance(required, dict) or not isinstance(required.get("nodeSelectorTerms"), list):
+        return []
+    terms: list[Term] = []
+    for i, term in enumerate(required["nodeSelectorTerms"]):
+        terms += _expressions(term, obj.at("spec", "nodeAffinity", "required", "nodeSelectorTerms", i), "required")
+    return terms
+
+
+def karpenter_terms(obj: K8sObject) -> list[Term]:
+    """Requirements of a Karpenter NodePool (`spec.template.spec.requirements`)."""
+    if obj.kind != "NodePool" or not obj.group.startswith("karpenter"):
+        return []
+    spec = obj.data.get("spec")
+    tpl = spec.get("template") if isinstance(spec, dict) else None
+    tspec = tpl.get("spec") if isinstance(tpl, dict) else None
+    reqs = tspec.get("requirements") if isinstance(tspec, dict) else None
+    if not isinstance(reqs, list):
+        return []
+    return requirement_terms(reqs, obj.at("spec", "template", "spec", "requirements"), "karpenter")
+
+
+def image_parts(image) -> tuple[str, str | None]:
+    """`registry/repo:tag@sha256:...` -> (`registry/repo`, `tag`)."""
+    text = str(image).split("@", 1)[0]
+    slash = text.rfind("/")
+    colon = text.rfind(":")
+    if colon > slash:
+        return text[:colon], text[colon + 1:]
+    return text, None
+
+
+def tolerations(pod: PodTemplate) -> list[tuple[tuple, dict]]:
+    path, items = pod.field("tolerations")
+    if not isinstance(items, list):
+        return []
+    return [(path + (i,), t) for i, t in enumerate(items) if isinstance(t, dict)]
+
+
+def tolerates(toleration: dict, key: str, value: str, effect: str) -> bool:
+    """Kubernetes toleration matching: does ``toleration`` tolerate the taint?"""
+    t_effect = toleration.get("effect")
+    if t_effect not in (None, "") and t_effect != effect:
+        return False
+    t_key = toleration.get("key")
+    operator = toleration.get("operator") or "Equal"
+    if t_key in (None, ""):
+        return operator == "Exists"
+    if t_key != key:
+        return False
+    if operator == "Exists":
+        return True
+    return operator == "Equal" and str(toleration.get("value", "")) == value
+
+
+# -- "targets HyperPod" (RULES.md) ----------------------------------------------------
+
+def required_pairs(terms: list[Term]) -> list[tuple[str, str]]:
+    """(key, value) of every required In/nodeSelector requirement."""
+    return [(t.key, v) for t in terms if t.required and t.operator == "In"
+            for v, _ in t.values if isinstance(v, str)]
+
+
+def targets_hyperpod(terms: list[Term], prefix: str) -> bool:
+    """What one pod template says by itself: a required selection on an `ml.`
+    instance type or on any `sagemaker.amazonaws.com/*` node label."""
+    for t in terms:
+        if not t.required or t.operator not in ("In", "Exists"):
+            continue
+        if t.key.startswith(prefix):
+            return True
+        if any(isinstance(v, str) and v.startswith("ml.") for v, _ in t.values):
+            return True
+    return False
+
+
+def targeting_facts(terms: list[Term], ctx) -> dict | None:
+    """Facts for a rule that applies only to HyperPod-targeting pods.
+
+    None: the pod cannot target HyperPod whatever the run holds (no required
+    selection at all, and the configuration does not say every workload does)."""
+    local = ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix)
+    pairs = required_pairs(terms)
+    if not local and not pairs:
+        return None
+    return {"targets": local, "pairs": pairs}
+
+
+def targets_in_run(facts: dict | None, run) -> bool:
+    """Completes ``targeting_facts`` with the run: a selector on an instance-group
+    name or on a custom label of an instance group also targets HyperPod."""
+    if not facts:
+        return False
+    if facts.get("targets"):
+        return True
+    names = run.instance_group_names
+    labels = run.instance_group_labels
+    return any(value in names or (key, value) in labels for key, value in facts.get("pairs", ()))
+
+
+def cannot_reach_hyperpod(terms: list[Term], data) -> bool:
+    """A required selection that only non-HyperPod nodes satisfy (an EKS node
+    group, Fargate, a non-`ml.` instance type)."""
+    for t in terms:
+        if not t.required or t.operator != "In":
+            continue
+        if t.key in data.non_hyperpod_node_keys:
+            return True
+        if t.key in data.instance_type_keys:
+            values = [v for v, _ in t.values if isinstance(v, str) and not is_placeholder(v)]
+            if values and not any(v.startswith("ml.") or data.ml_form(v) for v in values):
+                return True
+    return False

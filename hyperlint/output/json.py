@@ -1,0 +1,25 @@
+"""`{"version": ..., "findings": [...], "summary": {...}}`, byte-identical across runs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from .. import __version__
+
+
+def render(result, out, **_options) -> None:
+    counts = Counter(f.severity for f in result.findings)
+    doc = {
+        "version": __version__,
+        "findings": [f.to_dict() for f in result.findings],
+        "summary": {
+            "files": result.files,
+            "findings": len(result.findings),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        },
+    }
+    json.dump(doc, out, indent=2, ensure_ascii=False)
+    out.write("\n")

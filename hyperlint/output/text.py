@@ -1,0 +1,28 @@
+"""`path:line:col: HP301 [error] message (Kind namespace/name, from chart/templates/x.yaml)`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def format_finding(f) -> str:
+    context = [c for c in (f.object_label(), f"from {f.loc.source}" if f.loc.source else None) if c]
+    suffix = f" ({', '.join(context)})" if context else ""
+    return f"{f.loc.file}:{f.loc.line}:{f.loc.column}: {f.rule} [{f.severity}] {f.message}{suffix}"
+
+
+def summary(result) -> str:
+    counts = Counter(f.severity for f in result.findings)
+    files = len({f.loc.file for f in result.findings})
+    if not result.findings:
+        return f"hyperlint: no problems in {result.files} file{'s' if result.files != 1 else ''}"
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    total = len(result.findings)
+    return (f"hyperlint: {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
+            f"in {files} of {result.files} file{'s' if result.files != 1 else ''}")
+
+
+def render(result, out, **_options) -> None:
+    for f in result.findings:
+        out.write(format_finding(f) + "\n")
+    out.write(summary(result) + "\n")

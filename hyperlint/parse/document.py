@@ -1,0 +1,38 @@
+"""What the parsers produce: plain trees with a side table of positions.
+
+Rules see only plain ``dict``/``list``/scalar trees. Where each value sits in
+the file is kept apart, in ``Document.marks``: for every container, keyed by
+``id(container)``, the marks of its children. ``hyperlint.locate`` is the one
+place that turns a path into a position.
+
+A child mark is a 6-tuple of 0-based numbers
+``(key_line, key_col, line, col, end_line, end_col)``; for sequence items the
+key fields repeat the value's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ParseProblem:
+    """A syntax, encoding or structure error (reported as HP001)."""
+
+    message: str
+    line: int  # 0-based
+    col: int  # 0-based
+    doc_index: int | None = None
+
+
+@dataclass
+class Document:
+    index: int  # position of the document in its file, 0-based
+    root: Any
+    marks: dict = field(default_factory=dict)
+    root_mark: tuple = (0, 0, 0, 0, 0, 0)
+    start_line: int = 0  # 0-based line of the root node
+    end_line: int = 0
+    source: str | None = None  # Helm template from a `# Source:` comment
+    problems: list = field(default_factory=list)  # ParseProblems found inside (duplicate keys)

@@ -1,0 +1,51 @@
+"""File or document that cannot be parsed.
+
+## What it does
+Reports YAML or JSON that cannot be read: a syntax error, a duplicate key,
+an alias to an unknown anchor, bytes that are not UTF-8 (or UTF-16/32 with a
+byte-order mark), or a binary file. The finding sits at the line and column
+where the parser stopped. The other documents of the file and the other
+files are still linted: a Helm-rendered stream with one broken document
+still reports everything after it.
+
+## Why is this bad?
+`kubectl apply`, Helm and CloudFormation reject the whole file, and every
+other check of that document is skipped. A duplicate key is worse: YAML
+parsers keep one of the two values silently, so what is applied is not what
+the reader sees.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: trainer
+  name: trainer-2
+spec:
+  containers:
+    - name: main
+      image: busybox
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: trainer
+spec:
+  containers:
+    - name: main
+      image: busybox
+```
+
+## References
+- https://yaml.org/spec/1.2.2/#mapping (keys are unique)
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+"""
+
+ID = "HP001"
+NAME = "parse-error"
+SEVERITY = "error"
+TIER = "core"
+# Reported by the engine while parsing (hyperlint.parse); this module is its documentation.

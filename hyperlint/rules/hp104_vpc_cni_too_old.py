@@ -1,0 +1,100 @@
+"""Amazon VPC CNI older than 1.18.3.
+
+## What it does
+Finds the version of the Amazon VPC CNI wherever it is pinned and reports
+versions older than 1.18.3:
+
+- the `amazon-k8s-cni` / `amazon-k8s-cni-init` images of a self-managed
+  `aws-node` DaemonSet (`...:v1.16.4`);
+- an `AWS::EKS::Addon` named `vpc-cni` with `AddonVersion` (`v1.16.0-eksbuild.1`),
+  also through `!Ref` to a parameter's default and allowed values;
+- the `vpc-cni` entry of eksctl `addons`.
+
+Image tags that are digests or template placeholders are not judged; an
+add-on without `AddonVersion` gets EKS's default for the cluster version and
+is not reported.
+
+## Why is this bad?
+HyperPod requires the Amazon VPC CNI 1.18.3 or later. With an older plugin,
+pods on HyperPod nodes cannot get IP addresses from the node's single
+network interface and stay in `ContainerCreating`.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: aws-node
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels: {k8s-app: aws-node}
+  template:
+    metadata:
+      labels: {k8s-app: aws-node}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: aws-node
+          image: 602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.16.4
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: aws-node
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels: {k8s-app: aws-node}
+  template:
+    metadata:
+      labels: {k8s-app: aws-node}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: aws-node
+          image: 602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2
+```
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.data import parse_version
+from hyperlint.findings import Hit
+from hyperlint.k8s import image_parts, is_placeholder
+
+ID = "HP104"
+NAME = "vpc-cni-too-old"
+SEVERITY = "error"
+TIER = "core"
+
+
+def check_pod(pod, ctx):
+    images = set(ctx.data.eks["vpc_cni"]["images"])
+    for path, container in pod.containers():
+        image = container.get("image")
+        if not isinstance(image, str) or is_placeholder(image):
+            continue
+        repo, tag = image_parts(image)
+        if repo.rsplit("/", 1)[-1] in images and tag:
+            hit = _judge(tag, path + ("image",), ctx, f"image {repo.rsplit('/', 1)[-1]}:{tag}")
+            if hit:
+                yield hit
+
+
+def _judge(version_text, path, ctx, what: str):
+    """A Hit when ``version_text`` is older than the minimum; ``what`` names where it is pinned."""
+    version = parse_version(version_text)
+    minimum = ctx.data.vpc_cni_minimum
+    if version is None or version >= minimum:
+        return None
+    need = ".".join(map(str, minimum))
+    return Hit(path, f"{what} is older than {need}, the minimum Amazon VPC CNI version HyperPod supports; "
+                     f"upgrade to {need} or later")

@@ -1,0 +1,101 @@
+"""A CNI other than the Amazon VPC CNI is installed.
+
+## What it does
+Reports workloads that install another container network plugin: Calico,
+Cilium, Flannel, Weave Net, Antrea, kube-router, Kube-OVN (their node
+agents, operators and installers, recognised by image), and EKS add-ons of
+such plugins in CloudFormation or eksctl. Setups that run Calico, Cilium or
+Antrea for network policy only, on top of the VPC CNI, are not reported:
+`CALICO_NETWORKING_BACKEND=none`, a Tigera `Installation` with
+`cni.type: AmazonVPC`, Cilium's `cni-chaining-mode: aws-cni`, Antrea's
+`networkPolicyOnly` mode.
+
+## Why is this bad?
+The Amazon VPC CNI is the only CNI HyperPod supports. Another plugin takes
+over pod networking on HyperPod nodes, which then cannot get pod addresses
+from their network interface; EFA and the HyperPod agents stop working.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-flannel-ds
+  namespace: kube-flannel
+spec:
+  selector:
+    matchLabels: {app: flannel}
+  template:
+    metadata:
+      labels: {app: flannel}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: kube-flannel
+          image: docker.io/flannel/flannel:v0.25.1
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: amazon-vpc-cni
+  namespace: kube-system
+data:
+  enable-network-policy-controller: "true"
+```
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.findings import Hit
+from hyperlint.k8s import image_parts, is_placeholder
+
+ID = "HP105"
+NAME = "other-cni"
+SEVERITY = "error"
+TIER = "core"
+
+
+def check_pod(pod, ctx):
+    for path, container in pod.containers():
+        image = container.get("image")
+        if not isinstance(image, str) or is_placeholder(image):
+            continue
+        cni = _cni_of_image(image, ctx)
+        if cni is None or _policy_only_env(container, cni):
+            continue
+        yield Hit(path + ("image",), _message(cni["name"], f"image {image}"), facts={"cni": cni["name"]})
+        return  # one finding per workload
+
+
+def _cni_of_image(image: str, ctx):
+    repo, _ = image_parts(image)
+    for entry in ctx.data.cni["entries"]:
+        for pattern in entry["images"]:
+            if repo == pattern or repo.endswith("/" + pattern):
+                return entry
+    return None
+
+
+def _policy_only_env(container: dict, cni: dict) -> bool:
+    wanted = cni.get("policy_only_env")
+    env = container.get("env")
+    if not wanted or not isinstance(env, list):
+        return False
+    values = {e.get("name"): e.get("value") for e in env if isinstance(e, dict)}
+    return all(values.get(k) == v for k, v in wanted.items())
+
+
+def _message(name: str, what: str) -> str:
+    return (f"{name} ({what}) is a CNI other than the Amazon VPC CNI, the only CNI HyperPod supports; "
+            f"remove it (or run it in network-policy-only mode on top of the VPC CNI)")
+
+
+def refine(finding, ctx):
+    cni = (finding.facts or {}).get("cni")
+    return None if ("cni-policy-only", cni) in ctx.run.markers else finding

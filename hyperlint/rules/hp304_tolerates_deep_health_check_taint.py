@@ -1,0 +1,102 @@
+"""Workload tolerates the deep-health-check taint.
+
+## What it does
+Reports a workload (anything but a node-agent DaemonSet) with a toleration
+that matches the taint HyperPod puts on nodes under deep health checks,
+`sagemaker.amazonaws.com/node-health-status=Unschedulable:NoSchedule`:
+either a toleration for that key, or `operator: Exists` without a key
+(which tolerates every taint). Workloads whose required node selection can
+only match non-HyperPod nodes (an EKS node group, Fargate, a non-`ml.`
+instance type) are not reported.
+
+## Why is this bad?
+During deep health checks (about two hours of GPU/Trainium stress and
+connectivity tests when a node joins) and after the health-monitoring agent
+finds a fault, HyperPod taints the node so that work stays off it. A pod
+that tolerates the taint lands on a node that is being tested or is about to
+be replaced or rebooted: it disturbs the checks and loses its work. Only
+node agents (device plugins, the health-monitoring agent, log shippers)
+should run there.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: inference
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: inference}
+  template:
+    metadata:
+      labels: {app: inference}
+    spec:
+      nodeSelector:
+        node.kubernetes.io/instance-type: ml.g5.12xlarge
+      tolerations:
+        - operator: Exists
+      containers:
+        - name: server
+          image: my-registry/server:1.0
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: inference
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: inference}
+  template:
+    metadata:
+      labels: {app: inference}
+    spec:
+      nodeSelector:
+        node.kubernetes.io/instance-type: ml.g5.12xlarge
+      tolerations:
+        - key: nvidia.com/gpu
+          operator: Exists
+          effect: NoSchedule
+      containers:
+        - name: server
+          image: my-registry/server:1.0
+```
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-deep-health-checks.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.findings import Hit
+from hyperlint.k8s import cannot_reach_hyperpod, node_terms, tolerates, tolerations
+
+ID = "HP304"
+NAME = "tolerates-deep-health-check-taint"
+SEVERITY = "warning"
+TIER = "core"
+
+
+def check_pod(pod, ctx):
+    if pod.is_daemonset:
+        return
+    taint = ctx.data.dhc_taint
+    items = [(p, t) for p, t in tolerations(pod) if tolerates(t, taint["key"], taint["value"], taint["effect"])]
+    if not items or cannot_reach_hyperpod(node_terms(pod), ctx.data):
+        return
+    shown = f"{taint['key']}={taint['value']}:{taint['effect']}"
+    for path, tol in items:
+        if tol.get("key") in (None, ""):
+            where, what = path + ("operator",), "tolerates every taint"
+        else:
+            where, what = path + ("key",), "tolerates the deep-health-check taint"
+        yield Hit(
+            where,
+            f"{what} ({shown}), so it can be scheduled on HyperPod nodes under deep health checks "
+            f"or awaiting replacement; tolerate only the taints it needs",
+        )

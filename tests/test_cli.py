@@ -1,0 +1,183 @@
+"""The command line: exit codes, stdin, formats, selection, recovery."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clitools import run
+
+BAD = """\
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: llama-pretrain
+  namespace: kubeflow
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      replicas: 2
+      template:
+        spec:
+          nodeSelector:
+            node.kubernetes.io/instance-type: p5.48xlarge
+            sagemaker.amazonaws.com/node-health-status: Schedulable
+          containers:
+            - name: pytorch
+              image: my-registry/llama:1.0
+"""
+
+GOOD = BAD.replace("instance-type: p5.48xlarge", "instance-type: ml.p5.48xlarge")
+
+WARN_ONLY = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostNetwork: true
+  nodeSelector: {node.kubernetes.io/instance-type: ml.g5.xlarge}
+  containers: [{name: c, image: busybox}]
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "bad.yaml").write_text(BAD)
+    (tmp_path / "good.yaml").write_text(GOOD)
+    return tmp_path
+
+
+def test_done_when_example_text_and_json(project):
+    proc = run("check", "bad.yaml", cwd=project)
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert out.splitlines()[0] == (
+        "bad.yaml:13:47: HP301 [error] instance type 'p5.48xlarge' has no 'ml.' prefix: HyperPod nodes are "
+        "labelled 'ml.p5.48xlarge', so this matches no HyperPod node; use 'ml.p5.48xlarge' "
+        "(PyTorchJob kubeflow/llama-pretrain)"
+    )
+    assert out.splitlines()[-1] == "hyperlint: 1 problem (1 error) in 1 of 1 file"
+    proc = run("check", "--format", "json", "bad.yaml", cwd=project)
+    doc = json.loads(proc.stdout)
+    (finding,) = doc["findings"]
+    assert doc["version"] and doc["summary"]["errors"] == 1
+    assert finding == {
+        "rule": "HP301", "severity": "error", "message": finding["message"], "file": "bad.yaml",
+        "line": 13, "column": 47, "end_line": 13, "end_column": 58,
+        "pointer": "/spec/pytorchReplicaSpecs/Worker/template/spec/nodeSelector/node.kubernetes.io~1instance-type",
+        "object": {"kind": "PyTorchJob", "namespace": "kubeflow", "name": "llama-pretrain"},
+        "source": None,
+    }
+
+
+def test_exit_codes(project):
+    assert run("check", "good.yaml", cwd=project).returncode == 0
+    assert run("check", ".", cwd=project).returncode == 1
+    (project / "warn.yaml").write_text(WARN_ONLY)
+    assert run("check", "warn.yaml", cwd=project).returncode == 1
+    assert run("check", "--fail-on", "error", "warn.yaml", cwd=project).returncode == 0
+    assert run("check", "--fail-on", "info", "good.yaml", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["check", "--format", "xml", "good.yaml"], "--format must be one of"),
+    (["check", "--bogus"], "No such option"),
+    (["check", "--fail-on", "fatal", "good.yaml"], "--fail-on must be one of"),
+    (["check", "missing.yaml"], "missing.yaml: no such file or directory"),
+    (["rule", "HP999"], "unknown rule 'HP999'"),
+    (["nope"], "No such command"),
+])
+def test_usage_errors_are_one_line_exit_2(project, args, needle):
+    proc = run(*args, cwd=project)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert needle in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_stdin_with_filename(project):
+    proc = run("check", "-", "--stdin-filename", "chart/rendered.yaml", stdin=BAD.encode(), cwd=project)
+    assert proc.returncode == 1
+    assert proc.stdout.decode().startswith("chart/rendered.yaml:13:47: HP301 [error]")
+    proc = run("check", "-", stdin=GOOD.encode(), cwd=project)
+    assert proc.returncode == 0
+
+
+def test_select_and_ignore_by_prefix(project):
+    (project / "warn.yaml").write_text(WARN_ONLY + "---\n" + BAD)
+    def rules(*args):
+        proc = run("check", "--format", "json", *args, "warn.yaml", cwd=project)
+        return sorted(f["rule"] for f in json.loads(proc.stdout)["findings"])
+    assert rules() == ["HP301", "HP307"]
+    assert rules("--select", "HP30") == ["HP301", "HP307"]
+    assert rules("--select", "HP301") == ["HP301"]
+    assert rules("--ignore", "HP3") == []
+    assert rules("--select", "HP3", "--ignore", "HP307") == ["HP301"]
+    assert rules("--select", "hp307,HP301") == ["HP301", "HP307"]
+
+
+def test_broken_helm_stream_recovers_with_sources(project):
+    stream = (
+        "---\n# Source: trainer/templates/a.yaml\n" + BAD
+        + "---\n# Source: trainer/templates/broken.yaml\napiVersion: v1\nkind: ConfigMap\ndata: {a: [1, 2}\n"
+        + "---\n# Source: trainer/templates/b.yaml\n" + BAD.replace("llama-pretrain", "second")
+    )
+    (project / "rendered.yaml").write_text(stream)
+    proc = run("check", "--format", "json", "rendered.yaml", cwd=project)
+    findings = json.loads(proc.stdout)["findings"]
+    assert [(f["rule"], f["line"], f["source"]) for f in findings] == [
+        ("HP301", 15, "trainer/templates/a.yaml"),
+        ("HP001", 24, None),
+        ("HP301", 39, "trainer/templates/b.yaml"),
+    ]
+    text = run("check", "rendered.yaml", cwd=project).stdout.decode()
+    assert "(PyTorchJob kubeflow/second, from trainer/templates/b.yaml)" in text
+
+
+def test_json_output_is_sorted_and_byte_identical(project):
+    (project / "a.yaml").write_text(WARN_ONLY + "---\n" + BAD)
+    first = run("check", "--format", "json", ".", cwd=project).stdout
+    second = run("check", "--format", "json", ".", cwd=project).stdout
+    assert first == second
+    findings = json.loads(first)["findings"]
+    keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in findings]
+    assert keys == sorted(keys)
+
+
+def test_directory_walk_skips_hidden_and_chart_templates(project):
+    (project / ".git").mkdir()
+    (project / ".git" / "bad.yaml").write_text(BAD)
+    (project / ".hidden.yaml").write_text(BAD)
+    chart = project / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "templates" / "job.yaml").write_text("{{- if .Values.enabled }}\n" + BAD + "{{- end }}\n")
+    (project / "notes.txt").write_text(BAD)
+    (project / "bad.yaml").unlink()
+    proc = run("check", ".", cwd=project)
+    assert proc.returncode == 0, proc.stdout.decode()
+    err = proc.stderr.decode()
+    assert "skipped Helm chart templates in chart/templates" in err
+    assert "helm template chart | hyperlint check -" in err
+    assert err.count("\n") == 1
+
+
+def test_rules_and_rule_docs():
+    proc = run("rules")
+    lines = proc.stdout.decode().splitlines()
+    assert proc.returncode == 0
+    assert any(line.startswith("HP301  error") for line in lines)
+    assert any(line.startswith("HP306  warning") for line in lines)
+    proc = run("rule", "HP306")
+    text = proc.stdout.decode()
+    assert proc.returncode == 0
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "https://docs.aws.amazon.com/"):
+        assert section in text
+    assert run("rule", "hp306").stdout == proc.stdout
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().startswith("hyperlint ")
