@@ -12,6 +12,7 @@ nothing: rules never guess.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator, NamedTuple
 
 _MAX_DEPTH = 12
@@ -30,6 +31,16 @@ class Value(NamedTuple):
     @property
     def through_parameter(self) -> bool:
         return bool(self.path) and self.path[0] == "Parameters"
+
+    def origin(self) -> str:
+        """Where the value came from, for messages: '' or ' (Default of parameter X)'."""
+        p = self.path
+        if len(p) >= 3 and p[0] == "Parameters":
+            what = "Default" if p[2] == "Default" else "an AllowedValue"
+            return f" ({what} of parameter {p[1]})"
+        if len(p) >= 4 and p[0] == "Mappings":
+            return f" (from mapping {p[1]})"
+        return ""
 
 
 class Template:
@@ -59,6 +70,46 @@ class Template:
         res = self.resource(name) or {}
         props = res.get("Properties")
         return props if isinstance(props, dict) else {}
+
+    # -- HyperPod -------------------------------------------------------------------
+    def instance_groups(self, props: dict, base: tuple) -> Iterator[tuple[dict, tuple]]:
+        """(group, path) of every instance group of an AWS::SageMaker::Cluster (restricted ones too)."""
+        for section in ("InstanceGroups", "RestrictedInstanceGroups"):
+            groups = props.get(section)
+            if isinstance(groups, list):
+                for i, group in enumerate(groups):
+                    if isinstance(group, dict):
+                        yield group, base + (section, i)
+
+    def group_instance_types(self, group: dict, path: tuple) -> Iterator[Value]:
+        """Every value an instance group's instance types can take."""
+        yield from self.scalars(group.get("InstanceType"), path + ("InstanceType",))
+        req = group.get("InstanceRequirements")
+        types = req.get("InstanceTypes") if isinstance(req, dict) else None
+        if isinstance(types, list):
+            for j, t in enumerate(types):
+                yield from self.scalars(t, path + ("InstanceRequirements", "InstanceTypes", j))
+
+    def subnet_refs(self, props: dict, base: tuple) -> Iterator[tuple[str, tuple]]:
+        """(subnet logical ID, path of the reference) of the subnets a HyperPod
+        cluster uses (VpcConfig and each group's OverrideVpcConfig), when they are
+        AWS::EC2::Subnet resources of this template."""
+        configs = [(props.get("VpcConfig"), base + ("VpcConfig",))]
+        configs += [(g.get("OverrideVpcConfig"), p + ("OverrideVpcConfig",)) for g, p in self.instance_groups(props, base)]
+        for config, cpath in configs:
+            subnets = config.get("Subnets") if isinstance(config, dict) else None
+            if not isinstance(subnets, list):
+                continue
+            for i, item in enumerate(subnets):
+                for v in self.values(item, cpath + ("Subnets", i)):
+                    if isinstance(v.value, ResourceRef) and self.resource_type(v.value.name) == "AWS::EC2::Subnet":
+                        yield v.value.name, v.path
+
+    def referencing(self, rtype: str, prop: str, target: str) -> Iterator[tuple[str, dict]]:
+        """Resources of ``rtype`` whose ``prop`` refers to the resource ``target``."""
+        for name, props, _ in self.resources_of_type(rtype):
+            if self.ref_target(props.get(prop)) == target:
+                yield name, props
 
     # -- values through references ------------------------------------------------
     def values(self, value, path: tuple, _depth: int = 0, _via: tuple = ()) -> Iterator[Value]:
@@ -150,6 +201,32 @@ class Template:
                 if key in level:
                     yield from self.values(level[key], ("Mappings", arg[0], top, key), depth + 1, via + (here,))
 
+    def role_identities(self, value, path: tuple) -> set[tuple[str, str]]:
+        """What identifies the IAM role ``value`` points at: ("resource", logical ID)
+        and/or ("name", role name from an ARN or a literal RoleName). Two
+        references name the same role when their identities intersect."""
+        found: set[tuple[str, str]] = set()
+        for v in self.values(value, path):
+            if isinstance(v.value, ResourceRef):
+                if self.resource_type(v.value.name) == "AWS::IAM::Role":
+                    found.add(("resource", v.value.name))
+                    name = self.properties(v.value.name).get("RoleName")
+                    if isinstance(name, str):
+                        found.add(("name", name))
+            elif isinstance(v.value, str):
+                m = _ROLE_ARN.search(v.value)
+                if m:
+                    found.add(("name", m.group(1)))
+        sub = value.get("Fn::Sub") if isinstance(value, dict) and len(value) == 1 else None
+        text = sub[0] if isinstance(sub, list) and sub and isinstance(sub[0], str) else sub
+        if isinstance(text, str):
+            m = _ROLE_SUB.search(text)
+            if m and m.group(1) in self.resources:
+                found.add(("resource", m.group(1)))
+            elif m is None and (m := _ROLE_ARN.search(text)) and "${" not in m.group(1):
+                found.add(("name", m.group(1)))
+        return found
+
     def ref_target(self, value) -> str | None:
         """Logical ID of the resource ``value`` refers to (Ref or GetAtt), if any."""
         if isinstance(value, dict) and len(value) == 1:
@@ -161,6 +238,10 @@ class Template:
                 if target and target[0] in self.resources:
                     return target[0]
         return None
+
+
+_ROLE_ARN = re.compile(r":role/(?:[^:]*/)?([^/:]+)$")
+_ROLE_SUB = re.compile(r":role/(?:[^:]*/)?\$\{([A-Za-z0-9]+)(?:\.Arn)?\}$")
 
 
 def _mapping(value) -> dict:

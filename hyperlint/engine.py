@@ -22,7 +22,7 @@ from .data import Data
 from .discover import Input
 from .findings import RANK, Finding, Hit, Loc
 from .k8s import K8sObject, pod_templates
-from .locate import locate, pointer
+from .locate import locate, pointer, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
 
@@ -37,6 +37,14 @@ class Context:
     config: Config
     file: str = ""
     run: Model | None = None
+    doc: Document | None = None  # the document being checked
+    text: bytes = b""  # its file's bytes, for `raw`
+
+    def raw(self, path) -> str | None:
+        """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
+        if self.doc is None or not self.text:
+            return None
+        return source_text(self.doc, path, self.text)
 
 
 @dataclass
@@ -83,7 +91,7 @@ def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
             return result
     data, problem = decode(raw)
     del raw
-    ctx = Context(ctx.data, ctx.config, inp.display)
+    ctx = Context(ctx.data, ctx.config, inp.display, text=data)
     if problem is not None:
         _parse_finding(result, problem, ruleset)
         return result
@@ -110,6 +118,7 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
     from . import extract
     from .suppress import object_directives
 
+    ctx.doc = doc
     for unit in classify(doc.root):
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
@@ -144,8 +153,9 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
 
 
 def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
+    related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
     return Finding(rule.id, hit.severity or rule.severity, hit.message,
-                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts)
+                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
 
 
 def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:

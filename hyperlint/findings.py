@@ -23,6 +23,7 @@ class Hit(NamedTuple):
     key: bool = False  # point at the mapping key instead of the value
     facts: dict | None = None  # data for the rule's `refine(finding, run)`
     rule: str | None = None  # report under another rule (HP003: a value could not be judged)
+    related: tuple = ()  # paths of other places that explain the finding (the !Ref, the route ...)
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,18 @@ def _key_start(mark: tuple) -> tuple[int, int]:
 def pointer(path) -> str:
     """RFC 6901 JSON pointer of a path."""
     return "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in path)
+
+
+def source_text(doc: Document, path, data: bytes) -> str | None:
+    """The text of a one-line scalar as written in the file (``1.30``, ``'1.30'``)."""
+    span = locate(doc, path)
+    if span.end_line != span.line or span.end_column is None:
+        return None
+    start = 0
+    for _ in range(span.line - 1):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    end = data.find(b"\n", start)
+    line = data[start:end if end >= 0 else len(data)].decode("utf-8", "replace")
+    return line[span.column - 1:span.end_column - 1]

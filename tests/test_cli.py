@@ -181,3 +181,15 @@ def test_rules_and_rule_docs():
 def test_version():
     proc = run("--version")
     assert proc.returncode == 0 and proc.stdout.decode().startswith("hyperlint ")
+
+
+def test_readme_shows_the_real_output_of_the_examples():
+    import re
+
+    from clitools import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"`hyperlint check examples/` prints:\n\n```text\n(.*?)```", readme, re.S).group(1)
+    proc = run("check", "examples/", cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stdout.decode() == shown

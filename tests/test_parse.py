@@ -160,3 +160,29 @@ def test_helm_dry_run_output_keeps_only_manifests():
 def test_pointer_escapes():
     assert pointer(("spec", "nodeSelector", "node.kubernetes.io/instance-type", 0, "a~b")) == \
         "/spec/nodeSelector/node.kubernetes.io~1instance-type/0/a~0b"
+
+
+def test_colons_in_flow_scalars_are_read_like_cloudformation_and_kubernetes_do():
+    # libyaml 0.1.7 (ruamel.yaml.clib) rejects these valid plain scalars; the
+    # document is re-read with the pure-Python parser, the rest stays on C.
+    text = (
+        "a: 1\n"
+        "---\n"
+        "Conditions:\n"
+        "  IsProd: !Equals [!Ref AWS::AccountId, '111122223333']\n"
+        "spec: {image: nginx:1.25, arn: arn:aws:iam::1:role/x}\n"
+        "---\n"
+        "c: [3\n"
+        "---\n"
+        "d: 4\n"
+    )
+    items = docs(text)
+    kinds = [type(i).__name__ for i in items]
+    assert kinds == ["Document", "Document", "ParseProblem", "Document"]
+    second = items[1]
+    assert second.root["Conditions"]["IsProd"] == {"Fn::Equals": [{"Ref": "AWS::AccountId"}, "111122223333"]}
+    assert second.root["spec"] == {"image": "nginx:1.25", "arn": "arn:aws:iam::1:role/x"}
+    span = locate(second, ("spec", "image"))
+    assert (span.line, span.column) == (5, 15)
+    assert [i.index for i in items if isinstance(i, Document)] == [0, 1, 3]
+    assert items[3].root == {"d": 4} and items[3].start_line == 8

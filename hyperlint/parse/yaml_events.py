@@ -57,7 +57,7 @@ _MAP, _SEQ = 0, 1
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "keys_seen", "anchor")
+    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "anchor")
 
     def __init__(self, kind, value, marks, start, anchor):
         self.kind = kind
@@ -67,7 +67,6 @@ class _Frame:
         self.key_mark = None
         self.start = start
         self.merges = None
-        self.keys_seen = None
         self.anchor = anchor
 
 
@@ -75,31 +74,67 @@ _NOKEY = object()
 
 
 def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
-    """Yield the documents of a YAML stream, and a ParseProblem per error."""
+    """Yield the documents of a YAML stream, and a ParseProblem per error.
+
+    The C parser (libyaml 0.1.7 inside ruamel.yaml.clib) rejects some valid
+    YAML that is common in CloudFormation and manifests: a `:` inside a plain
+    scalar in flow context (`[!Ref AWS::Region, x]`, `{image: nginx:1.25}`).
+    A document the C parser rejects is read again with ruamel.yaml's
+    pure-Python parser, which accepts it; only if that fails too is it an
+    error. The C parser then takes over again after that document."""
     line_offset = 0
     doc_index = 0
     view = data
-    while True:
+    while view:
         builder = _Builder(line_offset, doc_index)
         try:
-            for doc in builder.run(CParser(view)):
+            for doc in builder.run(_c_events(view)):
                 doc_index += 1
                 yield doc
             return
-        except Exception as exc:  # libyaml scanner/parser/reader errors
-            line, col, message = _error_position(exc, view, line_offset)
-            yield ParseProblem(message, line, col, doc_index)
-            doc_index = builder.doc_index + 1
-            # Resume at the next document start at or after the error line
-            # (libyaml often reports an unfinished document at the next `---`).
-            start = _line_offset_in(view, line - line_offset)
-            match = _DOC_START.search(view, start) if start is not None else None
-            if match is not None and match.start() == 0:
-                match = _DOC_START.search(view, 1)
-            if match is None:
+        except Exception:  # libyaml scanner/parser/reader errors
+            pass
+        # Re-read the failing document with the pure-Python parser.
+        start = _line_offset_in(view, builder.doc_start) or 0
+        pure = _Builder(line_offset + builder.doc_start, builder.doc_index)
+        try:
+            for doc in pure.run(_pure_events(view[start:]), max_docs=1):
+                doc_index += 1
+                yield doc
+            if pure.stream_ended:
                 return
-            line_offset += view.count(b"\n", 0, match.start())
-            view = view[match.start():]
+            resume = start + (_line_offset_in(view[start:], pure.doc_end) or 0)
+        except Exception as exc:
+            err_line, col, message = _error_position(exc, view[start:], line_offset + builder.doc_start)
+            yield ParseProblem(message, err_line, col, pure.doc_index)
+            doc_index = pure.doc_index + 1
+            # Resume at the next document start at or after the error line
+            # (an unfinished document is often noticed at the next `---`).
+            resume = _next_document(view, _line_offset_in(view, err_line - line_offset))
+        if resume == 0:  # no progress: skip to the next document
+            resume = _next_document(view, 1)
+        if resume is None:
+            return
+        line_offset += view.count(b"\n", 0, resume)
+        view = view[resume:]
+
+
+def _c_events(data: bytes):
+    return CParser(data).get_event
+
+
+def _pure_events(data: bytes):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).parse(data).__next__
+
+
+def _next_document(data: bytes, offset: int | None) -> int | None:
+    """Offset of the first `---` line at or after ``offset``."""
+    if offset is None:
+        return None
+    match = _DOC_START.search(data, offset)
+    return match.start() if match else None
 
 
 def _line_offset_in(data: bytes, line: int) -> int | None:
@@ -143,10 +178,13 @@ class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
         self.doc_index = doc_index
+        self.doc_start = 0  # relative line where the current (or next) document starts
+        self.doc_end = 0  # relative line where the last finished document ended
+        self.stream_ended = False
 
-    def run(self, parser) -> Iterator[Document]:
+    def run(self, get_event, max_docs: int | None = None) -> Iterator[Document]:
         off = self.off
-        get_event = parser.get_event
+        produced = 0
         stack: list[_Frame] = []
         anchors: dict = {}
         marks: dict = {}
@@ -277,6 +315,7 @@ class _Builder:
                 marks = {}
                 problems = []
                 result = [None, None]
+                self.doc_start = event.start_mark.line
                 doc_start = event.start_mark.line + off
             elif cls is DocumentEndEvent:
                 root, root_mark = result
@@ -294,8 +333,13 @@ class _Builder:
                 for p in problems:
                     p.doc_index = self.doc_index
                 self.doc_index += 1
+                self.doc_start = self.doc_end = event.end_mark.line
                 yield doc
+                produced += 1
+                if max_docs is not None and produced >= max_docs:
+                    return
             elif cls is StreamEndEvent:
+                self.stream_ended = True
                 return
 
 

@@ -7,6 +7,7 @@ what it is::
     ID = "HP301"
     NAME = "instance-type-without-ml-prefix"
     SEVERITY = "error"            # default; a finding may raise or lower it
+    EMITS = ("error", "warning")  # optional: every severity its findings can have
     TIER = "core"                 # or "extended"
     FIX = None                    # or "safe" / "unsafe" (hyperlint check --fix)
 
@@ -45,6 +46,7 @@ class Rule:
     severity: str
     tier: str
     fix: str | None
+    emits: tuple[str, ...]
     doc: str
     module: str
     hooks: dict[str, Callable] = field(default_factory=dict, compare=False, hash=False)
@@ -75,6 +77,7 @@ def _rule_from_module(mod: ModuleType) -> Rule:
         severity=severity,
         tier=getattr(mod, "TIER", "core"),
         fix=getattr(mod, "FIX", None),
+        emits=tuple(getattr(mod, "EMITS", (severity,))),
         doc=(mod.__doc__ or "").strip(),
         module=mod.__name__,
         hooks={h: getattr(mod, h) for h in HOOKS if callable(getattr(mod, h, None))},

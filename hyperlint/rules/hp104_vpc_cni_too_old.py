@@ -89,6 +89,33 @@ def check_pod(pod, ctx):
                 yield hit
 
 
+def check_cfn(template, ctx):
+    addon = ctx.data.eks["vpc_cni"]["addon_name"]
+    for _, props, base in template.resources_of_type("AWS::EKS::Addon"):
+        names = {v.value for v in template.scalars(props.get("AddonName"), base + ("AddonName",))}
+        if addon not in names or "AddonVersion" not in props:
+            continue  # no pinned version: EKS installs its default for the cluster version
+        for v in template.scalars(props["AddonVersion"], base + ("AddonVersion",)):
+            if isinstance(v.value, str) and not is_placeholder(v.value):
+                hit = _judge(v.value, v.path, ctx, f"{addon} add-on version {v.value}{v.origin()}")
+                if hit:
+                    yield hit
+
+
+def check_object(obj, ctx):
+    """eksctl `addons: [{name: vpc-cni, version: ...}]`."""
+    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+        return
+    addon = ctx.data.eks["vpc_cni"]["addon_name"]
+    for i, item in enumerate(obj.data["addons"]):
+        if isinstance(item, dict) and item.get("name") == addon and isinstance(item.get("version"), str):
+            version = item["version"]
+            if not is_placeholder(version):
+                hit = _judge(version, obj.at("addons", i, "version"), ctx, f"{addon} add-on version {version}")
+                if hit:
+                    yield hit
+
+
 def _judge(version_text, path, ctx, what: str):
     """A Hit when ``version_text`` is older than the minimum; ``what`` names where it is pinned."""
     version = parse_version(version_text)

@@ -69,8 +69,30 @@ def check_pod(pod, ctx):
         cni = _cni_of_image(image, ctx)
         if cni is None or _policy_only_env(container, cni):
             continue
-        yield Hit(path + ("image",), _message(cni["name"], f"image {image}"), facts={"cni": cni["name"]})
+        yield Hit(path + ("image",), _message(f"{cni['name']} (image {image})"), facts={"cni": cni["name"]})
         return  # one finding per workload
+
+
+def check_cfn(template, ctx):
+    for _, props, base in template.resources_of_type("AWS::EKS::Addon"):
+        for v in template.scalars(props.get("AddonName"), base + ("AddonName",)):
+            if isinstance(v.value, str) and _other_cni_addon(v.value, ctx):
+                yield Hit(v.path, _message(f"EKS add-on {v.value}{v.origin()}"))
+
+
+def check_object(obj, ctx):
+    """eksctl `addons`."""
+    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+        return
+    for i, item in enumerate(obj.data["addons"]):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and _other_cni_addon(name, ctx):
+            yield Hit(obj.at("addons", i, "name"), _message(f"eksctl add-on {name}"))
+
+
+def _other_cni_addon(name: str, ctx) -> bool:
+    lowered = name.lower()
+    return any(p in lowered for p in ctx.data.cni["addon_patterns"]["substrings"])
 
 
 def _cni_of_image(image: str, ctx):
@@ -91,8 +113,8 @@ def _policy_only_env(container: dict, cni: dict) -> bool:
     return all(values.get(k) == v for k, v in wanted.items())
 
 
-def _message(name: str, what: str) -> str:
-    return (f"{name} ({what}) is a CNI other than the Amazon VPC CNI, the only CNI HyperPod supports; "
+def _message(subject: str) -> str:
+    return (f"{subject} is a CNI other than the Amazon VPC CNI, the only CNI HyperPod supports; "
             f"remove it (or run it in network-policy-only mode on top of the VPC CNI)")
 
 

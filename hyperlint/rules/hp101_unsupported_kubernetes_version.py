@@ -1,0 +1,110 @@
+"""EKS Kubernetes version not supported by HyperPod.
+
+## What it does
+Checks the Kubernetes version of the EKS cluster against the versions
+HyperPod supports (1.30 to 1.35 on the latest prerequisites page; the list
+is data, overridable in the configuration):
+
+- `AWS::EKS::Cluster.Version`, also through `!Ref` to a parameter, where its
+  `Default` and each of its `AllowedValues` are judged at their own lines;
+- eksctl `ClusterConfig.metadata.version`.
+
+An unquoted `Version: 1.30` is the YAML number 1.3, which CloudFormation
+passes on as `"1.3"`: the message says so (quote it).
+
+## Why is this bad?
+HyperPod cannot attach to an EKS cluster running an unsupported Kubernetes
+version: cluster creation fails, or an upgrade leaves the HyperPod cluster
+behind. The supported range moves; versions 1.28 and 1.29 have been dropped.
+
+## Example
+```yaml
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  EKSCluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.27"
+      RoleArn: arn:aws:iam::111122223333:role/eks-cluster
+      AccessConfig:
+        AuthenticationMode: API_AND_CONFIG_MAP
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+```
+
+## Use instead
+```yaml
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  EKSCluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.32"
+      RoleArn: arn:aws:iam::111122223333:role/eks-cluster
+      AccessConfig:
+        AuthenticationMode: API_AND_CONFIG_MAP
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+```
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.findings import Hit
+from hyperlint.k8s import is_placeholder
+
+ID = "HP101"
+NAME = "unsupported-kubernetes-version"
+SEVERITY = "error"
+TIER = "core"
+
+
+def check_cfn(template, ctx):
+    for _, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+        if "Version" not in props:
+            continue  # HP102
+        for v in template.scalars(props["Version"], base + ("Version",)):
+            hit = _judge(v.value, v.path, ctx, v.origin(), "CloudFormation")
+            if hit:
+                yield hit
+
+
+def check_object(obj, ctx):
+    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io":
+        return
+    meta = obj.metadata
+    if "version" in meta:
+        hit = _judge(meta["version"], obj.at("metadata", "version"), ctx, "", "eksctl")
+        if hit:
+            yield hit
+
+
+def _judge(value, path, ctx, origin: str, reader: str):
+    if isinstance(value, bool) or value is None or is_placeholder(value):
+        return None
+    supported = ctx.data.kubernetes_versions
+    shown = _range(supported)
+    if isinstance(value, (int, float)):
+        written = ctx.raw(path) or str(value)
+        passed = str(value)
+        if passed in supported:
+            return None
+        if written != passed:
+            return Hit(path, f"Version {written} is the YAML number {value}, which {reader} passes on as "
+                             f"'{passed}', not '{written}'{origin}; quote it ('{written}') and use a version "
+                             f"HyperPod supports ({shown})")
+        value = passed
+    text = str(value).strip()
+    if text in supported:
+        return None
+    return Hit(path, f"Kubernetes version {text}{origin} is not supported by HyperPod (supported: {shown})")
+
+
+def _range(versions: list[str]) -> str:
+    if len(versions) > 2:
+        return f"{versions[0]} to {versions[-1]}"
+    return ", ".join(versions)

@@ -1,0 +1,97 @@
+"""EKS authentication mode is not `API` or `API_AND_CONFIG_MAP`.
+
+## What it does
+Checks `AWS::EKS::Cluster.AccessConfig.AuthenticationMode` (also through
+`!Ref`) and eksctl `accessConfig.authenticationMode`. A template without
+`AccessConfig.AuthenticationMode` gets `CONFIG_MAP`, CloudFormation's
+default, and is reported too; eksctl's own default (`API_AND_CONFIG_MAP`)
+is fine.
+
+## Why is this bad?
+HyperPod registers its nodes through EKS access entries, which only exist in
+the `API` and `API_AND_CONFIG_MAP` modes. With `CONFIG_MAP` the HyperPod
+cluster cannot join the EKS cluster. The console defaults to
+`API_AND_CONFIG_MAP`, but the EKS API, the SDKs and CloudFormation default
+to `CONFIG_MAP`, which is why templates copied from older examples fail.
+
+## Example
+```yaml
+Resources:
+  EKSCluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.32"
+      RoleArn: arn:aws:iam::111122223333:role/eks-cluster
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+```
+
+## Use instead
+```yaml
+Resources:
+  EKSCluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.32"
+      RoleArn: arn:aws:iam::111122223333:role/eks-cluster
+      AccessConfig:
+        AuthenticationMode: API_AND_CONFIG_MAP
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+```
+
+## Fix
+Unsafe (`--unsafe-fixes`): adds `AccessConfig: {AuthenticationMode: API_AND_CONFIG_MAP}`,
+which changes the cluster's access management.
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.findings import Hit
+from hyperlint.k8s import is_placeholder
+
+ID = "HP103"
+NAME = "authentication-mode"
+SEVERITY = "error"
+TIER = "core"
+FIX = "unsafe"
+
+
+def check_cfn(template, ctx):
+    modes = ctx.data.eks["authentication_modes"]
+    allowed = modes["allowed"]
+    for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+        access = props.get("AccessConfig")
+        if not isinstance(access, dict) or "AuthenticationMode" not in access:
+            where = base + ("AccessConfig", "AuthenticationMode")
+            yield Hit(where, f"EKS cluster {name} has no AccessConfig.AuthenticationMode, so CloudFormation "
+                             f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; "
+                             f"set AuthenticationMode: API_AND_CONFIG_MAP (or API)",
+                      facts={"missing": True, "resource": name})
+            continue
+        for v in template.scalars(access["AuthenticationMode"], base + ("AccessConfig", "AuthenticationMode")):
+            hit = _judge(v.value, v.path, allowed, v.origin())
+            if hit:
+                yield hit
+
+
+def check_object(obj, ctx):
+    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io":
+        return
+    access = obj.data.get("accessConfig")
+    if isinstance(access, dict) and "authenticationMode" in access:
+        hit = _judge(access["authenticationMode"], obj.at("accessConfig", "authenticationMode"),
+                     ctx.data.eks["authentication_modes"]["allowed"], "")
+        if hit:
+            yield hit
+
+
+def _judge(value, path, allowed, origin: str):
+    if is_placeholder(value) or value in allowed:
+        return None
+    return Hit(path, f"authentication mode {value}{origin} does not support EKS access entries, which HyperPod "
+                     f"needs; use {' or '.join(sorted(allowed, key=len, reverse=True))}")
