@@ -102,6 +102,32 @@ def check(
     raise typer.Exit(2 if found.errors else code)
 
 
+@app.command()
+def capacity(
+    paths: Optional[List[str]] = typer.Argument(None, help="Files or directories (a cluster definition and manifests)."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for stdin."),
+    assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod."),
+) -> None:
+    """Show pod capacity per HyperPod instance group and what cannot be placed."""
+    from .capacity import plan
+    from .data import Data
+    from .discover import discover
+    from .engine import lint
+    from .output.capacity import render
+
+    _choice(output_format, ("text", "markdown", "json"), "--format")
+    config = Config(assume_hyperpod=assume_hyperpod)
+    targets = list(paths) if paths else ["."]
+    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
+    for message in found.errors:
+        typer.echo(f"hyperlint: {message}", err=True)
+    result = lint(found.inputs, config, rules=False)
+    render(plan(result.model, Data(config.data)), sys.stdout, output_format)
+    raise typer.Exit(2 if found.errors or result.errors else 0)
+
+
 @app.command("rules")
 def list_rules(
     output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),

@@ -65,10 +65,11 @@ class Result:
 
 
 class RuleSet:
-    """The selected rules, grouped by hook."""
+    """The selected rules, grouped by hook (none: only parse and build the run model)."""
 
-    def __init__(self, config: Config):
-        chosen = [r for r in registry.all_rules().values() if registry.is_selected(r.id, config.select, config.ignore)]
+    def __init__(self, config: Config, none: bool = False):
+        chosen = [] if none else [r for r in registry.all_rules().values()
+                                  if registry.is_selected(r.id, config.select, config.ignore)]
         self.rules = {r.id: r for r in chosen}
         self.by_hook = {h: [r for r in chosen if h in r.hooks] for h in registry.HOOKS}
 
@@ -210,9 +211,10 @@ def _warm(ctx: Context) -> None:
     d.instance_types, d.eks, d.labels, d.cni, d.storage  # noqa: B018
 
 
-def lint(inputs: list[Input], config: Config, data: Data | None = None) -> Result:
+def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:
+    """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
-    ruleset = RuleSet(config)
+    ruleset = RuleSet(config, none=not rules)
     results = _map_files(inputs, ctx, ruleset)
 
     model = Model()
@@ -247,7 +249,8 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None) -> Resul
 
     for rule in ruleset.by_hook["check_run"]:
         try:
-            refined += list(rule.hooks["check_run"](model, run_ctx) or ())
+            refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
+                        for hit in rule.hooks["check_run"](model, run_ctx) or ()]
         except Exception as exc:
             errors.append(f"internal error in {rule.id} on the run model: {type(exc).__name__}: {exc}")
 

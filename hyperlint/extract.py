@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from .cfn import Template
 from .findings import Loc
-from .k8s import K8sObject, PodTemplate
-from .model import HyperPodCluster, InstanceGroup, Model, NodeGroup
+from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
+from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
@@ -34,6 +34,8 @@ def _str_list(value) -> list[str]:
 # -- Kubernetes ---------------------------------------------------------------------
 
 def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) -> None:
+    for pod in pods:
+        model.workloads.append(_workload(pod, doc, ctx))
     if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
         _eksctl_node_groups(obj, doc, ctx, model)
     elif obj.kind == "ConfigMap":
@@ -43,6 +45,49 @@ def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) ->
         cni = spec.get("cni") if isinstance(spec, dict) else None
         if isinstance(cni, dict) and cni.get("type") == "AmazonVPC":
             model.markers.add(("cni-policy-only", "Calico"))
+
+
+_HMA_IMAGE = "hyperpod-health-monitoring-agent"
+
+
+def _workload(pod: PodTemplate, doc, ctx) -> Workload:
+    obj = pod.obj
+    terms = node_terms(pod)
+
+    def constraint(term) -> Constraint:
+        if term.values:
+            locs = tuple(_loc(doc, p, ctx, obj.identity) for _, p in term.values)
+            return Constraint(term.key, term.operator, tuple(v for v, _ in term.values), locs)
+        return Constraint(term.key, term.operator, (), (_loc(doc, term.path, ctx, obj.identity),))
+
+    always = [constraint(t) for t in terms if t.place == "nodeSelector"]
+    alternatives: dict = {}
+    for t in terms:
+        if t.place == "required":
+            index = t.path[t.path.index("nodeSelectorTerms") + 1]
+            alternatives.setdefault(index, []).append(constraint(t))
+    selection = [always + alt for alt in alternatives.values()] or ([always] if always else [])
+    _, host_network = pod.field("hostNetwork")
+    images = [c.get("image") for _, c in pod.containers()]
+    hma = pod.is_daemonset and (
+        str(obj.name or "").startswith("health-monitoring-agent")
+        or any(isinstance(i, str) and image_parts(i)[0].endswith("/" + _HMA_IMAGE) for i in images)
+    )
+    replicas_known = pod.replicas is not None and pod.replicas_path is not None
+    return Workload(
+        identity=obj.identity,
+        role=pod.role,
+        loc=_loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity),
+        pods=pod.replicas,
+        pods_loc=_loc(doc, pod.replicas_path, ctx, obj.identity) if replicas_known else None,
+        selection=selection,
+        tolerations=[t for _, t in tolerations(pod)],
+        host_network=host_network is True,
+        one_per_node=pod.one_per_node(),
+        daemonset=pod.is_daemonset,
+        hma=hma,
+        targets_hyperpod=ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix),
+    )
 
 
 def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
@@ -111,6 +156,10 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
         ))
 
 
+def _autoscaling(value) -> bool:
+    return isinstance(value, dict) and str(value.get("Mode", "")).lower() == "enable"
+
+
 def _single(template: Template, value, path):
     """The one concrete value of a property, or None when it is not knowable or ambiguous."""
     found = {repr(v.value): v for v in template.scalars(value, path)}
@@ -127,6 +176,7 @@ def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, c
         node_recovery=str(recovery.value) if recovery else None,
         node_recovery_loc=_loc(doc, recovery.path if recovery else base + ("NodeRecovery",), ctx,
                                key=recovery is None),
+        autoscaling=_autoscaling(props.get("AutoScaling")),
     )
     for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
         groups = props.get(section)
@@ -151,6 +201,8 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
                 type_locs.append(_loc(doc, v.path, ctx))
     group_name = _single(template, g.get("InstanceGroupName"), path + ("InstanceGroupName",))
     count = _single(template, g.get("InstanceCount"), path + ("InstanceCount",))
+    counts = sorted({v.value for v in template.scalars(g.get("InstanceCount"), path + ("InstanceCount",))
+                     if _int(v.value) is not None})
     k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
     return InstanceGroup(
         name=str(group_name.value) if group_name else None,
@@ -159,6 +211,7 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
         loc=_loc(doc, path + ("InstanceGroupName",), ctx),
         type_locs=type_locs,
         count_loc=_loc(doc, count.path if count else path + ("InstanceCount",), ctx),
+        counts=tuple(counts),
         deep_health_checks=bool(g.get("OnStartDeepHealthChecks")),
         labels=k8s_config.get("Labels") if isinstance(k8s_config.get("Labels"), dict) else {},
         taints=k8s_config.get("Taints") if isinstance(k8s_config.get("Taints"), list) else [],
@@ -177,7 +230,8 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
         origin="describe-cluster",
         loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
         node_recovery=recovery if isinstance(recovery, str) else None,
-        node_recovery_loc=_loc(doc, ("NodeRecovery",), ctx, key=True),
+        node_recovery_loc=_loc(doc, ("NodeRecovery",), ctx, key="NodeRecovery" not in root),
+        autoscaling=_autoscaling(root.get("AutoScaling")),
     )
     for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
         groups = root.get(section)

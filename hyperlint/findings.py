@@ -26,6 +26,15 @@ class Hit(NamedTuple):
     related: tuple = ()  # paths of other places that explain the finding (the !Ref, the route ...)
 
 
+class RunHit(NamedTuple):
+    """What a run-level rule reports: a place already resolved (from the run model)."""
+
+    loc: "Loc"
+    message: str
+    severity: str | None = None
+    related: tuple = ()  # further Locs
+
+
 @dataclass(frozen=True)
 class Loc:
     """A resolved place in a file, with the object it belongs to."""

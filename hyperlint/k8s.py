@@ -84,6 +84,31 @@ class PodTemplate:
     def containers(self) -> list[tuple[tuple, dict]]:
         return self.container_paths
 
+    @property
+    def labels(self) -> dict:
+        """The pod labels (the template's metadata, next to its spec)."""
+        rel = self.path[len(self.obj.path):]
+        if not rel or rel[-1] != "spec":
+            return {}
+        try:
+            meta = _get(self.obj.data, rel[:-1] + ("metadata",))
+        except (KeyError, IndexError, TypeError):
+            return {}
+        labels = meta.get("labels") if isinstance(meta, dict) else None
+        return labels if isinstance(labels, dict) else {}
+
+    def one_per_node(self) -> bool:
+        """Required pod anti-affinity on the node hostname against its own pods."""
+        _, affinity = self.field("affinity")
+        anti = affinity.get("podAntiAffinity") if isinstance(affinity, dict) else None
+        terms = anti.get("requiredDuringSchedulingIgnoredDuringExecution") if isinstance(anti, dict) else None
+        labels = self.labels
+        for term in terms if isinstance(terms, list) else ():
+            if isinstance(term, dict) and term.get("topologyKey") == "kubernetes.io/hostname":
+                if _selects(term.get("labelSelector"), labels):
+                    return True
+        return False
+
 
 class Term(NamedTuple):
     """One node-selection requirement: nodeSelector entry or affinity expression."""
@@ -139,6 +164,28 @@ def pod_templates(obj: K8sObject) -> list[PodTemplate]:
         pod.container_paths = _container_paths(pod.path, spec)
         found.append(pod)
     return found
+
+
+def _selects(selector, labels: dict) -> bool:
+    """Does a label selector match ``labels``? (matchLabels and In/NotIn/Exists)."""
+    if not isinstance(selector, dict) or not labels:
+        return False
+    match = selector.get("matchLabels")
+    if isinstance(match, dict) and any(labels.get(k) != v for k, v in match.items()):
+        return False
+    for expr in selector.get("matchExpressions") or ():
+        if not isinstance(expr, dict):
+            continue
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return bool(match) or bool(selector.get("matchExpressions"))
 
 
 def _get(root, path):

@@ -23,6 +23,7 @@ class InstanceGroup:
     loc: Loc  # the group's definition (its name)
     type_locs: list[Loc] = field(default_factory=list)
     count_loc: Loc | None = None
+    counts: tuple = ()  # every count it can have (a parameter's Default and AllowedValues)
     deep_health_checks: bool = False
     labels: dict = field(default_factory=dict)
     taints: list = field(default_factory=list)
@@ -35,8 +36,43 @@ class HyperPodCluster:
     origin: str  # "cloudformation" | "describe-cluster" | "configuration"
     loc: Loc
     groups: list[InstanceGroup] = field(default_factory=list)
-    node_recovery: str | None = None  # Automatic | None | unset (None)
+    node_recovery: str | None = None  # "Automatic" | "None" | None when not set
     node_recovery_loc: Loc | None = None
+    autoscaling: bool = False  # Karpenter scales the groups: counts are not capacity
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One required node-selection constraint: `key op values`."""
+
+    key: str
+    op: str  # In, NotIn, Exists, DoesNotExist, Gt, Lt
+    values: tuple = ()
+    locs: tuple = ()  # the location of each value (or of the key when there are none)
+
+
+@dataclass
+class Workload:
+    """One pod template, as the scheduler sees it."""
+
+    identity: tuple  # (kind, namespace, name)
+    role: str | None
+    loc: Loc
+    pods: int | None  # pods at a time (None: one per node for DaemonSets, or unknowable)
+    pods_loc: Loc | None
+    selection: list = field(default_factory=list)  # OR of AND-lists of Constraint; [] = any node
+    tolerations: list = field(default_factory=list)
+    host_network: bool = False
+    one_per_node: bool = False  # required pod anti-affinity on the hostname against itself
+    daemonset: bool = False
+    hma: bool = False  # the HyperPod health-monitoring agent
+    targets_hyperpod: bool = False  # by its own selectors (RULES.md)
+
+    @property
+    def label(self) -> str:
+        kind, namespace, name = self.identity
+        ident = f"{namespace}/{name}" if namespace else (name or "?")
+        return f"{kind} {ident}" + (f" ({self.role})" if self.role else "")
 
 
 @dataclass

@@ -20,7 +20,8 @@ and its hook functions say where it looks (all optional)::
     refine(finding, run)          # adjust or drop a document finding once the run is known
 
 Document hooks yield ``hyperlint.findings.Hit`` (a path and a message); the
-engine adds identity, severity, position and suppression. Modules are found by
+engine adds identity, severity, position and suppression. ``check_run`` yields
+``hyperlint.findings.RunHit`` (a location from the run model and a message). Modules are found by
 name, so adding a rule touches nothing else.
 """
 

@@ -1,0 +1,81 @@
+"""Workload targets an `ml.` instance type that no instance group provides.
+
+## What it does
+When the run holds a HyperPod cluster definition (a CloudFormation
+`AWS::SageMaker::Cluster`, a saved `aws sagemaker describe-cluster` JSON, or
+the configuration's `cluster:` section), reports each HyperPod workload whose
+required node selection no instance group can satisfy because it selects an
+`ml.` instance type that no group of the run has, or a type that the
+selected instance group does not have. The finding sits on the selector
+value.
+
+## Why is this bad?
+Such pods never schedule: the scheduler finds no node with that label, the
+pods stay `Pending`, and a training job waits forever for its workers.
+
+## Example
+```yaml
+ClusterName: training
+InstanceGroups:
+  - {InstanceGroupName: workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      nodeSelector: {node.kubernetes.io/instance-type: ml.p5.48xlarge}
+      containers: [{name: train, image: "my-registry/train:1"}]
+      restartPolicy: Never
+```
+
+## Use instead
+```yaml
+ClusterName: training
+InstanceGroups:
+  - {InstanceGroupName: workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      nodeSelector: {node.kubernetes.io/instance-type: ml.g5.8xlarge}
+      containers: [{name: train, image: "my-registry/train:1"}]
+      restartPolicy: Never
+```
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.capacity import plan
+from hyperlint.findings import RunHit
+
+ID = "HP402"
+NAME = "instance-type-not-in-cluster"
+SEVERITY = "error"
+TIER = "core"
+
+
+def check_run(model, ctx):
+    result = plan(model, ctx.data)
+    provided = sorted({t for g in result.groups for t in g.group.instance_types})
+    seen = set()
+    for w, blame in result.homeless:
+        for kind, c, i in blame:
+            if kind == "group" or (c.locs[i] in seen):
+                continue
+            seen.add(c.locs[i])
+            value = c.values[i]
+            if kind == "type":
+                text = f"{w.label} selects {value}, which no HyperPod instance group of this run provides " \
+                       f"({', '.join(provided)}); its pods never schedule"
+            else:
+                text = f"{w.label} selects {value}, but the instance groups it selects do not have that type; " \
+                       f"its pods never schedule"
+            yield RunHit(c.locs[i], text)
