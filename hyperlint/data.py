@@ -103,6 +103,10 @@ class Data:
         return self.labels["deep_health_check_taint"]
 
     @cached_property
+    def reserved_prefixes(self) -> tuple[str, ...]:
+        return tuple(self.labels["reserved_prefixes"]["prefixes"])
+
+    @cached_property
     def non_hyperpod_node_keys(self) -> frozenset[str]:
         return frozenset(self.labels["non_hyperpod_node_keys"]["keys"])
 

@@ -256,10 +256,21 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
 
     from .suppress import apply_suppressions
 
-    final = apply_suppressions(refined, directives, config, ruleset)
+    final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(f, config) for f in final]
     final.sort(key=Finding.sort_key)
     return Result(final, model, errors, len(inputs))
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Drop exact repeats (two rules skipping the same unrendered value report one HP003)."""
+    seen, out = set(), []
+    for f in findings:
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _with_configured_severity(f: Finding, config: Config) -> Finding:

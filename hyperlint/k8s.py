@@ -9,21 +9,14 @@ document, ready for findings.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
+
+from .templating import is_placeholder
 
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
 _TEMPLATE_KEYS = ("template", "jobTemplate")
 _MAX_VISIT = 200_000  # nodes a generic search may visit in one object
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}|<%.*?%>|__[A-Z][A-Z0-9_]*__")
-
-
-def is_placeholder(value) -> bool:
-    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`): never judged."""
-    return isinstance(value, str) and bool(_PLACEHOLDER.search(value))
-
-
 @dataclass
 class K8sObject:
     path: tuple  # where the object sits in its document: () or ("items", i)

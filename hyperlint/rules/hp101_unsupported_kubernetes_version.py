@@ -55,7 +55,7 @@ Resources:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_placeholder
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP101"
 NAME = "unsupported-kubernetes-version"
@@ -84,7 +84,9 @@ def check_object(obj, ctx):
 
 
 def _judge(value, path, ctx, origin: str, reader: str):
-    if isinstance(value, bool) or value is None or is_placeholder(value):
+    if is_placeholder(value):
+        return unrendered(path, value, "Kubernetes version")
+    if isinstance(value, bool) or value is None:
         return None
     supported = ctx.data.kubernetes_versions
     shown = _range(supported)

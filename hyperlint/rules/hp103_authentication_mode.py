@@ -52,7 +52,7 @@ which changes the cluster's access management.
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_placeholder
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP103"
 NAME = "authentication-mode"
@@ -91,7 +91,9 @@ def check_object(obj, ctx):
 
 
 def _judge(value, path, allowed, origin: str):
-    if is_placeholder(value) or value in allowed:
+    if is_placeholder(value):
+        return unrendered(path, value, "authentication mode")
+    if value in allowed:
         return None
     return Hit(path, f"authentication mode {value}{origin} does not support EKS access entries, which HyperPod "
                      f"needs; use {' or '.join(sorted(allowed, key=len, reverse=True))}")

@@ -68,7 +68,8 @@ from __future__ import annotations
 
 from hyperlint.data import parse_version
 from hyperlint.findings import Hit
-from hyperlint.k8s import image_parts, is_placeholder
+from hyperlint.k8s import image_parts
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP104"
 NAME = "vpc-cni-too-old"
@@ -80,10 +81,12 @@ def check_pod(pod, ctx):
     images = set(ctx.data.eks["vpc_cni"]["images"])
     for path, container in pod.containers():
         image = container.get("image")
-        if not isinstance(image, str) or is_placeholder(image):
+        if not isinstance(image, str):
             continue
         repo, tag = image_parts(image)
-        if repo.rsplit("/", 1)[-1] in images and tag:
+        if repo.rsplit("/", 1)[-1] in images and tag and is_placeholder(tag):
+            yield unrendered(path + ("image",), image, "VPC CNI image")
+        elif repo.rsplit("/", 1)[-1] in images and tag:
             hit = _judge(tag, path + ("image",), ctx, f"image {repo.rsplit('/', 1)[-1]}:{tag}")
             if hit:
                 yield hit
@@ -96,7 +99,9 @@ def check_cfn(template, ctx):
         if addon not in names or "AddonVersion" not in props:
             continue  # no pinned version: EKS installs its default for the cluster version
         for v in template.scalars(props["AddonVersion"], base + ("AddonVersion",)):
-            if isinstance(v.value, str) and not is_placeholder(v.value):
+            if isinstance(v.value, str) and is_placeholder(v.value):
+                yield unrendered(v.path, v.value, f"{addon} add-on version")
+            elif isinstance(v.value, str):
                 hit = _judge(v.value, v.path, ctx, f"{addon} add-on version {v.value}{v.origin()}")
                 if hit:
                     yield hit
@@ -110,7 +115,9 @@ def check_object(obj, ctx):
     for i, item in enumerate(obj.data["addons"]):
         if isinstance(item, dict) and item.get("name") == addon and isinstance(item.get("version"), str):
             version = item["version"]
-            if not is_placeholder(version):
+            if is_placeholder(version):
+                yield unrendered(obj.at("addons", i, "version"), version, f"{addon} add-on version")
+            else:
                 hit = _judge(version, obj.at("addons", i, "version"), ctx, f"{addon} add-on version {version}")
                 if hit:
                     yield hit

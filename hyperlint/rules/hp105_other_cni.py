@@ -53,7 +53,8 @@ data:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import image_parts, is_placeholder
+from hyperlint.k8s import image_parts
+from hyperlint.templating import is_placeholder
 
 ID = "HP105"
 NAME = "other-cni"

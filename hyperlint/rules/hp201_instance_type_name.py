@@ -59,7 +59,7 @@ Safe for a missing `ml.` prefix: `hyperlint check --fix` adds it.
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_placeholder
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP201"
 NAME = "instance-type-name"
@@ -79,7 +79,9 @@ def check_cfn(template, ctx):
 
 def _judge(v, ctx):
     value = v.value
-    if not isinstance(value, str) or is_placeholder(value) or ctx.data.instance(value):
+    if is_placeholder(value):
+        return unrendered(v.path, value, "instance type")
+    if not isinstance(value, str) or ctx.data.instance(value):
         return None
     fixed = ctx.data.ml_form(value)
     if fixed:

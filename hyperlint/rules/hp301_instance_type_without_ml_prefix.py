@@ -74,13 +74,13 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.k8s import (
-    is_placeholder,
     karpenter_terms,
     node_terms,
     required_pairs,
     targets_hyperpod,
     targets_in_run,
 )
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP301"
 NAME = "instance-type-without-ml-prefix"
@@ -113,6 +113,7 @@ def _check(terms, ctx, hyperpod_nodeclass: bool):
             continue
         for value, path in term.values:
             if is_placeholder(value):
+                yield unrendered(path, value, "instance type")
                 continue
             fixed = ctx.data.ml_form(value)
             if fixed is None:

@@ -58,7 +58,8 @@ Safe when only the letter case differs (`schedulable` -> `Schedulable`).
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_placeholder, karpenter_terms, node_terms, tolerations
+from hyperlint.k8s import karpenter_terms, node_terms, tolerations
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP303"
 NAME = "label-value-outside-closed-set"
@@ -94,7 +95,9 @@ def _check_terms(terms, sets):
 
 
 def _judge(key, value, path, allowed):
-    if is_placeholder(value) or (isinstance(value, str) and value in allowed):
+    if is_placeholder(value):
+        return unrendered(path, value, f"{key} value")
+    if isinstance(value, str) and value in allowed:
         return None
     same_case = [a for a in allowed if a.lower() == str(value).lower()]
     hint = f"; did you mean '{same_case[0]}'?" if same_case else ""

@@ -66,7 +66,8 @@ from __future__ import annotations
 import posixpath
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_placeholder, node_terms, targeting_facts, targets_in_run, volume_node_terms
+from hyperlint.k8s import node_terms, targeting_facts, targets_in_run, volume_node_terms
+from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP306"
 NAME = "node-storage-outside-opt-sagemaker"
@@ -107,7 +108,9 @@ def check_object(obj, ctx):
 
 
 def _judge(value, path, ctx, facts):
-    if not isinstance(value, str) or is_placeholder(value) or not value.startswith("/"):
+    if is_placeholder(value):
+        return unrendered(path, value, "host path")
+    if not isinstance(value, str) or not value.startswith("/"):
         return None
     norm = posixpath.normpath(value)
     storage = ctx.data.storage
