@@ -59,6 +59,7 @@ NAME = "authentication-mode"
 SEVERITY = "error"
 TIER = "core"
 FIX = "unsafe"
+FIXED_MODE = "API_AND_CONFIG_MAP"
 
 
 def check_cfn(template, ctx):
@@ -75,6 +76,8 @@ def check_cfn(template, ctx):
             continue
         for v in template.scalars(access["AuthenticationMode"], base + ("AccessConfig", "AuthenticationMode")):
             hit = _judge(v.value, v.path, allowed, v.origin())
+            if hit and hit.rule is None and "AllowedValues" not in v.path:
+                hit = hit._replace(facts={"value": v.value, "fixed": FIXED_MODE})
             if hit:
                 yield hit
 
@@ -84,8 +87,11 @@ def check_object(obj, ctx):
         return
     access = obj.data.get("accessConfig")
     if isinstance(access, dict) and "authenticationMode" in access:
-        hit = _judge(access["authenticationMode"], obj.at("accessConfig", "authenticationMode"),
+        value = access["authenticationMode"]
+        hit = _judge(value, obj.at("accessConfig", "authenticationMode"),
                      ctx.data.eks["authentication_modes"]["allowed"], "")
+        if hit and hit.rule is None:
+            hit = hit._replace(facts={"value": value, "fixed": FIXED_MODE})
         if hit:
             yield hit
 
@@ -97,3 +103,24 @@ def _judge(value, path, allowed, origin: str):
         return None
     return Hit(path, f"authentication mode {value}{origin} does not support EKS access entries, which HyperPod "
                      f"needs; use {' or '.join(sorted(allowed, key=len, reverse=True))}")
+
+
+def fix(finding, source):
+    """Unsafe fix: set the mode to API_AND_CONFIG_MAP, adding AccessConfig where it is missing."""
+    facts = finding.facts or {}
+    if "value" in facts:
+        edit = source.replace_scalar(finding, str(facts["value"]), FIXED_MODE)
+        return [edit] if edit else []
+    if not facts.get("missing"):
+        return []
+    from hyperlint.fix import insert_entry
+
+    line = source.line_bytes(finding.loc.line)[finding.loc.column - 1:]
+    key = line.split(b":", 1)[0].strip(b"\"' ")
+    if key == b"Properties":
+        edit = insert_entry(source, finding.loc, "AccessConfig", {"AuthenticationMode": FIXED_MODE})
+    elif key == b"AccessConfig":
+        edit = insert_entry(source, finding.loc, "AuthenticationMode", FIXED_MODE)
+    else:
+        return []
+    return [edit] if edit else []

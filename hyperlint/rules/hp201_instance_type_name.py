@@ -86,7 +86,7 @@ def _judge(v, ctx):
     fixed = ctx.data.ml_form(value)
     if fixed:
         return Hit(v.path, f"instance type '{value}'{v.origin()} has no 'ml.' prefix; HyperPod accepts '{fixed}'",
-                   facts={"fixed": fixed})
+                   facts={"value": value, "fixed": fixed})
     guess = ctx.data.suggest(value)
     hint = f"; did you mean '{guess}'?" if guess else ""
     return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type{hint}")

@@ -105,5 +105,5 @@ def _judge(key, value, path, allowed):
     return Hit(
         path,
         f"'{shown}' is not a value of {key} (one of {', '.join(allowed)}){hint}",
-        facts={"fixed": same_case[0]} if same_case and isinstance(value, str) else None,
+        facts={"value": value, "fixed": same_case[0]} if same_case and isinstance(value, str) else None,
     )

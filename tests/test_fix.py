@@ -1,0 +1,82 @@
+"""Autofix: golden files per case, layout kept byte for byte, idempotent.
+
+Regenerate the golden files with HYPERLINT_UPDATE_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from hyperlint.config import Config
+from hyperlint.discover import Input
+from hyperlint.engine import lint
+from hyperlint.fix import fix_bytes, unified_diff
+
+FIX = FIXTURES / "fix"
+INPUTS = sorted(p for p in FIX.iterdir() if p.suffix in (".yaml", ".json") and ".fixed" not in p.name
+                and ".unsafe" not in p.name)
+UPDATE = os.environ.get("HYPERLINT_UPDATE_GOLDEN") == "1"
+
+
+def fixed(data: bytes, name: str, unsafe: bool = False) -> tuple[bytes, list]:
+    result = lint([Input(name, None, data)], Config())
+    return fix_bytes(data, result.findings, name.endswith(".json"), unsafe=unsafe)
+
+
+def golden(path: Path, actual: bytes) -> None:
+    if UPDATE:
+        path.write_bytes(actual)
+    assert path.exists(), f"missing golden file {path.name} (run with HYPERLINT_UPDATE_GOLDEN=1)"
+    assert actual == path.read_bytes(), f"{path.name} differs"
+
+
+UNSAFE_CASES = [p for p in INPUTS if p.name.startswith("cfn")]  # HP103 is the only unsafe fix
+
+
+@pytest.mark.parametrize("case, unsafe", [(p, False) for p in INPUTS] + [(p, True) for p in UNSAFE_CASES],
+                         ids=lambda v: v.name if isinstance(v, Path) else ("unsafe" if v else "safe"))
+def test_golden(case: Path, unsafe: bool):
+    data = case.read_bytes()
+    after, done = fixed(data, case.name, unsafe)
+    assert done, "every case has something to fix"
+    if unsafe:
+        assert after != fixed(data, case.name)[0], "an unsafe case must differ from the safe fix"
+    kind = ".unsafe" if unsafe else ".fixed"
+    golden(case.with_name(case.stem + kind + case.suffix), after)
+    golden(case.with_name(case.name + kind + ".diff"), unified_diff(case.name, data, after).encode())
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=lambda p: p.name)
+def test_only_the_values_change(case: Path):
+    data = case.read_bytes()
+    after, _ = fixed(data, case.name, unsafe=False)
+    before_lines, after_lines = data.splitlines(keepends=True), after.splitlines(keepends=True)
+    assert len(before_lines) == len(after_lines), "a safe fix never adds or removes lines"
+    for old, new in zip(before_lines, after_lines):
+        if old != new:  # same line ending, same indentation, same comment
+            assert old[-2:] == new[-2:] or old[-1:] == new[-1:]
+            assert old[: len(old) - len(old.lstrip())] == new[: len(new) - len(new.lstrip())]
+            assert old.split(b"#", 1)[1:] == new.split(b"#", 1)[1:]
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_fixing_twice_changes_nothing(case: Path, unsafe: bool):
+    once, _ = fixed(case.read_bytes(), case.name, unsafe)
+    twice, done = fixed(once, case.name, unsafe)
+    assert twice == once and done == []
+    remaining = {f.rule for f in lint([Input(case.name, None, once)], Config()).findings}
+    assert "HP301" not in remaining and "HP201" not in remaining
+    if unsafe:
+        assert "HP103" not in remaining
+
+
+def test_placeholders_and_unknown_types_are_never_touched():
+    data = (b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector:\n"
+            b"    node.kubernetes.io/instance-type: \"{{ .Values.type }}\"\n"
+            b"    beta.kubernetes.io/instance-type: t4g.small\n  containers: [{name: c, image: busybox}]\n")
+    assert fixed(data, "p.yaml") == (data, [])
