@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one annotation per finding.
+
+``::error file=k8s/job.yaml,line=13,col=47,endLine=13,endColumn=58,title=HP301 instance-type-without-ml-prefix::message``
+
+error -> ``::error``, warning -> ``::warning``, info -> ``::notice``. Data is
+escaped as the Actions toolkit does (``%``, CR, LF), properties also escape
+``:`` and ``,``. A plain summary line follows for the log.
+"""
+
+from __future__ import annotations
+
+from . import relative_path
+from .text import described, summary
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f) -> str:
+    from ..rules import get
+
+    loc = f.loc
+    props = [("file", relative_path(loc.file)), ("line", loc.line), ("col", loc.column)]
+    if loc.end_line is not None:
+        props.append(("endLine", loc.end_line))
+        if loc.end_column is not None:
+            props.append(("endColumn", loc.end_column))
+    rule = get(f.rule)
+    props.append(("title", f"{f.rule} {rule.name}" if rule else f.rule))
+    fields = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
+    return f"::{COMMAND[f.severity]} {fields}::{escape_data(described(f))}"
+
+
+def render(result, out, **_options) -> None:
+    for f in result.findings:
+        out.write(annotation(f) + "\n")
+    out.write(summary(result) + "\n")
