@@ -392,6 +392,11 @@ def test_readme_example_is_valid_and_complete(tmp_path):
     assert config.cluster and config.data and config.per_file_ignores and config.severity and config.exclude
     for key in schema()["properties"]:
         assert re.search(rf"^{key}:", m.group(1), re.M), f"README example lacks {key}"
+    m = re.search(r"```toml\n(\[tool\.hyperlint\].*?)```", readme, re.S)
+    assert m, "README has no pyproject.toml example"
+    (tmp_path / "pyproject.toml").write_text(m.group(1))
+    config = read_config(tmp_path / "pyproject.toml")
+    assert config.select and config.per_file_ignores and config.cluster["instance_groups"][0]["instance_type"]
 
 
 def test_jsonschema_is_imported_only_when_a_file_is_read(project):
