@@ -13,7 +13,6 @@ actually read.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -192,6 +191,8 @@ def _explain(error) -> str:
         desc = schema_.get("description") or "a non-empty key"
         return f"{name}: key {value!r} is not {desc}"
     if kind == "additionalProperties":
+        import difflib
+
         allowed = list(schema_.get("properties", {}))
         extras = [k for k in value if k not in allowed]
         bad = extras[0] if extras else "?"

@@ -214,7 +214,21 @@ def test_github_annotation_format(tmp_path):
     ]
 
 
-def test_github_severity_mapping_and_escaping():
+def test_github_paths_are_relative_to_the_workspace(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.yaml").write_text(BAD)
+    env = {"GITHUB_WORKSPACE": str(tmp_path)}
+    proc = run("check", "-f", "github", "bad.yaml", cwd=tmp_path / "sub", env=env)
+    assert proc.stdout.startswith(b"::error file=sub/bad.yaml,line=6,")
+    proc = run("check", "-f", "github", str(tmp_path / "sub" / "bad.yaml"), cwd=tmp_path, env=env)
+    assert proc.stdout.startswith(b"::error file=sub/bad.yaml,line=6,")
+    # outside the workspace: as reported
+    proc = run("check", "-f", "github", "bad.yaml", cwd=tmp_path / "sub", env={"GITHUB_WORKSPACE": str(tmp_path / "w")})
+    assert proc.stdout.startswith(b"::error file=bad.yaml,line=6,")
+
+
+def test_github_severity_mapping_and_escaping(monkeypatch):
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     findings = [
         finding("HP301", "error", "100% wrong\r\nnext", file="a,b:c.yaml"),
         finding("HP306", "warning", "w", end_line=None, end_column=None),

@@ -4,10 +4,14 @@
 
 error -> ``::error``, warning -> ``::warning``, info -> ``::notice``. Data is
 escaped as the Actions toolkit does (``%``, CR, LF), properties also escape
-``:`` and ``,``. A plain summary line follows for the log.
+``:`` and ``,``. A plain summary line follows for the log. GitHub resolves
+``file=`` from the repository root, so inside ``$GITHUB_WORKSPACE`` paths are
+given relative to it (a step may run in a subdirectory).
 """
 
 from __future__ import annotations
+
+import os
 
 from . import relative_path
 from .text import described, summary
@@ -23,11 +27,23 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def workspace_path(file: str) -> str:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and file != "-":
+        try:
+            rel = os.path.relpath(os.path.abspath(file), os.path.abspath(workspace))
+        except ValueError:  # another drive (Windows)
+            rel = os.pardir
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return rel.replace(os.sep, "/")
+    return relative_path(file)
+
+
 def annotation(f) -> str:
     from ..rules import get
 
     loc = f.loc
-    props = [("file", relative_path(loc.file)), ("line", loc.line), ("col", loc.column)]
+    props = [("file", workspace_path(loc.file)), ("line", loc.line), ("col", loc.column)]
     if loc.end_line is not None:
         props.append(("endLine", loc.end_line))
         if loc.end_column is not None:
