@@ -65,7 +65,12 @@ def read_inputs(env) -> Inputs:
 # -- the files a pull request changed ----------------------------------------------------
 
 def _git(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    """Run git; a missing git, a prompt for credentials or a hung fetch is a failure, not a hang or a crash."""
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=False, env=env, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
 
 
 def _resolve(rev: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -308,6 +309,23 @@ def test_only_changed_falls_back_to_everything(repo, tmp_path):
     r = lint_step(ws, tmp_path, event_name="push", inputs={"only-changed": "true", "paths": "k8s"})
     assert r.annotations()[0] == "::notice title=hyperlint::only-changed applies to pull requests; this push run lints all files."
     assert r.outputs["findings"] == "4"
+
+
+def test_only_changed_outside_a_git_repository_or_without_git(tmp_path):
+    ws = tmp_path / "plain"
+    (ws / "k8s").mkdir(parents=True)
+    (ws / "k8s" / "bad.yaml").write_text(BAD)
+    event = {"pull_request": {"base": {"sha": "1" * 40, "ref": "main"}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"},
+                  extra_env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert r.annotations()[0].startswith("::warning title=hyperlint::only-changed: the pull request's base commit")
+    assert r.outputs["findings"] == "1" and r.returncode == 1
+    bin_dir = tmp_path / "bin"  # a PATH with python but no git
+    bin_dir.mkdir()
+    (bin_dir / "bash").symlink_to(shutil.which("bash"))
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"},
+                  extra_env={"PATH": str(bin_dir)})
+    assert "base commit could not be found" in r.stdout and r.outputs["findings"] == "1", r.stderr
 
 
 def test_whole_action_with_its_real_install_step(repo, tmp_path):
