@@ -14,6 +14,7 @@ import typer
 
 from . import __version__
 from .config import Config, ConfigError
+from .output import FORMATS
 
 app = typer.Typer(
     add_completion=False,
@@ -58,7 +59,7 @@ def check(
     paths: Optional[List[str]] = typer.Argument(None, help="Files or directories to lint ('-' for stdin). Default: '.'."),
     output_format: Optional[str] = typer.Option(
         None, "--format", "-f",
-        help="Output format: text, json, sarif, github, junit or markdown (default: text; github under GitHub Actions)."),
+        help=f"Output format: {', '.join(FORMATS)} (default: text; github under GitHub Actions)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
     config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: the nearest .hyperlint.yaml, "
                                               ".hyperlint.yml or pyproject.toml with [tool.hyperlint])."),
@@ -80,8 +81,6 @@ def check(
 
 def _output_format(requested: Optional[str], output: Optional[str]) -> str:
     """The explicit --format, else `github` under GitHub Actions when not writing to a terminal or a file."""
-    from .output import FORMATS
-
     if requested is not None:
         return _choice(requested, FORMATS, "--format")
     if os.environ.get("GITHUB_ACTIONS") == "true" and output is None and not sys.stdout.isatty():

@@ -84,7 +84,7 @@ def test_the_validator_is_real():
     assert "'colour' was unexpected" in messages
 
 
-@pytest.mark.parametrize("target", ["examples", str(HELM_FIXTURE.relative_to(ROOT))])
+@pytest.mark.parametrize("target", ["examples/", str(HELM_FIXTURE.relative_to(ROOT))])
 def test_sarif_is_valid_and_complete(target):
     doc = sarif(target)
     assert_valid_sarif(doc)
