@@ -6,6 +6,7 @@ configuration or internal error. Every user error is one line on stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -13,6 +14,7 @@ import typer
 
 from . import __version__
 from .config import Config, ConfigError
+from .output import FORMATS
 
 app = typer.Typer(
     add_completion=False,
@@ -24,7 +26,6 @@ app = typer.Typer(
     "Helm-rendered output and CloudFormation templates.",
 )
 
-CHECK_FORMATS = ("text", "json")
 SEVERITY_LEVELS = ("error", "warning", "info")
 
 
@@ -56,7 +57,12 @@ def _choice(value: str, allowed, option: str) -> str:
 @app.command()
 def check(
     paths: Optional[List[str]] = typer.Argument(None, help="Files or directories to lint ('-' for stdin). Default: '.'."),
-    output_format: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(CHECK_FORMATS)}."),
+    output_format: Optional[str] = typer.Option(
+        None, "--format", "-f",
+        help=f"Output format: {', '.join(FORMATS)} (default: text; github under GitHub Actions)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: the nearest .hyperlint.yaml, "
+                                              ".hyperlint.yml or pyproject.toml with [tool.hyperlint])."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (IDs or prefixes, e.g. HP3,HP101)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules (IDs or prefixes)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: error, warning (default) or info."),
@@ -65,24 +71,49 @@ def check(
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod nodes."),
 ) -> None:
     """Lint files and directories (*.yaml, *.yml, *.json)."""
-    from .discover import discover
-    from .engine import exit_code, lint
-    from .output import render
+    fmt = _output_format(output_format, output)
+    config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
+                          assume_hyperpod=assume_hyperpod)
+    result, code = lint_paths(list(paths) if paths else ["."], config, stdin_filename)
+    write_report(fmt, result, output)
+    raise typer.Exit(code)
 
-    _choice(output_format, CHECK_FORMATS, "--format")
-    config = Config()
+
+def _output_format(requested: Optional[str], output: Optional[str]) -> str:
+    """The explicit --format, else `github` under GitHub Actions when not writing to a terminal or a file."""
+    if requested is not None:
+        return _choice(requested, FORMATS, "--format")
+    if os.environ.get("GITHUB_ACTIONS") == "true" and output is None and not sys.stdout.isatty():
+        return "github"
+    return "text"
+
+
+def build_config(config_file: Optional[str] = None, *, select=None, ignore=None, fail_on: Optional[str] = None,
+                 jobs: Optional[int] = None, assume_hyperpod: bool = False) -> Config:
+    """The configuration file's settings, overridden by the command line's."""
+    from .configfile import check_rule_ids, load_config
+
+    config = load_config(config_file)
     if select:
         config.select = _split(select)
+        check_rule_ids(config.select, "--select")
     if ignore:
         config.ignore = _split(ignore) or []
+        check_rule_ids(config.ignore, "--ignore")
     if fail_on is not None:
         config.fail_on = _choice(fail_on, SEVERITY_LEVELS, "--fail-on")
     if jobs:
         config.jobs = jobs
     if assume_hyperpod:
         config.assume_hyperpod = True
+    return config
 
-    targets = list(paths) if paths else ["."]
+
+def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
+    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
+    from .discover import discover
+    from .engine import exit_code, lint
+
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for chart in sorted(set(found.chart_templates)):
@@ -97,9 +128,25 @@ def check(
     result = lint(found.inputs, config)
     for message in result.errors:
         typer.echo(f"hyperlint: {message}", err=True)
-    render(output_format, result, sys.stdout)
-    code = exit_code(result, config.fail_on)
-    raise typer.Exit(2 if found.errors else code)
+    return result, (2 if found.errors else exit_code(result, config.fail_on))
+
+
+def write_report(fmt: str, result, output: Optional[str] = None) -> None:
+    """Render ``result`` to stdout, or to the file ``output`` (written whole, or not at all)."""
+    from .output import render
+
+    if output is None:
+        render(fmt, result, sys.stdout)
+        return
+    import io
+
+    buffer = io.StringIO()
+    render(fmt, result, buffer)
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(buffer.getvalue())
+    except OSError as exc:
+        raise ConfigError(f"--output: cannot write {output} ({exc.strerror or exc})") from None
 
 
 @app.command()

@@ -117,6 +117,17 @@ def _display(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
+def is_excluded(path: str, patterns) -> bool:
+    """Whether a directory walk from the current directory would skip ``path``
+    (a relative POSIX path): a hidden part, or an ``exclude`` glob on it or on a
+    folder above it."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    for i, name in enumerate(parts):
+        if name.startswith(".") or _excluded("/".join(parts[:i + 1]), name, patterns):
+            return True
+    return False
+
+
 def _excluded(rel: str, name: str, patterns) -> bool:
     rel = rel[2:] if rel.startswith("./") else rel
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")

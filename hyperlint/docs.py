@@ -8,6 +8,7 @@ per rule: the docstring is the single source.
 from __future__ import annotations
 
 import json
+import re
 
 from .rules import Rule, all_rules
 
@@ -18,6 +19,12 @@ def _body(rule: Rule) -> str:
     """The docstring without its summary line."""
     lines = rule.doc.splitlines()
     return "\n".join(lines[1:]).strip()
+
+
+def section(rule: Rule, heading: str) -> str:
+    """The text under ``## heading`` of the rule's docstring ("" when it has none)."""
+    m = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", rule.doc, re.S | re.M)
+    return m.group(1).strip() if m else ""
 
 
 def render_rule(rule: Rule, fmt: str = "text") -> str:

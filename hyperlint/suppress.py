@@ -1,26 +1,35 @@
 """Suppress: the ways users silence findings, and HP002 for stale ones.
 
 - a comment ``# hyperlint: disable=HP301,HP304 -- reason`` on the offending
-  line, or on its own line just above it (works in manifests, Helm
-  templates and CloudFormation YAML); ``# hyperlint: disable-file=HP301``
-  anywhere silences the rule for the whole file;
-- the annotation ``hyperlint.io/ignore: "HP301,HP304"`` on a Kubernetes
-  object (its pod templates included);
-- ``Metadata: {hyperlint: {ignore: [HP201]}}`` on a CloudFormation resource;
-- ``per-file-ignores`` in the configuration (glob -> rule IDs or prefixes).
+  line, or alone on its line just above it (then it covers the next line
+  that is not blank or a comment); ``# hyperlint: disable-file=HP301``
+  anywhere silences the rule for the whole file. YAML only: JSON has no
+  comments. A ``# hyperlint:`` comment that is not one of these is reported;
+- the annotation ``hyperlint.io/ignore: "HP301,HP304 -- reason"`` on a
+  Kubernetes object (its pod templates included; in a ``kind: List`` only
+  the item that carries it);
+- ``Metadata: {hyperlint: {ignore: [HP201], reason: ...}}`` on a
+  CloudFormation resource;
+- ``per-file-ignores`` in the configuration (glob -> rule IDs or prefixes),
+  matched against the path as reported, the path relative to the
+  configuration file's folder, and the file name.
 
 Rules never see any of this. A suppression that silences nothing is itself
-reported (HP002), for the rules that ran.
+reported (HP002), for the rules that ran on that file; HP002 findings obey
+``per-file-ignores`` and ``disable=HP002`` like any other.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, Loc
 
+# A comment starts at the beginning of a line or after a blank (YAML 1.2, 6.6).
+_MENTION = re.compile(rb"(?:^|(?<=[ \t]))#[ \t]*hyperlint:", re.MULTILINE)
 _DIRECTIVE = re.compile(
     rb"#[ \t]*hyperlint:[ \t]*(disable|disable-file)[ \t]*=[ \t]*"
     rb"([A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)"  # rule IDs
@@ -41,6 +50,7 @@ class Directive:
     whole_file: bool = False
     reason: str | None = None
     used: set = field(default_factory=set)
+    kind: str = "comment"  # "comment" | "annotation" | "metadata" | "malformed"
 
     def covers(self, f: Finding) -> bool:
         if f.rule not in self.rules or f.loc.file != self.loc.file:
@@ -60,25 +70,43 @@ def parse_ids(text) -> tuple[str, ...]:
     return tuple(sorted({p.strip().upper() for p in parts if p.strip()}))
 
 
-def scan_comments(data: bytes, file: str = "") -> list[Directive]:
-    """Line directives of a file (its raw bytes; comments are not in the tree)."""
-    if b"hyperlint:" not in data:
+def split_reason(text) -> tuple[tuple[str, ...], str | None]:
+    """`"HP301, HP304 -- pinned by the capacity block"` -> (IDs, reason)."""
+    if isinstance(text, str) and "--" in text:
+        ids, _, reason = text.partition("--")
+        return parse_ids(ids), reason.strip() or None
+    return parse_ids(text), None
+
+
+def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list[Directive]:
+    """Line directives of a file (its raw bytes; comments are not in the tree).
+
+    JSON has no comments, so a JSON file (by its name, as the parser decides)
+    has no directives, whatever its strings contain."""
+    if json is None:
+        json = file.lower().endswith(".json")
+    if json or b"hyperlint:" not in data:
         return []
     found = []
     lines = None
-    for m in _DIRECTIVE.finditer(data):
-        line_start = data.rfind(b"\n", 0, m.start()) + 1
-        line = data.count(b"\n", 0, m.start()) + 1
-        col = m.start() - line_start + 1
-        own_line = not data[line_start:m.start()].strip()
-        loc = Loc(file, line, col)
+    for mention in _MENTION.finditer(data):
+        start = mention.start()
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        loc = Loc(file, line, start - line_start + 1)
+        m = _DIRECTIVE.match(data, start)
+        if m is None:
+            end = data.find(b"\n", start)
+            text = data[start:end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8", "replace")
+            found.append(Directive((), loc, kind="malformed", reason=text))
+            continue
         reason = m.group(3).decode("utf-8", "replace").strip() if m.group(3) else None
         ids = parse_ids(m.group(2).decode())
         if m.group(1) == b"disable-file":
             found.append(Directive(ids, loc, whole_file=True, reason=reason))
             continue
         covered = (line,)
-        if own_line:
+        if not data[line_start:start].strip():  # alone on its line: the next line too
             if lines is None:
                 lines = data.split(b"\n")
             covered = (line, _next_code_line(lines, line))
@@ -97,8 +125,9 @@ def object_directives(unit, doc, file: str) -> list[Directive]:
         notes = obj.metadata.get("annotations")
         if isinstance(notes, dict) and ANNOTATION in notes:
             path = obj.at("metadata", "annotations", ANNOTATION)
-            found.append(Directive(parse_ids(notes[ANNOTATION]), loc_of(doc, path, file, obj.identity),
-                                   doc=doc.index, prefix=pointer(obj.path)))
+            ids, reason = split_reason(notes[ANNOTATION])
+            found.append(Directive(ids, loc_of(doc, path, file, obj.identity), doc=doc.index,
+                                   prefix=pointer(obj.path), reason=reason, kind="annotation"))
     elif unit.kind == "cfn":
         resources = doc.root.get("Resources")
         for name, res in (resources.items() if isinstance(resources, dict) else ()):
@@ -106,8 +135,10 @@ def object_directives(unit, doc, file: str) -> list[Directive]:
             own = meta.get("hyperlint") if isinstance(meta, dict) else None
             if isinstance(own, dict) and "ignore" in own:
                 path = ("Resources", name, "Metadata", "hyperlint", "ignore")
+                reason = own.get("reason")
                 found.append(Directive(parse_ids(own["ignore"]), loc_of(doc, path, file),
-                                       doc=doc.index, prefix=pointer(("Resources", name))))
+                                       doc=doc.index, prefix=pointer(("Resources", name)),
+                                       reason=str(reason) if reason is not None else None, kind="metadata"))
     return found
 
 
@@ -121,34 +152,58 @@ def _next_code_line(lines: list[bytes], line: int) -> int:
 
 
 def apply_suppressions(findings: list[Finding], directives: dict[str, list[Directive]], config, ruleset) -> list[Finding]:
-    kept = []
-    per_file = config.per_file_ignores or {}
-    for f in findings:
-        if _ignored_for_file(f, per_file):
-            continue
-        hit = False
-        for d in directives.get(f.loc.file, ()):
-            if d.covers(f):
-                d.used.add(f.rule)
-                hit = True
-        if not hit:
-            kept.append(f)
+    per_file = _PerFileIgnores(config.per_file_ignores or {}, config.source)
+    kept = [f for f in findings if not per_file.ignores(f.loc.file, f.rule) and not _suppressed(f, directives)]
     if "HP002" in ruleset:
-        kept += _unused(directives, ruleset)
+        kept += [f for f in _unused(directives, ruleset, per_file)
+                 if not per_file.ignores(f.loc.file, f.rule) and not _suppressed(f, directives)]
     return kept
 
 
-def _ignored_for_file(f: Finding, per_file: dict) -> bool:
-    from .rules import matches
+def _suppressed(f: Finding, directives: dict[str, list[Directive]]) -> bool:
+    hit = False
+    for d in directives.get(f.loc.file, ()):
+        if d.covers(f):
+            d.used.add(f.rule)
+            hit = True
+    return hit
 
-    for pattern, ids in per_file.items():
-        if fnmatch.fnmatch(f.loc.file, pattern) or fnmatch.fnmatch(f.loc.file.rsplit("/", 1)[-1], pattern):
-            if matches(f.rule, ids):
-                return True
-    return False
+
+class _PerFileIgnores:
+    """`per-file-ignores`: glob -> rule IDs or prefixes."""
+
+    def __init__(self, table: dict, source: str | None):
+        self.table = table
+        self.base = os.path.abspath(os.path.dirname(source)) if source else None
+        self._names: dict[str, tuple[str, ...]] = {}
+
+    def names(self, file: str) -> tuple[str, ...]:
+        """The path as reported, relative to the configuration's folder, and the file name."""
+        if file not in self._names:
+            names = [file, file.rsplit("/", 1)[-1]]
+            if self.base is not None and file != "-":
+                try:
+                    names.append(os.path.relpath(os.path.abspath(file), self.base).replace(os.sep, "/"))
+                except ValueError:  # another drive (Windows)
+                    pass
+            self._names[file] = tuple(names)
+        return self._names[file]
+
+    def ignores(self, file: str, rule: str) -> bool:
+        from .rules import matches
+
+        if not self.table:
+            return False
+        names = self.names(file)
+        return any(matches(rule, ids) and any(fnmatch.fnmatch(n, pattern) for n in names)
+                   for pattern, ids in self.table.items())
 
 
-def _unused(directives: dict[str, list[Directive]], ruleset) -> list[Finding]:
+_SYNTAX = "`# hyperlint: disable=HP301[,HP304] [-- reason]` or `# hyperlint: disable-file=HP301`"
+_WHAT = {"comment": "suppression", "annotation": "ignore annotation", "metadata": "Metadata ignore"}
+
+
+def _unused(directives: dict[str, list[Directive]], ruleset, per_file: _PerFileIgnores) -> list[Finding]:
     from .rules import all_rules
 
     known = all_rules()
@@ -156,12 +211,16 @@ def _unused(directives: dict[str, list[Directive]], ruleset) -> list[Finding]:
     out = []
     for items in directives.values():
         for d in items:
+            if d.kind == "malformed":
+                out.append(Finding("HP002", severity, f"not a hyperlint directive: {d.reason!r}; write {_SYNTAX}", d.loc))
+                continue
             unknown = [r for r in d.rules if r not in known]
-            stale = [r for r in d.rules if r in ruleset and r not in d.used and r != "HP002"]
+            # only rules that ran on this file can prove a suppression stale
+            stale = [r for r in d.rules if r in ruleset and r not in d.used and r != "HP002"
+                     and not per_file.ignores(d.loc.file, r)]
             if unknown:
                 out.append(Finding("HP002", severity, f"suppression names unknown rule(s) {', '.join(unknown)}", d.loc))
             if stale:
-                what = "suppression" if d.prefix is None else "ignore annotation"
                 out.append(Finding("HP002", severity,
-                                   f"{what} for {', '.join(stale)} suppressed nothing; remove it", d.loc))
+                                   f"{_WHAT[d.kind]} for {', '.join(stale)} suppressed nothing; remove it", d.loc))
     return out

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 
-def format_finding(f) -> str:
+def described(f) -> str:
+    """The message with the object and the Helm template it concerns (every format shows this)."""
     context = [c for c in (f.object_label(), f"from {f.loc.source}" if f.loc.source else None) if c]
-    suffix = f" ({', '.join(context)})" if context else ""
-    return f"{f.loc.file}:{f.loc.line}:{f.loc.column}: {f.rule} [{f.severity}] {f.message}{suffix}"
+    return f"{f.message} ({', '.join(context)})" if context else f.message
+
+
+def format_finding(f) -> str:
+    return f"{f.loc.file}:{f.loc.line}:{f.loc.column}: {f.rule} [{f.severity}] {described(f)}"
 
 
 def summary(result) -> str:

@@ -4,7 +4,8 @@
 Reports a `# hyperlint: disable=...` comment, a `hyperlint.io/ignore`
 annotation or a CloudFormation `Metadata: {hyperlint: {ignore: [...]}}`
 entry that did not silence any finding of the rules that ran, or that names
-a rule that does not exist.
+a rule that does not exist, and a `# hyperlint:` comment that is not a valid
+directive (so a typo never silently fails to suppress).
 
 ## Why is this bad?
 Stale suppressions hide the next real problem on that line and tell

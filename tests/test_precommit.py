@@ -1,0 +1,99 @@
+"""The pre-commit hooks: the manifest is valid, and `pre-commit try-repo` on this checkout
+installs the `hyperlint` hook and fails or passes as it should."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from clitools import ROOT
+from gittools import commit_all, copy_checkout, new_repo
+
+HOOKS = {h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+NETWORK_ERRORS = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
+                  "Temporary failure in name resolution", "Network is unreachable", "Max retries exceeded",
+                  "ConnectTimeout", "ReadTimeout", "ProxyError", "SSLError")
+
+WRONG = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: trainer
+spec:
+  nodeSelector:
+    node.kubernetes.io/instance-type: p5.48xlarge
+    sagemaker.amazonaws.com/node-health-status: Schedulable
+  containers:
+    - name: main
+      image: busybox
+"""
+CLEAN = WRONG.replace("p5.48xlarge", "ml.p5.48xlarge")
+
+
+def pre_commit(*args, cwd, home: Path, timeout=900) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", GIT_CONFIG_NOSYSTEM="1")
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "pre_commit", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_manifest_is_valid(tmp_path):
+    proc = pre_commit("validate-manifest", ROOT / ".pre-commit-hooks.yaml", cwd=tmp_path, home=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    hook = HOOKS["hyperlint"]
+    assert (hook["entry"], hook["language"], hook["types_or"]) == ("hyperlint check", "python", ["yaml", "json"])
+    assert hook.get("pass_filenames", True) and hook["require_serial"]
+    cfn = HOOKS["hyperlint-cfn-lint"]
+    assert (cfn["entry"], cfn["language"]) == ("cfn-lint", "python")
+    # `=`: the file names pre-commit appends must not become more --append-rules values
+    assert cfn["args"] == ["--append-rules=hyperlint.cfnlint_rules"]
+    import re
+
+    pattern = re.compile(cfn["files"])
+    assert all(pattern.search(n) for n in ("stack.yaml", "stack.yml", "stack.json", "stack.template"))
+    assert not pattern.search("stack.txt")
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> Path:
+    """try-repo reads a git repository: this working tree, committed in a copy."""
+    return copy_checkout(tmp_path_factory.mktemp("checkout") / "hyperlint")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(hook_repo: Path, home: Path, tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess:
+    project = new_repo(tmp_path / "project")
+    (project / name).write_text(text)
+    commit_all(project, "manifest")
+    proc = pre_commit("try-repo", hook_repo, "hyperlint", "--files", name, "--verbose", cwd=project, home=home)
+    if proc.returncode != 0 and "Installing environment" in proc.stdout + proc.stderr and "HP" not in proc.stdout:
+        log = home / "pre-commit.log"
+        details = proc.stdout + proc.stderr + (log.read_text(errors="replace") if log.exists() else "")
+        if any(marker in details for marker in NETWORK_ERRORS):
+            pytest.skip("pre-commit cannot install the hook: no network to reach the package index")
+        pytest.fail(f"pre-commit could not install the hook:\n{details[-4000:]}")
+    return proc
+
+
+def test_try_repo_fails_on_a_wrong_instance_type(hook_repo, home, tmp_path):
+    proc = try_repo(hook_repo, home, tmp_path, "training.yaml", WRONG)
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    assert "hyperlint (SageMaker HyperPod on EKS)" in out and "Failed" in out
+    assert "training.yaml:7:39: HP301 [error] instance type 'p5.48xlarge' has no 'ml.' prefix" in out
+    assert "hyperlint: 1 problem (1 error) in 1 of 1 file" in out
+
+
+def test_try_repo_passes_a_clean_manifest(hook_repo, home, tmp_path):
+    proc = try_repo(hook_repo, home, tmp_path, "training.yaml", CLEAN)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Passed" in proc.stdout and "HP301" not in proc.stdout
