@@ -69,13 +69,35 @@ def check(
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for input read from stdin."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU for large runs)."),
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod nodes."),
+    fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
+    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
 ) -> None:
     """Lint files and directories (*.yaml, *.yml, *.json)."""
     fmt = _output_format(output_format, output)
+    if unsafe_fixes and not (fix or diff):
+        raise ConfigError("--unsafe-fixes needs --fix or --diff")
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
                           assume_hyperpod=assume_hyperpod)
-    result, code = lint_paths(list(paths) if paths else ["."], config, stdin_filename)
-    write_report(fmt, result, output)
+    found = discover_paths(list(paths) if paths else ["."], config, stdin_filename)
+    result, code = lint_found(found, config)
+    report = sys.stdout
+    if fix or diff:
+        from .fix import fix_run
+
+        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
+        if diff:
+            sys.stdout.write(outcome.diff)
+            raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))
+        if outcome.stdin is not None:  # the fixed stream goes to stdout, the report to stderr
+            sys.stdout.buffer.write(outcome.stdin)
+            sys.stdout.flush()
+            report = sys.stderr
+        if outcome.count:
+            typer.echo(f"hyperlint: fixed {outcome.count} finding{'s' if outcome.count != 1 else ''} in "
+                       f"{len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
+        result, code = lint_found(outcome.refreshed(found), config, notes=False)
+    write_report(fmt, result, output, report)
     raise typer.Exit(code)
 
 
@@ -111,8 +133,12 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
 
 def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
     """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
+    return lint_found(discover_paths(targets, config, stdin_filename), config)
+
+
+def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
+    """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
-    from .engine import exit_code, lint
 
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
@@ -124,19 +150,25 @@ def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str]
         )
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
+    return found
+
+
+def lint_found(found, config: Config, notes: bool = True):
+    """Lint discovered inputs; (result, exit code). Internal errors go to stderr."""
+    from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
-    for message in result.errors:
+    for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))
 
 
-def write_report(fmt: str, result, output: Optional[str] = None) -> None:
-    """Render ``result`` to stdout, or to the file ``output`` (written whole, or not at all)."""
+def write_report(fmt: str, result, output: Optional[str] = None, stream=None) -> None:
+    """Render ``result`` to ``stream`` (stdout), or to the file ``output`` (written whole, or not at all)."""
     from .output import render
 
     if output is None:
-        render(fmt, result, sys.stdout)
+        render(fmt, result, stream or sys.stdout)
         return
     import io
 

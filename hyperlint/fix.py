@@ -19,6 +19,7 @@ left untouched.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import tempfile
@@ -233,3 +234,59 @@ def write_atomically(path: str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@dataclass
+class FixOutcome:
+    files: dict  # display name -> fixed bytes
+    count: int  # findings fixed
+    diff: str
+    stdin: bytes | None  # the fixed stdin stream, when stdin was linted
+
+    def refreshed(self, found):
+        """``found`` with stdin replaced by its fixed bytes, to lint again."""
+        from dataclasses import replace
+
+        inputs = [replace(i, stdin=self.files.get(i.display, i.stdin)) if i.stdin is not None else i
+                  for i in found.inputs]
+        return replace(found, inputs=inputs)
+
+
+def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool = True) -> FixOutcome:
+    """Fix every input that has fixable findings; write files atomically unless ``write`` is False."""
+    by_file: dict = {}
+    for f in findings:
+        by_file.setdefault(f.loc.file, []).append(f)
+    outcome = FixOutcome({}, 0, "", None)
+    for inp in inputs:
+        mine = by_file.get(inp.display)
+        if not mine:
+            if inp.stdin is not None:
+                outcome.stdin = inp.stdin
+            continue
+        raw = inp.stdin if inp.stdin is not None else _read(inp.path)
+        if raw is None:
+            continue
+        bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+        if not bom and raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            continue  # UTF-16/32 files are reported, not rewritten
+        fixed, done = fix_bytes(raw[len(bom):], mine, inp.is_json, unsafe)
+        fixed = bom + fixed
+        if inp.stdin is not None:
+            outcome.stdin = fixed
+        if not done:
+            continue
+        outcome.files[inp.display] = fixed
+        outcome.count += len(done)
+        outcome.diff += unified_diff(inp.display, raw, fixed)
+        if write and inp.path is not None:
+            write_atomically(inp.path, fixed)
+    return outcome
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None

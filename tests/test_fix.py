@@ -80,3 +80,100 @@ def test_placeholders_and_unknown_types_are_never_touched():
             b"    node.kubernetes.io/instance-type: \"{{ .Values.type }}\"\n"
             b"    beta.kubernetes.io/instance-type: t4g.small\n  containers: [{name: c, image: busybox}]\n")
     assert fixed(data, "p.yaml") == (data, [])
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+MANIFEST = """\
+# Workers on the p5 capacity block.
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: llama   # 70B
+  namespace: kubeflow
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      replicas: 2
+      template:
+        spec:
+          nodeSelector:
+            node.kubernetes.io/instance-type: p5.48xlarge   # keep this comment
+            sagemaker.amazonaws.com/node-health-status: Schedulable
+          affinity:
+            nodeAffinity:
+              preferredDuringSchedulingIgnoredDuringExecution:
+                - weight: 1
+                  preference:
+                    matchExpressions:
+                      - {key: node.kubernetes.io/instance-type, operator: In, values: ['p4d.24xlarge', "p5e.48xlarge"]}
+          containers:
+            - name: pytorch
+              image: my-registry/llama:1.0
+"""
+
+
+def test_fix_changes_only_the_values_in_git_diff_and_keeps_the_mode(tmp_path):
+    import subprocess
+
+    from clitools import run
+
+    path = tmp_path / "job.yaml"
+    path.write_text(MANIFEST)
+    path.chmod(0o640)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "job.yaml"], cwd=tmp_path, check=True)
+    proc = run("check", "--fix", "job.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert "fixed 3 findings in 1 file" in proc.stderr.decode()
+    changed = subprocess.run(["git", "diff", "-U0", "--no-color", "job.yaml"], cwd=tmp_path, capture_output=True,
+                             text=True, check=True).stdout
+    minus = [line for line in changed.splitlines() if line.startswith("-") and not line.startswith("---")]
+    plus = [line for line in changed.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert minus == ["-            node.kubernetes.io/instance-type: p5.48xlarge   # keep this comment",
+                     "-                      - {key: node.kubernetes.io/instance-type, operator: In, values: "
+                     "['p4d.24xlarge', \"p5e.48xlarge\"]}"]
+    assert plus == ["+            node.kubernetes.io/instance-type: ml.p5.48xlarge   # keep this comment",
+                    "+                      - {key: node.kubernetes.io/instance-type, operator: In, values: "
+                    "['ml.p4d.24xlarge', \"ml.p5e.48xlarge\"]}"]
+    assert path.stat().st_mode & 0o777 == 0o640
+    again = run("check", "--select", "HP301", "job.yaml", cwd=tmp_path)
+    assert again.returncode == 0 and b"HP301" not in again.stdout
+
+
+def test_diff_writes_nothing_and_stdin_fix_prints_the_stream(tmp_path):
+    from clitools import run
+
+    path = tmp_path / "job.yaml"
+    path.write_text(MANIFEST)
+    proc = run("check", "--diff", "job.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "+            node.kubernetes.io/instance-type: ml.p5.48xlarge" in proc.stdout.decode()
+    assert path.read_text() == MANIFEST
+    proc = run("check", "--fix", "-", "--stdin-filename", "job.yaml", cwd=tmp_path, stdin=MANIFEST.encode())
+    assert proc.stdout.decode() == MANIFEST.replace(": p5.48xlarge", ": ml.p5.48xlarge").replace(
+        "'p4d.24xlarge'", "'ml.p4d.24xlarge'").replace('"p5e.48xlarge"', '"ml.p5e.48xlarge"')
+    assert proc.returncode == 0 and "fixed 3 findings" in proc.stderr.decode()
+    assert path.read_text() == MANIFEST
+    assert run("check", "--unsafe-fixes", "job.yaml", cwd=tmp_path).returncode == 2
+
+
+def test_unsafe_fix_only_with_the_flag(tmp_path):
+    from clitools import run
+
+    stack = (FIX / "cfn.yaml").read_text()
+    path = tmp_path / "stack.yaml"
+    path.write_text(stack)
+    run("check", "--fix", "stack.yaml", cwd=tmp_path)
+    assert "AccessConfig" not in path.read_text() and "ml.p5.48xlarge" in path.read_text()
+    run("check", "--fix", "--unsafe-fixes", "stack.yaml", cwd=tmp_path)
+    assert "AuthenticationMode: API_AND_CONFIG_MAP" in path.read_text()
+    assert path.read_text() == (FIX / "cfn.unsafe.yaml").read_text()
+
+
+def test_rule_docs_say_whether_a_fix_exists():
+    from clitools import run
+
+    assert "Fix: safe" in run("rule", "HP301").stdout.decode()
+    assert "Fix: unsafe" in run("rule", "HP103").stdout.decode()
+    assert "Fix: no" in run("rule", "HP306").stdout.decode()

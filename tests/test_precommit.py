@@ -48,6 +48,8 @@ def test_manifest_is_valid(tmp_path):
     hook = HOOKS["hyperlint"]
     assert (hook["entry"], hook["language"], hook["types_or"]) == ("hyperlint check", "python", ["yaml", "json"])
     assert hook.get("pass_filenames", True) and hook["require_serial"]
+    fix = HOOKS["hyperlint-fix"]
+    assert (fix["entry"], fix["language"], fix["types_or"]) == ("hyperlint check --fix", "python", ["yaml", "json"])
     cfn = HOOKS["hyperlint-cfn-lint"]
     assert (cfn["entry"], cfn["language"]) == ("cfn-lint", "python")
     # `=`: the file names pre-commit appends must not become more --append-rules values
@@ -70,12 +72,14 @@ def home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(hook_repo: Path, home: Path, tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess:
+def try_repo(hook_repo: Path, home: Path, tmp_path: Path, name: str, text: str,
+             hook: str = "hyperlint") -> subprocess.CompletedProcess:
     project = new_repo(tmp_path / "project")
     (project / name).write_text(text)
     commit_all(project, "manifest")
-    proc = pre_commit("try-repo", hook_repo, "hyperlint", "--files", name, "--verbose", cwd=project, home=home)
-    if proc.returncode != 0 and "Installing environment" in proc.stdout + proc.stderr and "HP" not in proc.stdout:
+    proc = pre_commit("try-repo", hook_repo, hook, "--files", name, "--verbose", cwd=project, home=home)
+    ran = "HP" in proc.stdout or "- hook id:" in proc.stdout  # the hook itself ran (and failed or changed files)
+    if proc.returncode != 0 and "Installing environment" in proc.stdout + proc.stderr and not ran:
         log = home / "pre-commit.log"
         details = proc.stdout + proc.stderr + (log.read_text(errors="replace") if log.exists() else "")
         if any(marker in details for marker in NETWORK_ERRORS):
@@ -97,3 +101,10 @@ def test_try_repo_passes_a_clean_manifest(hook_repo, home, tmp_path):
     proc = try_repo(hook_repo, home, tmp_path, "training.yaml", CLEAN)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout and "HP301" not in proc.stdout
+
+
+def test_try_repo_fix_hook_rewrites_the_value(hook_repo, home, tmp_path):
+    proc = try_repo(hook_repo, home, tmp_path, "training.yaml", WRONG, hook="hyperlint-fix")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit fails a hook that modified files
+    assert "files were modified by this hook" in proc.stdout
+    assert (tmp_path / "project" / "training.yaml").read_text() == CLEAN
