@@ -177,3 +177,47 @@ def test_rule_docs_say_whether_a_fix_exists():
     assert "Fix: safe" in run("rule", "HP301").stdout.decode()
     assert "Fix: unsafe" in run("rule", "HP103").stdout.decode()
     assert "Fix: no" in run("rule", "HP306").stdout.decode()
+
+
+# -- property: fixing twice changes nothing -----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TYPES = st.sampled_from(["p5.48xlarge", "ml.p5.48xlarge", "g5.xlarge", "t4g.small", "{{ .Values.t }}",
+                         "p4d.24xlarge", "trn1.32xlarge", "ml.g6.12xlarge", "ml.p5.48xl"])
+QUOTES = st.sampled_from(["", "'", '"'])
+HEALTH = st.sampled_from(["Schedulable", "schedulable", "SCHEDULABLE", "Healthy"])
+
+
+def _manifest(values, health, flow, comment, crlf) -> bytes:
+    items = [f"{q}{v}{q}" if q or not v.startswith("{") else f'"{v}"' for v, q in values]
+    note = "  # pinned" if comment else ""
+    if flow:
+        values_text = f"values: [{', '.join(items)}]{note}"
+    else:
+        values_text = "values:\n" + "".join(f"                  - {i}{note}\n" for i in items).rstrip("\n")
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        f"  nodeSelector:\n    sagemaker.amazonaws.com/node-health-status: {health}{note}\n"
+        "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+        "        nodeSelectorTerms:\n          - matchExpressions:\n"
+        "              - key: node.kubernetes.io/instance-type\n                operator: In\n"
+        f"                {values_text}\n"
+        "  containers: [{name: c, image: busybox}]\n"
+    )
+    return text.replace("\n", "\r\n").encode() if crlf else text.encode()
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(values=st.lists(st.tuples(TYPES, QUOTES), min_size=1, max_size=4), health=HEALTH, flow=st.booleans(),
+       comment=st.booleans(), crlf=st.booleans())
+def test_fixing_twice_changes_nothing_property(values, health, flow, comment, crlf):
+    data = _manifest(values, health, flow, comment, crlf)
+    once, _ = fixed(data, "p.yaml")
+    twice, done = fixed(once, "p.yaml")
+    assert twice == once and done == []
+    assert once.count(b"\n") == data.count(b"\n") and once.count(b"\r\n") == data.count(b"\r\n")
+    remaining = {f.rule for f in lint([Input("p.yaml", None, once)], Config()).findings}
+    assert "HP301" not in remaining
+    assert ("HP303" in remaining) == (health == "Healthy")
