@@ -89,7 +89,7 @@ def check_object(obj, ctx):
     path = obj.at("metadata", "namespace")
     if is_placeholder(namespace):
         yield unrendered(path, namespace, "namespace")
-    elif namespace is not None and not _allowed(str(namespace), conf):
+    elif isinstance(namespace, str) and not _allowed(namespace, conf):
         allowed = " or ".join([f"'{n}'" for n in conf["namespaces"]]
                               + [f"one starting with '{p}'" for p in conf["namespace_prefixes"]])
         yield Hit(path, f"job auto-resume ({conf['annotation']}) works only in namespace {allowed}; "
@@ -108,8 +108,8 @@ def check_pod(pod, ctx):
         yield unrendered(path, value, "restartPolicy")
         return
     wanted = conf["restart_policy"]
-    if value == wanted:
-        return
+    if value == wanted or not isinstance(value, str):
+        return  # a value of the wrong type is not this rule's to judge
     who = f"replica {pod.role}" if pod.role else "the pod template"
     what = (f"sets no restartPolicy, so it gets the {pod.obj.kind} default {value}" if default
             else f"has restartPolicy {value}")
