@@ -1,4 +1,4 @@
-"""Device-plugin DaemonSet that does not serve HyperPod nodes properly.
+"""Device-plugin DaemonSet without the deep-health-check toleration, or never on HyperPod nodes.
 
 ## What it does
 Checks DaemonSets of the NVIDIA, Neuron and EFA device plugins (recognised by
