@@ -62,6 +62,11 @@ class Data:
         return load_table("storage")
 
     @cached_property
+    def workloads(self) -> dict:
+        """Node agents, storage managers, IMDS, system node labels, job conventions."""
+        return load_table("workloads")
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
         table = {e["type"]: e for e in load_table("instance-types")["entries"]}
         for extra in self.overrides.get("instance_types", []):

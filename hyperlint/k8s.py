@@ -499,3 +499,37 @@ def cannot_reach_hyperpod(terms: list[Term], data) -> bool:
             if values and not any(v.startswith("ml.") or data.ml_form(v) for v in values):
                 return True
     return False
+
+
+# -- node agents and jobs (workloads.json) ----------------------------------------------
+
+def image_matches(image, patterns) -> bool:
+    """Is the image's repository one of ``patterns`` (`org/name`, any registry)?"""
+    if not isinstance(image, str):
+        return False
+    repo, _ = image_parts(image)
+    return any(repo == p or repo.endswith("/" + p) for p in patterns)
+
+
+def excludes_hyperpod(terms: list[Term], data) -> bool:
+    """``cannot_reach_hyperpod``, or a required selection that every HyperPod
+    node fails: `DoesNotExist` on a label all HyperPod nodes carry, or `NotIn`
+    all of its values."""
+    if cannot_reach_hyperpod(terms, data):
+        return True
+    labels = {e["key"]: e.get("values") for e in data.workloads["hyperpod_node_labels"]["entries"]}
+    for t in terms:
+        if not t.required or t.key not in labels:
+            continue
+        if t.operator == "DoesNotExist":
+            return True
+        values = labels[t.key]
+        if t.operator == "NotIn" and values and set(values) <= {v for v, _ in t.values}:
+            return True
+    return False
+
+
+def is_training_job(obj: K8sObject, data) -> bool:
+    """A distributed training job kind (Kubeflow, HyperPodPyTorchJob, JobSet ...)."""
+    return any(obj.group == e["group"] and obj.kind in e["kinds"]
+               for e in data.workloads["training_kinds"]["entries"])

@@ -1,0 +1,116 @@
+"""Instance-type selector with an `ml.` type that HyperPod does not know.
+
+## What it does
+Checks the same places as HP301: instance-type selectors
+(`node.kubernetes.io/instance-type`, `beta.kubernetes.io/instance-type`) in
+`nodeSelector`, node affinity (required and preferred, `In` and `NotIn`
+values) and Karpenter NodePool requirements. A value that starts with `ml.`
+but is not a HyperPod instance type (`ml.p5.48xl`, `ml.g5.12xlarg`,
+`ML.p5.48xlarge`) is reported, with the closest known type when there is one.
+
+A type that an instance group of the same run uses is not reported here
+(HP201 reports it where the group is defined), and types added through the
+configuration (`data.instance_types`) are known types.
+
+## Why is this bad?
+No HyperPod node carries that label value, so a selector that requires it
+never schedules (the pods stay `Pending`), and a `NotIn` with it excludes
+nothing. The instance-type table ships with hyperlint and may lag behind new
+instance types, so this is a warning: add a new type to the configuration
+when HyperPod offers it.
+
+## Example
+```yaml
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: llama-pretrain
+  namespace: kubeflow
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      replicas: 2
+      template:
+        spec:
+          nodeSelector:
+            node.kubernetes.io/instance-type: ml.p5.48xl
+          containers:
+            - name: pytorch
+              image: my-registry/llama:1.0
+```
+
+## Use instead
+```yaml
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: llama-pretrain
+  namespace: kubeflow
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      replicas: 2
+      template:
+        spec:
+          nodeSelector:
+            node.kubernetes.io/instance-type: ml.p5.48xlarge
+          containers:
+            - name: pytorch
+              image: my-registry/llama:1.0
+```
+
+## Configuration
+A type HyperPod offers that hyperlint does not know yet goes into the
+`instance_types` list of the configuration's data overrides, e.g.
+`{type: ml.p7.48xlarge, class: gpu, max_pods: 49, efa: true}`; it is then a
+known type for every rule.
+
+## References
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+"""
+
+from __future__ import annotations
+
+from hyperlint.findings import Hit
+from hyperlint.k8s import karpenter_terms, node_terms
+from hyperlint.templating import is_placeholder, unrendered
+
+ID = "HP302"
+NAME = "unknown-ml-instance-type"
+SEVERITY = "warning"
+TIER = "extended"
+
+
+def check_pod(pod, ctx):
+    yield from _check(node_terms(pod), ctx)
+
+
+def check_object(obj, ctx):
+    yield from _check(karpenter_terms(obj), ctx)
+
+
+def _check(terms, ctx):
+    data = ctx.data
+    for term in terms:
+        if term.key not in data.instance_type_keys or term.operator not in ("In", "NotIn"):
+            continue
+        for value, path in term.values:
+            if is_placeholder(value):
+                yield unrendered(path, value, "instance type")
+                continue
+            if not isinstance(value, str) or not value.strip().lower().startswith("ml.") or data.instance(value):
+                continue
+            guess = data.suggest(value.strip())
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            effect = "excludes nothing" if term.operator == "NotIn" else "matches no node"
+            yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} "
+                            f"(if HyperPod offers it, add it under data.instance_types in the configuration)",
+                      facts={"value": value})
+
+
+def refine(finding, ctx):
+    value = (finding.facts or {}).get("value")
+    if any(value in g.instance_types for g in ctx.run.instance_groups):
+        return None  # the cluster of this run uses it: HP201 reports it where the group is defined
+    return finding
