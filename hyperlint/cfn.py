@@ -97,13 +97,19 @@ class Template:
         configs = [(props.get("VpcConfig"), base + ("VpcConfig",))]
         configs += [(g.get("OverrideVpcConfig"), p + ("OverrideVpcConfig",)) for g, p in self.instance_groups(props, base)]
         for config, cpath in configs:
-            subnets = config.get("Subnets") if isinstance(config, dict) else None
-            if not isinstance(subnets, list):
-                continue
-            for i, item in enumerate(subnets):
-                for v in self.values(item, cpath + ("Subnets", i)):
+            for entry in self.vpc_config_subnets(config, cpath) or ():
+                for v in entry:
                     if isinstance(v.value, ResourceRef) and self.resource_type(v.value.name) == "AWS::EC2::Subnet":
                         yield v.value.name, v.path
+
+    def vpc_config_subnets(self, config, path: tuple) -> list[list[Value]] | None:
+        """Each entry of a `VpcConfig`/`OverrideVpcConfig` ``Subnets`` list, as the
+        values it can take (a ``ResourceRef`` for a subnet of this template);
+        None when the config or its list is not written out."""
+        subnets = config.get("Subnets") if isinstance(config, dict) else None
+        if not isinstance(subnets, list):
+            return None
+        return [list(self.values(item, path + ("Subnets", i))) for i, item in enumerate(subnets)]
 
     def referencing(self, rtype: str, prop: str, target: str) -> Iterator[tuple[str, dict]]:
         """Resources of ``rtype`` whose ``prop`` refers to the resource ``target``."""

@@ -67,6 +67,14 @@ class Data:
         return load_table("workloads")
 
     @cached_property
+    def helm_chart(self) -> dict:
+        return load_table("helm-chart")
+
+    @cached_property
+    def subnets(self) -> dict:
+        return load_table("subnets")
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
         table = {e["type"]: e for e in load_table("instance-types")["entries"]}
         for extra in self.overrides.get("instance_types", []):
@@ -150,3 +158,35 @@ class Data:
     def instance_class(self, name) -> str | None:
         entry = self.instance(name)
         return entry.get("class") if entry else None
+
+    # -- the HyperPod Helm chart and subnet sizing (HP405-HP407) ----------------
+    @cached_property
+    def chart_components(self) -> list[dict]:
+        """The chart's components (`schemas/helm-chart.json`), in table order."""
+        return list(self.helm_chart["components"])
+
+    @cached_property
+    def chart_namespace(self) -> str:
+        """The namespace whose name cannot be changed (`aws-hyperpod`)."""
+        return self.helm_chart["namespace"]["name"]
+
+    @cached_property
+    def subnet_reserved(self) -> int:
+        """Addresses AWS reserves in every subnet."""
+        return int(self.subnets["reserved_per_subnet"]["count"])
+
+    @cached_property
+    def _documented_ips(self) -> dict[str, dict]:
+        return {e["type"]: e for e in self.subnets["ips_per_node"]}
+
+    def ips_per_node(self, name, efa_only: bool = False) -> tuple[int, str] | None:
+        """(addresses one node of ``name`` takes from its subnet, basis) or None.
+
+        The documented number (81 for `ml.p5.48xlarge`, counting one address per
+        extra EFA network card) unless the group uses EFA-only interfaces;
+        otherwise the lower bound max pods + 1 (the node's one pod interface)."""
+        entry = self._documented_ips.get(name) if isinstance(name, str) and not efa_only else None
+        if entry:
+            return entry["ips"], entry["basis"]
+        pods = self.max_pods(name)
+        return (pods + 1, "max pods + 1") if isinstance(pods, int) else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .cfn import Template
 from .findings import Loc
+from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
 from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
 
@@ -74,6 +75,7 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
         or any(isinstance(i, str) and image_parts(i)[0].endswith("/" + _HMA_IMAGE) for i in images)
     )
     replicas_known = pod.replicas is not None and pod.replicas_path is not None
+    component = pod_component(pod, ctx.data, doc.source)
     return Workload(
         identity=obj.identity,
         role=pod.role,
@@ -87,6 +89,7 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
         daemonset=pod.is_daemonset,
         hma=hma,
         targets_hyperpod=ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix),
+        component=component["id"] if component else None,
     )
 
 

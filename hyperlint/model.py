@@ -67,6 +67,34 @@ class Workload:
     daemonset: bool = False
     hma: bool = False  # the HyperPod health-monitoring agent
     targets_hyperpod: bool = False  # by its own selectors (RULES.md)
+    component: str | None = None  # the HyperPod Helm chart component it is (`hyperlint.helmchart`), by id
+
+    # -- node-affinity instance-type lists (HP406) ----------------------------------
+    def instance_type_constraints(self, keys) -> list[Constraint]:
+        """The required `In` constraints on an instance-type label (``keys``), in order:
+        the lists a node agent's instance types are written in."""
+        return [c for alternative in self.selection for c in alternative if c.key in keys and c.op == "In"]
+
+    def admits_instance_type(self, instance_type: str, keys) -> bool:
+        """Do the instance-type constraints of the required selection let nodes of
+        ``instance_type`` through? Constraints on other keys are not judged here
+        (they count as met), nor are lists holding unrendered template text."""
+        from .templating import is_placeholder
+
+        if not self.selection:
+            return True
+        for alternative in self.selection:
+            ok = True
+            for c in alternative:
+                if c.key not in keys or any(is_placeholder(v) for v in c.values):
+                    continue
+                if (c.op == "In" and instance_type not in c.values) or \
+                        (c.op == "NotIn" and instance_type in c.values) or c.op == "DoesNotExist":
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
 
     @property
     def label(self) -> str:

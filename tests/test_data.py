@@ -75,3 +75,18 @@ def test_overrides_from_configuration():
     assert data.max_pods("ml.p7.48xlarge") == 63
     assert data.instance_class("ml.p7.48xlarge") == "gpu"
     assert data.ml_form("p7.48xlarge") == "ml.p7.48xlarge"
+
+
+def test_helm_chart_and_subnet_facts():
+    data = Data()
+    assert data.chart_namespace == "aws-hyperpod"
+    fixed = {c["id"] for c in data.chart_components if c["namespace_fixed"]}
+    assert {"health-monitoring-agent", "health-monitoring-agent-non-nvidia",
+            "deep-health-check-service-account", "job-auto-restart-service-account"} <= fixed
+    assert not fixed & {"nvidia-device-plugin", "neuron-device-plugin", "efa-device-plugin", "training-operator"}
+    assert data.subnet_reserved == 5
+    assert data.ips_per_node("ml.p5.48xlarge") == (81, "documented")  # 50 + one on each of 31 more cards
+    assert data.ips_per_node("ml.p5.48xlarge", efa_only=True) == (50, "max pods + 1")
+    assert data.ips_per_node("ml.g5.12xlarge") == (50, "max pods + 1")
+    assert data.ips_per_node("ml.p6e-gb200.36xlarge") is None  # no max pods: never guessed
+    assert data.ips_per_node("ml.nope.xlarge") is None
