@@ -53,7 +53,7 @@ data:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import image_parts
+from hyperlint.k8s import image_matches
 from hyperlint.templating import is_placeholder
 
 ID = "HP105"
@@ -97,12 +97,7 @@ def _other_cni_addon(name: str, ctx) -> bool:
 
 
 def _cni_of_image(image: str, ctx):
-    repo, _ = image_parts(image)
-    for entry in ctx.data.cni["entries"]:
-        for pattern in entry["images"]:
-            if repo == pattern or repo.endswith("/" + pattern):
-                return entry
-    return None
+    return next((entry for entry in ctx.data.cni["entries"] if image_matches(image, entry["images"])), None)
 
 
 def _policy_only_env(container: dict, cni: dict) -> bool:
