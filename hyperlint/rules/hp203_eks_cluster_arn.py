@@ -128,7 +128,8 @@ def _judge(template, v, ctx):
 
 
 def _judge_reference(template, ref: ResourceRef, path):
-    rtype = template.resource_type(ref.name) or ""
+    rtype = template.resource_type(ref.name)
+    rtype = rtype if isinstance(rtype, str) else ""
     if rtype == EKS_CLUSTER:
         if ref.attribute == "Arn":
             return None
