@@ -178,7 +178,8 @@ def _bucket_and_key(template, parts: tuple):
 
 
 def _split_first(parts: tuple):
-    """Split parts at the first '/' of literal text: (before, after); None without one or when empty."""
+    """Split parts at the first '/' of literal text: (before, after); None when nothing comes before it."""
+    parts = tuple(p for p in parts if p != "")
     for i, p in enumerate(parts):
         if isinstance(p, str) and "/" in p:
             before, _, after = p.partition("/")
