@@ -111,7 +111,9 @@ def _judge(label_key, path, what: str, group, prefixes, at_key: bool = False, or
     if prefix is None:
         return None
     domain = label_key.partition("/")[0]
-    under = f"the reserved prefix {prefix}" if domain.lower() == prefix[:-1] else f"{domain}/, a subdomain of the reserved prefix {prefix}"
+    under = f"the reserved prefix {prefix}"
+    if domain.lower() != prefix[:-1]:
+        under = f"{domain}/, a subdomain of {under}"
     return Hit(path, f"{what} key '{label_key}'{origin} of instance group {group} is under {under}; HyperPod "
                      f"does not accept reserved prefixes in KubernetesConfig: use a key without a prefix or under "
                      f"your own domain (example.com/...)", key=at_key)

@@ -158,7 +158,7 @@ def check_cfn(template, ctx):
 
 
 def _vpc_config(props, base, group, path):
-    """The VpcConfig that applies to an instance group: its OverrideVpcConfig with security groups, else the cluster's."""
+    """The VpcConfig whose security groups an instance group uses: its OverrideVpcConfig, else the cluster's."""
     override = group.get("OverrideVpcConfig")
     if isinstance(override, dict) and "SecurityGroupIds" in override:
         return override, path + ("OverrideVpcConfig",)
