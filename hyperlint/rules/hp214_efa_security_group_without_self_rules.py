@@ -110,7 +110,7 @@ from hyperlint.cfn import ResourceRef
 from hyperlint.findings import Hit
 
 ID = "HP214"
-NAME = "efa-security-group"
+NAME = "efa-security-group-without-self-rules"
 SEVERITY = "warning"
 EMITS = ("warning", "info")
 TIER = "extended"

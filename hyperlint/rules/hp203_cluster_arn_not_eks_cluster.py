@@ -87,7 +87,7 @@ from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP203"
-NAME = "eks-cluster-arn"
+NAME = "cluster-arn-not-eks-cluster"
 SEVERITY = "error"
 TIER = "extended"
 

@@ -73,7 +73,7 @@ from hyperlint.cfn import ResourceRef, presence
 from hyperlint.findings import Hit
 
 ID = "HP212"
-NAME = "autoscaling-prerequisites"
+NAME = "autoscaling-without-prerequisites"
 SEVERITY = "error"
 TIER = "extended"
 

@@ -60,7 +60,7 @@ from hyperlint.cfn import presence
 from hyperlint.findings import Hit
 
 ID = "HP215"
-NAME = "instance-type-xor-requirements"
+NAME = "instance-type-requirements-conflict"
 SEVERITY = "error"
 TIER = "extended"
 
