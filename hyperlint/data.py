@@ -75,6 +75,10 @@ class Data:
         return load_table("subnets")
 
     @cached_property
+    def hyperpod_cluster(self) -> dict:
+        return load_table("hyperpod-cluster")
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
         table = {e["type"]: e for e in load_table("instance-types")["entries"]}
         for extra in self.overrides.get("instance_types", []):
@@ -93,6 +97,11 @@ class Data:
     @cached_property
     def vpc_cni_minimum(self) -> tuple[int, int, int]:
         text = self.overrides.get("vpc_cni_minimum_version", self.eks["vpc_cni"]["minimum_version"])
+        return parse_version(text) or (0, 0, 0)
+
+    @cached_property
+    def ebs_csi_minimum(self) -> tuple[int, int, int]:
+        text = self.overrides.get("ebs_csi_minimum_version", self.eks["ebs_csi"]["minimum_version"])
         return parse_version(text) or (0, 0, 0)
 
     @cached_property

@@ -208,7 +208,7 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
 def _warm(ctx: Context) -> None:
     """Load the tables once before forking, so workers inherit them."""
     d = ctx.data
-    d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets  # noqa: B018
+    d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster  # noqa: B018, E501
 
 
 def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:

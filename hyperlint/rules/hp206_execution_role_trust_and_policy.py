@@ -101,8 +101,7 @@ def check_cfn(template, ctx):
 def _check_role(template, role: str):
     props = template.properties(role)
     base = ("Resources", role, "Properties")
-    trusts = _trusts_sagemaker(props.get("AssumeRolePolicyDocument"))
-    if trusts is False:
+    if template.role_trusts(role, SERVICE) is False:
         yield Hit(base + ("AssumeRolePolicyDocument",), f"role {role} is a HyperPod execution role but its trust "
                   f"policy does not let {SERVICE} assume it; add Principal: {{Service: {SERVICE}}}", key=True)
     has_policy = _has_managed_policy(template, props.get("ManagedPolicyArns"), base + ("ManagedPolicyArns",))
@@ -129,30 +128,6 @@ def _texts(value):
             yield "".join(parts)
         elif fn == "Fn::If" and isinstance(arg, list):
             yield from _texts(arg[1:])
-
-
-def _trusts_sagemaker(doc) -> bool | None:
-    """True/False from a literal trust policy; None when it cannot be read offline."""
-    if not isinstance(doc, dict):
-        return None
-    statements = doc.get("Statement")
-    statements = [statements] if isinstance(statements, dict) else statements
-    if not isinstance(statements, list):
-        return None
-    for st in statements:
-        if not isinstance(st, dict) or st.get("Effect", "Allow") != "Allow":
-            continue
-        principal = st.get("Principal")
-        services = principal.get("Service") if isinstance(principal, dict) else None
-        if services is None:
-            continue
-        if not all(isinstance(s, str) for s in (services if isinstance(services, list) else [services])):
-            if any(SERVICE in t or "sagemaker.${AWS::URLSuffix}" in t for t in _texts(services)):
-                return True
-            return None  # built from parameters: unknowable
-        if any(SERVICE in t or "sagemaker.${AWS::URLSuffix}" in t for t in _texts(services)):
-            return True
-    return False
 
 
 def _has_managed_policy(template, arns, path) -> bool | None:
