@@ -49,3 +49,13 @@ def test_markdown_reference_lists_every_rule():
     text = render_rules("markdown")
     for rule in RULES:
         assert f"## {rule.id} {rule.name}" in text
+
+
+def test_readme_rules_table_is_generated_from_the_code():
+    from conftest import ROOT
+    from hyperlint.docs import rules_table
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- rules-table")
+    block = readme[readme.index("\n", start) + 1: readme.index("<!-- end rules-table -->")].strip()
+    assert block == rules_table(links=False), "README rules table is stale: regenerate it from hyperlint.docs.rules_table"
