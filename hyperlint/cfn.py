@@ -120,6 +120,14 @@ class Template:
             return None
         return [list(self.values(item, path + ("Subnets", i))) for i, item in enumerate(subnets)]
 
+    def addon_versions(self, addon: str) -> Iterator[Value]:
+        """The pinned `AddonVersion` values of every `AWS::EKS::Addon` named ``addon``
+        (an add-on without a version gets EKS's default: nothing to judge)."""
+        for _, props, base in self.resources_of_type("AWS::EKS::Addon"):
+            names = {v.value for v in self.scalars(props.get("AddonName"), base + ("AddonName",))}
+            if addon in names and "AddonVersion" in props:
+                yield from self.scalars(props["AddonVersion"], base + ("AddonVersion",))
+
     def referencing(self, rtype: str, prop: str, target: str) -> Iterator[tuple[str, dict]]:
         """Resources of ``rtype`` whose ``prop`` refers to the resource ``target``."""
         for name, props, _ in self.resources_of_type(rtype):

@@ -266,7 +266,7 @@ class _Builder:
                 d: dict = {}
                 marks[id(d)] = child_marks
                 stack.append(_Frame(_MAP, d, child_marks, (line, col), (event.anchor, event.tag)))
-            elif cls is MappingEndEvent:
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
                 if frame.merges:
                     _apply_merges(frame, marks, problems)
@@ -289,17 +289,6 @@ class _Builder:
                 lst: list = []
                 marks[id(lst)] = child_marks
                 stack.append(_Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, event.tag)))
-            elif cls is SequenceEndEvent:
-                frame = stack.pop()
-                em = event.end_mark
-                value = frame.value
-                anchor, tag = frame.anchor
-                if anchor is not None:
-                    anchors[anchor] = value
-                if tag in CFN_TAGS:
-                    value = _wrap_cfn(tag, value, marks, frame.start)
-                s = frame.start
-                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column))
             elif cls is AliasEvent:
                 sm = event.start_mark
                 em = event.end_mark

@@ -94,17 +94,13 @@ def check_pod(pod, ctx):
 
 def check_cfn(template, ctx):
     addon = ctx.data.eks["vpc_cni"]["addon_name"]
-    for _, props, base in template.resources_of_type("AWS::EKS::Addon"):
-        names = {v.value for v in template.scalars(props.get("AddonName"), base + ("AddonName",))}
-        if addon not in names or "AddonVersion" not in props:
-            continue  # no pinned version: EKS installs its default for the cluster version
-        for v in template.scalars(props["AddonVersion"], base + ("AddonVersion",)):
-            if isinstance(v.value, str) and is_placeholder(v.value):
-                yield unrendered(v.path, v.value, f"{addon} add-on version")
-            elif isinstance(v.value, str):
-                hit = _judge(v.value, v.path, ctx, f"{addon} add-on version {v.value}{v.origin()}")
-                if hit:
-                    yield hit
+    for v in template.addon_versions(addon):
+        if isinstance(v.value, str) and is_placeholder(v.value):
+            yield unrendered(v.path, v.value, f"{addon} add-on version")
+        elif isinstance(v.value, str):
+            hit = _judge(v.value, v.path, ctx, f"{addon} add-on version {v.value}{v.origin()}")
+            if hit:
+                yield hit
 
 
 def check_object(obj, ctx):

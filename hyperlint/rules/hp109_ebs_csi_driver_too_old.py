@@ -86,16 +86,12 @@ def check_cfn(template, ctx):
     addon = ctx.data.eks["ebs_csi"]["addon_name"]
     minimum = ctx.data.ebs_csi_minimum
     need = ".".join(map(str, minimum))
-    for _, props, base in template.resources_of_type("AWS::EKS::Addon"):
-        names = {v.value for v in template.scalars(props.get("AddonName"), base + ("AddonName",))}
-        if addon not in names or "AddonVersion" not in props:
-            continue  # no pinned version: EKS installs its default for the cluster version
-        for v in template.scalars(props["AddonVersion"], base + ("AddonVersion",)):
-            if isinstance(v.value, str) and is_placeholder(v.value):
-                yield unrendered(v.path, v.value, f"{addon} add-on version")
-                continue
-            version = parse_version(v.value) if isinstance(v.value, str) else None
-            if version is not None and version < minimum:
-                yield Hit(v.path, f"{addon} add-on version {v.value}{v.origin()} is older than v{need}, the version "
-                                  f"HyperPod needs to attach EBS volumes to the nodes of {clusters[0]}; "
-                                  f"use v{need} or later", related=(("Resources", clusters[0]),))
+    for v in template.addon_versions(addon):
+        if isinstance(v.value, str) and is_placeholder(v.value):
+            yield unrendered(v.path, v.value, f"{addon} add-on version")
+            continue
+        version = parse_version(v.value) if isinstance(v.value, str) else None
+        if version is not None and version < minimum:
+            yield Hit(v.path, f"{addon} add-on version {v.value}{v.origin()} is older than v{need}, the version "
+                              f"HyperPod needs to attach EBS volumes to the nodes of {clusters[0]}; "
+                              f"use v{need} or later", related=(("Resources", clusters[0]),))
