@@ -15,6 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Values one document may hold (scalars, containers, aliases and keys copied
+# by merge keys; mapping keys are not counted). Kubernetes objects are at most
+# 1.5 MB (etcd) and CloudFormation templates 1 MB, a few tens of thousands of
+# values; the limit bounds the memory of a hostile document to a few hundred MB.
+MAX_VALUES = 1_000_000
+
+
+def short_repr(value, limit: int = 80) -> str:
+    """repr() of a scalar key or name for a message, at most ``limit`` characters."""
+    from ..safe import describe
+
+    return describe(value, limit)
+
 
 @dataclass
 class ParseProblem:

@@ -57,7 +57,12 @@ def resolve_plain(text: str):
     return text
 
 
+_MAX_DIGITS = 4300  # Python's own limit for str() <-> int of decimal numbers
+
+
 def _to_int(text: str) -> int | str:
+    if len(text) > _MAX_DIGITS:
+        return text  # a huge number stays text: int() and str() of it are slow or refused
     t = text.replace("_", "")
     sign = -1 if t.startswith("-") else 1
     t = t.lstrip("+-")

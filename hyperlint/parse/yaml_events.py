@@ -8,20 +8,27 @@ stream never has to be held as trees all at once.
 
 Error recovery: libyaml cannot continue after a syntax error, so on an error
 the problem is yielded and parsing restarts at the next ``---`` line after it
-(positions keep their real line numbers).
+(positions keep their real line numbers). The restart reads the same buffer
+from that offset (no copy of the rest of the file), so a stream of a million
+broken documents is still read in linear time.
 
 Aliases become shared references, never copies, so an alias bomb costs no
-memory; walkers that recurse (``hyperlint.k8s``) keep a visited set.
+memory; code that walks trees must not expand them (``hyperlint.k8s`` keeps a
+visited set, messages use ``hyperlint.safe``). Merge keys do copy entries, so
+they count, with every other value, against ``MAX_VALUES`` per document: a
+larger document is reported and skipped, and the stream goes on.
 CloudFormation short-form tags (``!Ref``, ``!GetAtt`` ...) become their
 long forms (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``).
 """
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Iterator
 
 from ruamel.yaml import CParser
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -34,7 +41,8 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
-from .document import Document, ParseProblem
+from . import document as _limits
+from .document import Document, ParseProblem, short_repr
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long form each one stands for.
@@ -76,36 +84,47 @@ _NOKEY = object()
 
 def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
     """Yield the documents of a YAML stream, and a ParseProblem per error."""
-    line_offset = 0
+    base = 0  # byte offset where the current parser starts reading
+    line_offset = 0  # 0-based line number of `base`
     doc_index = 0
-    view = data
     while True:
         builder = _Builder(line_offset, doc_index)
+        source = data if base == 0 else _reader_at(data, base)
         try:
-            for doc in builder.run(CParser(view)):
-                doc_index += 1
-                yield doc
+            yield from builder.run(CParser(source))
             return
-        except Exception as exc:  # libyaml scanner/parser/reader errors
-            line, col, message = _error_position(exc, view, line_offset)
-            yield ParseProblem(message, line, col, doc_index)
+        except (YAMLError, MemoryError) as exc:  # libyaml scanner/parser/reader errors
+            if isinstance(exc, MemoryError):
+                line, col, message = builder.doc_start, 0, "out of memory while reading this document"
+                resume = line + 1  # past this document's own `---`
+            else:
+                line, col, message = _error_position(exc, data, base, line_offset)
+                resume = line
+            yield ParseProblem(message, line, col, builder.doc_index)
             doc_index = builder.doc_index + 1
             # Resume at the next document start at or after the error line
             # (libyaml often reports an unfinished document at the next `---`).
-            start = _line_offset_in(view, line - line_offset)
-            match = _DOC_START.search(view, start) if start is not None else None
-            if match is not None and match.start() == 0:
-                match = _DOC_START.search(view, 1)
+            start = _line_start(data, base, resume - line_offset)
+            match = _DOC_START.search(data, start) if start is not None else None
+            if match is not None and match.start() == base:
+                match = _DOC_START.search(data, base + 1)
             if match is None:
                 return
-            line_offset += view.count(b"\n", 0, match.start())
-            view = view[match.start():]
+            line_offset += data.count(b"\n", base, match.start())
+            base = match.start()
 
 
-def _line_offset_in(data: bytes, line: int) -> int | None:
-    """Byte offset where 0-based ``line`` starts, or None past the end."""
-    pos = 0
-    for _ in range(line):
+def _reader_at(data: bytes, offset: int) -> io.BytesIO:
+    """A stream over ``data`` from ``offset`` (BytesIO shares the buffer)."""
+    stream = io.BytesIO(data)
+    stream.seek(offset)
+    return stream
+
+
+def _line_start(data: bytes, base: int, line: int) -> int | None:
+    """Byte offset where the 0-based ``line`` (counted from ``base``) starts, or None past the end."""
+    pos = base
+    for _ in range(max(line, 0)):
         pos = data.find(b"\n", pos)
         if pos < 0:
             return None
@@ -113,7 +132,7 @@ def _line_offset_in(data: bytes, line: int) -> int | None:
     return pos
 
 
-def _error_position(exc: Exception, data: bytes, offset: int) -> tuple[int, int, str]:
+def _error_position(exc: Exception, data: bytes, base: int, offset: int) -> tuple[int, int, str]:
     """(0-based line, column, message) of a libyaml error, in file coordinates."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -125,41 +144,69 @@ def _error_position(exc: Exception, data: bytes, offset: int) -> tuple[int, int,
         elif context and cmark is not None and cmark.line != mark.line:
             context = f"{context} (line {cmark.line + offset + 1})"
         parts = [p for p in (context, problem) if p]
-        msg = "; ".join(parts) if parts else str(exc).splitlines()[0]
+        msg = "; ".join(parts) if parts else (str(exc).splitlines() or [type(exc).__name__])[0]
         return mark.line + offset, mark.column, f"YAML syntax error: {msg}"
     position = getattr(exc, "position", None)
-    if position is not None:  # ReaderError: byte position, no line
-        position = min(position, len(data))
-        line = data.count(b"\n", 0, position) + offset
-        col = position - (data.rfind(b"\n", 0, position) + 1)
+    if isinstance(position, int):  # ReaderError: byte position from `base`, no line
+        position = min(base + max(position, 0), len(data))
+        line = data.count(b"\n", base, position) + offset
+        col = position - max(data.rfind(b"\n", base, position) + 1, base)
         reason = getattr(exc, "reason", "cannot decode")
         char = getattr(exc, "character", None)
         what = f" (byte 0x{char:02x})" if isinstance(char, int) else ""
         return line, col, f"invalid encoding: {reason}{what}; the file must be UTF-8 or UTF-16 with a BOM"
-    return offset, 0, f"YAML error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    return offset, 0, f"YAML error: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+
+
+class _TooLarge(Exception):
+    """The document holds more than MAX_VALUES values."""
 
 
 class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
         self.doc_index = doc_index
+        self.doc_start = line_offset  # 0-based line where the current document starts
 
-    def run(self, parser) -> Iterator[Document]:
-        off = self.off
+    def run(self, parser) -> Iterator[Document | ParseProblem]:
         get_event = parser.get_event
+        while True:
+            try:
+                yield from self._build(get_event)
+                return
+            except _TooLarge:
+                pass
+            # Skip the rest of the oversized document (its tree is dropped) and go on.
+            limit = _limits.MAX_VALUES
+            line = self.doc_start
+            while get_event().__class__ is not DocumentEndEvent:
+                pass
+            yield ParseProblem(
+                f"document too large: more than {limit:,} values (merge keys included); not linted",
+                line, 0, self.doc_index,
+            )
+            self.doc_index += 1
+
+    def _build(self, get_event) -> Iterator[Document]:
+        off = self.off
         stack: list[_Frame] = []
         anchors: dict = {}
         marks: dict = {}
         problems: list = []
         result = [None, None]  # root value, root mark
         doc_start = 0
+        budget = _limits.MAX_VALUES  # values the current document may still hold
 
         def attach(value, mark):
+            nonlocal budget
             if not stack:
                 result[0], result[1] = value, mark
                 return
             frame = stack[-1]
             if frame.kind == _SEQ:
+                budget -= 1
+                if budget < 0:
+                    raise _TooLarge
                 frame.value.append(value)
                 frame.marks.append(mark)
                 return
@@ -175,6 +222,9 @@ class _Builder:
             km = frame.key_mark
             full = (km[2], km[3], mark[2], mark[3], mark[4], mark[5])
             frame.key = _NOKEY
+            budget -= 1
+            if budget < 0:
+                raise _TooLarge
             if key == "<<" and km[0] == -1:
                 # merge key (plain `<<`): applied when the mapping ends
                 if frame.merges is None:
@@ -184,9 +234,9 @@ class _Builder:
             d = frame.value
             if key in d:
                 first = frame.marks[key]
-                problems.append(
-                    ParseProblem(f"duplicate key {key!r} (first defined at line {first[0] + 1})", full[0], full[1])
-                )
+                problems.append(ParseProblem(
+                    f"duplicate key {short_repr(key)} (first defined at line {first[0] + 1})", full[0], full[1]
+                ))
             d[key] = value
             frame.marks[key] = full
 
@@ -231,7 +281,9 @@ class _Builder:
             elif cls is MappingEndEvent:
                 frame = stack.pop()
                 if frame.merges:
-                    _apply_merges(frame, marks, problems)
+                    budget = _apply_merges(frame, marks, problems, budget)
+                    if budget < 0:
+                        raise _TooLarge
                 em = event.end_mark
                 value = frame.value
                 anchor, tag = frame.anchor
@@ -269,7 +321,8 @@ class _Builder:
                 if event.anchor in anchors:
                     value = anchors[event.anchor]
                 else:
-                    problems.append(ParseProblem(f"unknown alias *{event.anchor}", line, col))
+                    name = event.anchor if len(event.anchor) <= 80 else event.anchor[:80] + "..."
+                    problems.append(ParseProblem(f"unknown alias *{name}", line, col))
                     value = None
                 attach(value, (line, col, line, col, em.line + off, em.column))
             elif cls is DocumentStartEvent:
@@ -277,7 +330,8 @@ class _Builder:
                 marks = {}
                 problems = []
                 result = [None, None]
-                doc_start = event.start_mark.line + off
+                doc_start = self.doc_start = event.start_mark.line + off
+                budget = _limits.MAX_VALUES
             elif cls is DocumentEndEvent:
                 root, root_mark = result
                 if root_mark is None:
@@ -341,8 +395,12 @@ def _wrap_cfn(tag: str, value, marks: dict, start: tuple):
     return wrapped
 
 
-def _apply_merges(frame: _Frame, marks: dict, problems: list) -> None:
-    """YAML merge keys: explicit keys win, earlier merged mappings win over later ones."""
+def _apply_merges(frame: _Frame, marks: dict, problems: list, budget: int) -> int:
+    """YAML merge keys: explicit keys win, earlier merged mappings win over later ones.
+
+    Every entry looked at is paid from ``budget`` (returned): merging one big
+    mapping into many others costs their product, which a hostile file can
+    make quadratic in its size."""
     d = frame.value
     for value, full in frame.merges:
         sources = value if isinstance(value, list) else [value]
@@ -350,9 +408,13 @@ def _apply_merges(frame: _Frame, marks: dict, problems: list) -> None:
             if not isinstance(src, dict):
                 problems.append(ParseProblem("merge key `<<` needs a mapping or a list of mappings", full[0], full[1]))
                 continue
+            budget -= len(src)
+            if budget < 0:
+                return budget
             src_marks = marks.get(id(src), {})
             for k, v in src.items():
                 if k in d:  # explicit keys, then earlier merges, win
                     continue
                 d[k] = v
                 frame.marks[k] = src_marks.get(k, full)
+    return budget
