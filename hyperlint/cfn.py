@@ -15,6 +15,10 @@ from __future__ import annotations
 from typing import Any, Iterator, NamedTuple
 
 _MAX_DEPTH = 12
+# Steps one ``values()`` call may take. Nested `Fn::FindInMap` with `Ref` keys
+# branch over a whole mapping at every level: without a budget a small hostile
+# template asks for (entries ** 12) steps.
+_MAX_STEPS = 10_000
 
 
 class ResourceRef(NamedTuple):
@@ -61,14 +65,20 @@ class Template:
         return props if isinstance(props, dict) else {}
 
     # -- values through references ------------------------------------------------
-    def values(self, value, path: tuple, _depth: int = 0, _via: tuple = ()) -> Iterator[Value]:
+    def values(self, value, path: tuple, _depth: int = 0, _via: tuple = (), _budget: list | None = None) -> Iterator[Value]:
         """Every value ``value`` (written at ``path``) can take; see the module doc."""
-        if _depth > _MAX_DEPTH:
+        if _budget is None:
+            _budget = [_MAX_STEPS]
+        _budget[0] -= 1
+        if _depth > _MAX_DEPTH or _budget[0] < 0:
             return
         if not (isinstance(value, dict) and len(value) == 1):
             yield Value(value, path, _via)
             return
         (fn, arg), = value.items()
+        if not isinstance(fn, str):  # `{1: x}`: a plain mapping, not an intrinsic
+            yield Value(value, path, _via)
+            return
         here = path + (fn,)
         if fn == "Ref":
             yield from self._ref(arg, path, _depth, _via + (path,))
@@ -78,8 +88,8 @@ class Template:
                 yield Value(ResourceRef(target[0], target[1]), path, _via)
         elif fn == "Fn::If":
             if isinstance(arg, list) and len(arg) == 3:
-                yield from self.values(arg[1], here + (1,), _depth + 1, _via)
-                yield from self.values(arg[2], here + (2,), _depth + 1, _via)
+                yield from self.values(arg[1], here + (1,), _depth + 1, _via, _budget)
+                yield from self.values(arg[2], here + (2,), _depth + 1, _via, _budget)
         elif fn == "Fn::Join":
             joined = self._join(arg)
             if joined is not None:
@@ -88,9 +98,9 @@ class Template:
             if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
                 index = _as_int(arg[0])
                 if index is not None and 0 <= index < len(arg[1]):
-                    yield from self.values(arg[1][index], here + (1, index), _depth + 1, _via)
+                    yield from self.values(arg[1][index], here + (1, index), _depth + 1, _via, _budget)
         elif fn == "Fn::FindInMap":
-            yield from self._find_in_map(arg, here, _depth, _via)
+            yield from self._find_in_map(arg, here, _depth, _via, _budget)
         elif fn == "Fn::Sub":
             if isinstance(arg, str) and "${" not in arg:
                 yield Value(arg, path, _via)
@@ -134,7 +144,7 @@ class Template:
             parts.append(str(item))
         return arg[0].join(parts)
 
-    def _find_in_map(self, arg, here, depth, via) -> Iterator[Value]:
+    def _find_in_map(self, arg, here, depth, via, budget) -> Iterator[Value]:
         if not (isinstance(arg, list) and len(arg) >= 3 and isinstance(arg[0], str)):
             return
         table = self.mappings.get(arg[0])
@@ -142,13 +152,16 @@ class Template:
             return
         top_keys = [arg[1]] if isinstance(arg[1], str) else list(table)  # a Ref key: any entry
         for top in top_keys:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
             level = table.get(top)
             if not isinstance(level, dict):
                 continue
             second = [arg[2]] if isinstance(arg[2], str) else list(level)
             for key in second:
-                if key in level:
-                    yield from self.values(level[key], ("Mappings", arg[0], top, key), depth + 1, via + (here,))
+                if key in level and budget[0] >= 0:
+                    yield from self.values(level[key], ("Mappings", arg[0], top, key), depth + 1, via + (here,), budget)
 
     def ref_target(self, value) -> str | None:
         """Logical ID of the resource ``value`` refers to (Ref or GetAtt), if any."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import Loc
+from .safe import scalar_text
 
 
 @dataclass
@@ -78,7 +79,9 @@ class Model:
 
     @property
     def instance_group_labels(self) -> set[tuple[str, str]]:
-        return {(str(k), str(v)) for g in self.instance_groups for k, v in g.labels.items()}
+        # scalars only: a label value read from a file may be a mapping shared a billion times
+        return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
+                if scalar_text(v) is not None and scalar_text(k) is not None}
 
     @property
     def non_hyperpod_instance_types(self) -> set[str]:

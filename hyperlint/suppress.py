@@ -20,14 +20,29 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, Loc
+from .safe import scalar_text
 
 _DIRECTIVE = re.compile(
     rb"#[ \t]*hyperlint:[ \t]*(disable|disable-file)[ \t]*=[ \t]*"
     rb"([A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)"  # rule IDs
-    rb"(?:[ \t]+--[ \t]*([^\r\n]*?))?"  # -- reason
-    rb"(?=[ \t]+#|[ \t]*\r?$)",  # end of line or another comment
+    rb"(?:[ \t]+--([^\r\n]*)"  # -- reason (up to another comment: see _reason)
+    rb"|(?=[ \t]+#|[ \t]*\r?$))",  # or end of line or another comment
     re.MULTILINE,
 )
+
+
+def _reason(text: bytes) -> str | None:
+    """The reason after `--`, up to another comment (` #`).
+
+    Not done with a lazy group or `[ \t]+#` in a regex: both are quadratic on
+    a long run of spaces, and comments come from untrusted files."""
+    i = text.find(b"#")
+    while i > 0 and text[i - 1] not in b" \t":
+        i = text.find(b"#", i + 1)
+    if i > 0:
+        text = text[:i]
+    text = text.strip()
+    return text.decode("utf-8", "replace") if text else None
 ANNOTATION = "hyperlint.io/ignore"
 
 
@@ -54,9 +69,9 @@ class Directive:
 
 def parse_ids(text) -> tuple[str, ...]:
     if isinstance(text, list):
-        parts = [str(t) for t in text]
+        parts = [scalar_text(t) or "" for t in text]  # never str() of a nested value (alias bombs)
     else:
-        parts = re.split(r"[,\s]+", str(text))
+        parts = re.split(r"[,\s]+", scalar_text(text) or "")
     return tuple(sorted({p.strip().upper() for p in parts if p.strip()}))
 
 
@@ -66,13 +81,15 @@ def scan_comments(data: bytes, file: str = "") -> list[Directive]:
         return []
     found = []
     lines = None
+    line, counted = 1, 0  # line numbers are counted forward: many directives stay linear
     for m in _DIRECTIVE.finditer(data):
         line_start = data.rfind(b"\n", 0, m.start()) + 1
-        line = data.count(b"\n", 0, m.start()) + 1
+        line += data.count(b"\n", counted, m.start())
+        counted = m.start()
         col = m.start() - line_start + 1
         own_line = not data[line_start:m.start()].strip()
         loc = Loc(file, line, col)
-        reason = m.group(3).decode("utf-8", "replace").strip() if m.group(3) else None
+        reason = _reason(m.group(3)) if m.group(3) else None
         ids = parse_ids(m.group(2).decode())
         if m.group(1) == b"disable-file":
             found.append(Directive(ids, loc, whole_file=True, reason=reason))
