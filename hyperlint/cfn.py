@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, NamedTuple
 
+from .safe import scalar_text
+
 _MAX_DEPTH = 12
 # Steps one ``values()`` call may take. Nested `Fn::FindInMap` with `Ref` keys
 # branch over a whole mapping at every level: without a budget a small hostile
@@ -121,7 +123,7 @@ class Template:
             param = self.parameters[target]
             if not isinstance(param, dict):
                 return
-            if str(param.get("Type", "")).startswith("AWS::SSM::"):
+            if (scalar_text(param.get("Type", "")) or "").startswith("AWS::SSM::"):
                 return  # resolved from Parameter Store at deploy time
             base = ("Parameters", target)
             if "Default" in param:
@@ -182,7 +184,7 @@ def _mapping(value) -> dict:
 
 def _getatt(arg) -> tuple[str, str | None] | None:
     if isinstance(arg, list) and arg and isinstance(arg[0], str):
-        return arg[0], (str(arg[1]) if len(arg) > 1 else None)
+        return arg[0], (scalar_text(arg[1]) if len(arg) > 1 else None)
     if isinstance(arg, str):
         name, _, attr = arg.partition(".")
         return name, attr or None

@@ -257,16 +257,16 @@ def cfn_identity(root, path) -> tuple | None:
 _WORKER_STATE: tuple | None = None
 
 
-def _worker(inp: Input) -> bytes:
-    """Lint in a worker process and pickle the result here, where a failure to
-    pickle it can still be reported for this one file."""
+def _worker(inp: Input) -> bytes | None:
+    """Lint in a worker process and pickle the result here. None when the
+    result cannot be pickled (a value nested thousands of levels deep kept in
+    the model: RecursionError): the parent then lints that file itself."""
     ctx, ruleset = _WORKER_STATE
     result = lint_file(inp, ctx, ruleset)
     try:
         return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # RecursionError on a deep value kept in the model ...
-        error = f"internal error while collecting the results of {inp.display}: {describe_failure(exc)}"
-        return pickle.dumps(FileResult(inp.display, errors=result.errors + [error]), pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
 
 
 def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
@@ -284,7 +284,8 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
     chunk = max(1, len(inputs) // (jobs * 8))
     with mp.Pool(jobs) as pool:
-        return [pickle.loads(r) for r in pool.imap(_worker, inputs, chunksize=chunk)]
+        done = list(pool.imap(_worker, inputs, chunksize=chunk))
+    return [pickle.loads(r) if r is not None else lint_file(inp, ctx, ruleset) for inp, r in zip(inputs, done)]
 
 
 def _warm(ctx: Context) -> None:

@@ -11,6 +11,7 @@ from .cfn import Template
 from .findings import Loc
 from .k8s import K8sObject, PodTemplate
 from .model import HyperPodCluster, InstanceGroup, Model, NodeGroup
+from .safe import scalar_text
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
@@ -59,7 +60,7 @@ def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
                 types += _str_list(dist.get("instanceTypes"))
             name = ng.get("name")
             model.node_groups.append(NodeGroup(
-                name=str(name) if name is not None else None,
+                name=scalar_text(name) if name is not None else None,  # never str() a nested value
                 origin="eksctl",
                 instance_types=types,
                 loc=_loc(doc, obj.at(section, i, "name"), ctx, obj.identity),
@@ -173,7 +174,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
     name = root.get("ClusterName")
     recovery = root.get("NodeRecovery")
     cluster = HyperPodCluster(
-        name=str(name) if name is not None else None,
+        name=scalar_text(name) if name is not None else None,
         origin="describe-cluster",
         loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
         node_recovery=recovery if isinstance(recovery, str) else None,
@@ -200,7 +201,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
             taints = next((k8s_config[k] for k in ("DesiredTaints", "CurrentTaints", "Taints") if isinstance(k8s_config.get(k), list)), [])
             group_name = g.get("InstanceGroupName")
             cluster.groups.append(InstanceGroup(
-                name=str(group_name) if group_name is not None else None,
+                name=scalar_text(group_name) if group_name is not None else None,
                 instance_types=types,
                 count=_int(g.get(count_key)) if count_key else None,
                 loc=_loc(doc, path + ("InstanceGroupName",), ctx),

@@ -20,6 +20,11 @@ from typing import Any
 # 1.5 MB (etcd) and CloudFormation templates 1 MB, a few tens of thousands of
 # values; the limit bounds the memory of a hostile document to a few hundred MB.
 MAX_VALUES = 1_000_000
+# Levels of nesting a YAML document may have. libyaml's scanner works in time
+# quadratic in the depth of flow collections (10,000 nested `[` take a second,
+# 40,000 ten), and no manifest or template comes near: Kubernetes' own YAML
+# reader stops at 10,000. A deeper document is reported and the stream goes on.
+MAX_DEPTH = 1000
 
 
 def short_repr(value, limit: int = 80) -> str:

@@ -93,10 +93,15 @@ def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
         try:
             yield from builder.run(CParser(source))
             return
-        except (YAMLError, MemoryError) as exc:  # libyaml scanner/parser/reader errors
+        except (YAMLError, _TooDeep, MemoryError) as exc:  # libyaml scanner/parser/reader errors
             if isinstance(exc, MemoryError):
                 line, col, message = builder.doc_start, 0, "out of memory while reading this document"
                 resume = line + 1  # past this document's own `---`
+            elif isinstance(exc, _TooDeep):
+                line, col = exc.args
+                message = (f"nesting deeper than {_limits.MAX_DEPTH:,} levels; the rest of this document "
+                           f"is not read")
+                resume = line
             else:
                 line, col, message = _error_position(exc, data, base, line_offset)
                 resume = line
@@ -162,6 +167,13 @@ class _TooLarge(Exception):
     """The document holds more than MAX_VALUES values."""
 
 
+class _TooDeep(Exception):
+    """A collection nested deeper than MAX_DEPTH: args are its (line, col).
+
+    Raised out of the parser (not skipped like _TooLarge): reading on would
+    cost libyaml time quadratic in the depth."""
+
+
 class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
@@ -196,6 +208,7 @@ class _Builder:
         result = [None, None]  # root value, root mark
         doc_start = 0
         budget = _limits.MAX_VALUES  # values the current document may still hold
+        max_depth = _limits.MAX_DEPTH
 
         def attach(value, mark):
             nonlocal budget
@@ -271,6 +284,8 @@ class _Builder:
             elif cls is MappingStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
+                if len(stack) >= max_depth:
+                    raise _TooDeep(line + off, col)
                 if event.anchor is not None or event.tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
@@ -296,6 +311,8 @@ class _Builder:
             elif cls is SequenceStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
+                if len(stack) >= max_depth:
+                    raise _TooDeep(line + off, col)
                 if event.anchor is not None or event.tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
