@@ -195,7 +195,7 @@ def _excluded(rel: str, name: str, patterns) -> bool:
 
 def chart_of_template(path: str) -> str | None:
     """The chart directory if ``path`` is under ``<chart>/templates/``."""
-    p = Path(path).resolve()
+    p = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop (Python < 3.13)
     for parent in p.parents:
         if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
             return path_text(str(Path(os.path.relpath(parent.parent))))

@@ -114,16 +114,21 @@ def read_input(path: str) -> bytes:
             raise _Unreadable("not a regular file (FIFO, socket or device); not read")
         if st.st_size > MAX_FILE_BYTES:
             raise _Unreadable(_too_large(st.st_size))
+        # One read of the whole file (no second copy to join chunks), then small
+        # reads for what a growing file or a /proc file adds. Never ask for more
+        # than the file should hold: os.read allocates what it is asked for.
         chunks, size = [], 0
+        want = st.st_size + 1
         while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, 16 * 1024 * 1024))
+            chunk = os.read(fd, min(want, MAX_FILE_BYTES + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            want = 1024 * 1024
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)  # join: only for files that grew
 
 
 class _Unreadable(Exception):
