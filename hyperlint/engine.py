@@ -343,9 +343,16 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None) -> Resul
     from .suppress import apply_suppressions
 
     final = apply_suppressions(refined, directives, config, ruleset)
-    final = [_with_configured_severity(f, config) for f in final]
+    final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
     return Result(final, model, errors, len(inputs))
+
+
+def _printable(f: Finding) -> Finding:
+    """Last guard before any output format: findings made outside ``make_finding``
+    (HP002 quotes the rule IDs of a suppression) get the same treatment."""
+    message = printable(f.message)
+    return f if message == f.message else f.with_(message=message)
 
 
 def _with_configured_severity(f: Finding, config: Config) -> Finding:
