@@ -683,6 +683,15 @@ def test_cli_turns_memory_and_recursion_errors_into_one_line(exc, text, monkeypa
     assert err.startswith(text) and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
+def test_sockets_are_disabled_for_the_whole_suite():
+    """pytest-socket (`--disable-socket` in pyproject.toml): any network attempt fails a test."""
+    import socket
+
+    with pytest.raises(Exception, match="(?i)socket"):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+
 def test_output_formats_take_any_string():
     """Findings built by hand with raw control characters, surrogates and a huge
     message: both formats render them without raising."""
