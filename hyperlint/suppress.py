@@ -43,6 +43,8 @@ def _reason(text: bytes) -> str | None:
         text = text[:i]
     text = text.strip()
     return text.decode("utf-8", "replace") if text else None
+
+
 ANNOTATION = "hyperlint.io/ignore"
 
 
@@ -80,7 +82,7 @@ def scan_comments(data: bytes, file: str = "") -> list[Directive]:
     if b"hyperlint:" not in data:
         return []
     found = []
-    lines = None
+    next_code = 0  # the code line the previous own-line directive covers
     line, counted = 1, 0  # line numbers are counted forward: many directives stay linear
     for m in _DIRECTIVE.finditer(data):
         line_start = data.rfind(b"\n", 0, m.start()) + 1
@@ -96,9 +98,9 @@ def scan_comments(data: bytes, file: str = "") -> list[Directive]:
             continue
         covered = (line,)
         if own_line:
-            if lines is None:
-                lines = data.split(b"\n")
-            covered = (line, _next_code_line(lines, line))
+            if line >= next_code:  # else: only comments lie between this one and the line found before
+                next_code = _next_code_line(data, m.start(), line)
+            covered = (line, next_code)
         found.append(Directive(ids, loc, lines=covered, reason=reason))
     return found
 
@@ -128,12 +130,19 @@ def object_directives(unit, doc, file: str) -> list[Directive]:
     return found
 
 
-def _next_code_line(lines: list[bytes], line: int) -> int:
-    """The first line after ``line`` (1-based) that is not blank or a comment."""
-    for i in range(line, len(lines)):
-        text = lines[i].strip()
+def _next_code_line(data: bytes, pos: int, line: int) -> int:
+    """The first line after ``line`` (1-based, holding offset ``pos``) that is
+    not blank or a comment. Scans forward in place: splitting a 100 MB stream
+    into lines for one directive tripled the memory it needs."""
+    number = line
+    end = data.find(b"\n", pos)
+    while end >= 0:
+        start = end + 1
+        number += 1
+        end = data.find(b"\n", start)
+        text = data[start:end if end >= 0 else len(data)].strip()
         if text and not text.startswith(b"#"):
-            return i + 1
+            return number
     return line + 1
 
 
