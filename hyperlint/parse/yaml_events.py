@@ -16,7 +16,9 @@ Aliases become shared references, never copies, so an alias bomb costs no
 memory; code that walks trees must not expand them (``hyperlint.k8s`` keeps a
 visited set, messages use ``hyperlint.safe``). Merge keys do copy entries, so
 they count, with every other value, against ``MAX_VALUES`` per document: a
-larger document is reported and skipped, and the stream goes on.
+larger document is reported and skipped, and the stream goes on. Nesting
+deeper than ``MAX_DEPTH`` is reported like a syntax error (libyaml's time
+grows with the square of the depth of flow collections).
 CloudFormation short-form tags (``!Ref``, ``!GetAtt`` ...) become their
 long forms (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``).
 """
@@ -93,23 +95,18 @@ def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
         try:
             yield from builder.run(CParser(source))
             return
-        except (YAMLError, _TooDeep, MemoryError) as exc:  # libyaml scanner/parser/reader errors
-            if isinstance(exc, MemoryError):
-                line, col, message = builder.doc_start, 0, "out of memory while reading this document"
-                resume = line + 1  # past this document's own `---`
-            elif isinstance(exc, _TooDeep):
+        except (YAMLError, _TooDeep) as exc:  # libyaml scanner/parser/reader errors, nesting limit
+            # (anything else, MemoryError included, is hyperlint's failure: the engine reports it)
+            if isinstance(exc, _TooDeep):
                 line, col = exc.args
-                message = (f"nesting deeper than {_limits.MAX_DEPTH:,} levels; the rest of this document "
-                           f"is not read")
-                resume = line
+                message = f"nesting deeper than {_limits.MAX_DEPTH:,} levels; the rest of this document is not read"
             else:
                 line, col, message = _error_position(exc, data, base, line_offset)
-                resume = line
             yield ParseProblem(message, line, col, builder.doc_index)
             doc_index = builder.doc_index + 1
             # Resume at the next document start at or after the error line
             # (libyaml often reports an unfinished document at the next `---`).
-            start = _line_start(data, base, resume - line_offset)
+            start = _line_start(data, base, line - line_offset)
             match = _DOC_START.search(data, start) if start is not None else None
             if match is not None and match.start() == base:
                 match = _DOC_START.search(data, base + 1)
@@ -191,7 +188,7 @@ class _Builder:
             # Skip the rest of the oversized document (its tree is dropped) and go on.
             limit = _limits.MAX_VALUES
             line = self.doc_start
-            while get_event().__class__ is not DocumentEndEvent:
+            while get_event().__class__ not in (DocumentEndEvent, StreamEndEvent):
                 pass
             yield ParseProblem(
                 f"document too large: more than {limit:,} values (merge keys included); not linted",
