@@ -610,7 +610,7 @@ def test_stdin_given_twice_is_read_once(tmp_path: Path):
 
 
 def test_hostile_stdin(tmp_path: Path):
-    bomb = (HOSTILE / "alias_bomb_pod.yaml").read_bytes()
+    bomb = (HOSTILE / "alias_bomb.yaml").read_bytes()
     run = run_capped("check", "-", "--stdin-filename", "rendered\n.yaml", cwd=tmp_path, tmp=tmp_path, stdin=bomb)
     assert_contract(run, codes=(1,))
     assert run.stdout.startswith("rendered\\n.yaml:")

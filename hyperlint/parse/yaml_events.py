@@ -12,11 +12,15 @@ the problem is yielded and parsing restarts at the next ``---`` line after it
 from that offset (no copy of the rest of the file), so a stream of a million
 broken documents is still read in linear time.
 
-Aliases become shared references, never copies, so an alias bomb costs no
-memory; code that walks trees must not expand them (``hyperlint.k8s`` keeps a
-visited set, messages use ``hyperlint.safe``). Merge keys do copy entries, so
-they count, with every other value, against ``MAX_VALUES`` per document: a
-larger document is reported and skipped, and the stream goes on. Nesting
+Aliases become shared references, never copies, so building the tree of an
+alias bomb costs nothing, and code that walks trees does not expand them
+(``hyperlint.k8s`` keeps a visited set, messages use ``hyperlint.safe``).
+But code that handles each object, resource or list item in turn would do the
+work once per reference (a `kind: List` of a thousand aliases to one big
+object), so a document may stand for at most ``MAX_VALUES`` values, counting
+every alias and merge key as the values it stands for, as Kubernetes' YAML
+reader refuses "excessive aliasing". A larger document is reported and
+skipped, and the stream goes on. Nesting
 deeper than ``MAX_DEPTH`` is reported like a syntax error (libyaml's time
 grows with the square of the depth of flow collections).
 CloudFormation short-form tags (``!Ref``, ``!GetAtt`` ...) become their
@@ -67,7 +71,7 @@ _MAP, _SEQ = 0, 1
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "keys_seen", "anchor")
+    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "keys_seen", "anchor", "size")
 
     def __init__(self, kind, value, marks, start, anchor):
         self.kind = kind
@@ -79,6 +83,7 @@ class _Frame:
         self.merges = None
         self.keys_seen = None
         self.anchor = anchor
+        self.size = 1  # values this container stands for, aliases expanded
 
 
 _NOKEY = object()
@@ -161,7 +166,8 @@ def _error_position(exc: Exception, data: bytes, base: int, offset: int) -> tupl
 
 
 class _TooLarge(Exception):
-    """The document holds more than MAX_VALUES values."""
+    """The document stands for more than MAX_VALUES values; args: (cause, line, col),
+    the cause "alias", "merge" or None."""
 
 
 class _TooDeep(Exception):
@@ -175,7 +181,6 @@ class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
         self.doc_index = doc_index
-        self.doc_start = line_offset  # 0-based line where the current document starts
 
     def run(self, parser) -> Iterator[Document | ParseProblem]:
         get_event = parser.get_event
@@ -183,17 +188,19 @@ class _Builder:
             try:
                 yield from self._build(get_event)
                 return
-            except _TooLarge:
-                pass
+            except _TooLarge as exc:
+                cause, line, col = exc.args
             # Skip the rest of the oversized document (its tree is dropped) and go on.
             limit = _limits.MAX_VALUES
-            line = self.doc_start
             while get_event().__class__ not in (DocumentEndEvent, StreamEndEvent):
                 pass
-            yield ParseProblem(
-                f"document too large: more than {limit:,} values (merge keys included); not linted",
-                line, 0, self.doc_index,
-            )
+            if cause == "merge":
+                message = f"document too large: its merge keys (`<<`) copy more than {limit:,} values"
+            elif cause == "alias":
+                message = f"document too large: its aliases stand for more than {limit:,} values (an alias bomb)"
+            else:
+                message = f"document too large: more than {limit:,} values"
+            yield ParseProblem(message + "; not linted", line, col, self.doc_index)
             self.doc_index += 1
 
     def _build(self, get_event) -> Iterator[Document]:
@@ -207,16 +214,20 @@ class _Builder:
         budget = _limits.MAX_VALUES  # values the current document may still hold
         max_depth = _limits.MAX_DEPTH
 
-        def attach(value, mark):
+        def attach(value, mark, size=1, alias=False):
+            """Add a value to the open container. ``size``: the values it stands
+            for; paid from the budget only by an alias (a container's own
+            children paid as they were attached)."""
             nonlocal budget
             if not stack:
                 result[0], result[1] = value, mark
                 return
             frame = stack[-1]
             if frame.kind == _SEQ:
-                budget -= 1
+                budget -= size if alias else 1
                 if budget < 0:
-                    raise _TooLarge
+                    raise _TooLarge("alias" if alias else None, mark[2], mark[3])
+                frame.size += size
                 frame.value.append(value)
                 frame.marks.append(mark)
                 return
@@ -232,10 +243,12 @@ class _Builder:
             km = frame.key_mark
             full = (km[2], km[3], mark[2], mark[3], mark[4], mark[5])
             frame.key = _NOKEY
-            budget -= 1
+            budget -= size if alias else 1  # for a merge key, what an alias pays covers the copies
+            merge = key == "<<" and km[0] == -1
             if budget < 0:
-                raise _TooLarge
-            if key == "<<" and km[0] == -1:
+                raise _TooLarge("merge" if merge else "alias" if alias else None, mark[2], mark[3])
+            frame.size += size
+            if merge:
                 # merge key (plain `<<`): applied when the mapping ends
                 if frame.merges is None:
                     frame.merges = []
@@ -276,7 +289,7 @@ class _Builder:
                 # key_line == -1 marks a plain scalar (used to tell `<<` merge keys from '<<')
                 mark = (-1 if not style and tag is None else line, col, line, col, em.line + off, em.column)
                 if event.anchor is not None:
-                    anchors[event.anchor] = value
+                    anchors[event.anchor] = (value, 1)
                 attach(value, mark)
             elif cls is MappingStartEvent:
                 sm = event.start_mark
@@ -293,18 +306,16 @@ class _Builder:
             elif cls is MappingEndEvent:
                 frame = stack.pop()
                 if frame.merges:
-                    budget = _apply_merges(frame, marks, problems, budget)
-                    if budget < 0:
-                        raise _TooLarge
+                    _apply_merges(frame, marks, problems)
                 em = event.end_mark
                 value = frame.value
                 anchor, tag = frame.anchor
                 if anchor is not None:
-                    anchors[anchor] = value
+                    anchors[anchor] = (value, frame.size)
                 if tag in CFN_TAGS:
                     value = _wrap_cfn(tag, value, marks, frame.start)
                 s = frame.start
-                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column))
+                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column), frame.size)
             elif cls is SequenceStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
@@ -323,28 +334,28 @@ class _Builder:
                 value = frame.value
                 anchor, tag = frame.anchor
                 if anchor is not None:
-                    anchors[anchor] = value
+                    anchors[anchor] = (value, frame.size)
                 if tag in CFN_TAGS:
                     value = _wrap_cfn(tag, value, marks, frame.start)
                 s = frame.start
-                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column))
+                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column), frame.size)
             elif cls is AliasEvent:
                 sm = event.start_mark
                 em = event.end_mark
                 line, col = sm.line + off, sm.column
                 if event.anchor in anchors:
-                    value = anchors[event.anchor]
+                    value, size = anchors[event.anchor]
                 else:
                     name = event.anchor if len(event.anchor) <= 80 else event.anchor[:80] + "..."
                     problems.append(ParseProblem(f"unknown alias *{name}", line, col))
-                    value = None
-                attach(value, (line, col, line, col, em.line + off, em.column))
+                    value, size = None, 1
+                attach(value, (line, col, line, col, em.line + off, em.column), size, True)
             elif cls is DocumentStartEvent:
                 anchors = {}
                 marks = {}
                 problems = []
                 result = [None, None]
-                doc_start = self.doc_start = event.start_mark.line + off
+                doc_start = event.start_mark.line + off
                 budget = _limits.MAX_VALUES
             elif cls is DocumentEndEvent:
                 root, root_mark = result
@@ -409,12 +420,12 @@ def _wrap_cfn(tag: str, value, marks: dict, start: tuple):
     return wrapped
 
 
-def _apply_merges(frame: _Frame, marks: dict, problems: list, budget: int) -> int:
+def _apply_merges(frame: _Frame, marks: dict, problems: list) -> None:
     """YAML merge keys: explicit keys win, earlier merged mappings win over later ones.
 
-    Every entry looked at is paid from ``budget`` (returned): merging one big
-    mapping into many others costs their product, which a hostile file can
-    make quadratic in its size."""
+    The entries copied were paid for when the `<<` value was attached (its
+    size counts them all), so merging one big mapping into many others stays
+    within the document's limit."""
     d = frame.value
     for value, full in frame.merges:
         sources = value if isinstance(value, list) else [value]
@@ -422,13 +433,9 @@ def _apply_merges(frame: _Frame, marks: dict, problems: list, budget: int) -> in
             if not isinstance(src, dict):
                 problems.append(ParseProblem("merge key `<<` needs a mapping or a list of mappings", full[0], full[1]))
                 continue
-            budget -= len(src)
-            if budget < 0:
-                return budget
             src_marks = marks.get(id(src), {})
             for k, v in src.items():
                 if k in d:  # explicit keys, then earlier merges, win
                     continue
                 d[k] = v
                 frame.marks[k] = src_marks.get(k, full)
-    return budget

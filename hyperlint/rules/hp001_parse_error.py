@@ -11,9 +11,10 @@ still reports everything after it.
 It also reports files that could not be read at all, at line 1: no
 permission, a broken symbolic link, a file removed while hyperlint ran, a
 FIFO or device met in a folder (never opened), a file over 256 MiB. And
-documents beyond hyperlint's limits (more than 1,000,000 values, or YAML
-nested more than 1,000 levels), which are skipped while the rest of the
-stream is linted.
+documents beyond hyperlint's limits, which are skipped while the rest of
+the stream is linted: more than 1,000,000 values, counting each YAML alias
+and merge key as the values it stands for (an alias "billion laughs"), or
+YAML nested more than 1,000 levels deep.
 
 ## Why is this bad?
 `kubectl apply`, Helm and CloudFormation reject the whole file, and every
