@@ -263,6 +263,9 @@ GENERATED = {
     "long_directive_line.yaml": (
         lambda: _pod("dir").replace("schedulable}", "schedulable}  # hyperlint: disable=HP303 -- a"
                                     + " " * 2_000_000 + "b").encode(), 0, "no problems"),
+    "placeholder_shaped_values.yaml": (  # `{{.*?}}` / `<%.*?%>` searches were quadratic on these
+        lambda: (_pod("braces", '"' + "{" * 1_000_000 + '"') + "---\n" + _pod("tags", '"' + "<%" * 500_000 + '"')
+                 + "---\n" + _pod("lines", '"' + "{{\\n" * 200_000 + '}}"')).encode(), 1, "3 problems (3 errors)"),
     "many_keys.yaml": (  # a million keys in one mapping
         lambda: b"".join(b"k%d: %d\n" % (i, i) for i in range(1_000_000)), 0, "no problems"),
     "many_documents.yaml": (lambda: b"".join(b"---\na: %d\n" % i for i in range(200_000)), 0, "no problems"),
