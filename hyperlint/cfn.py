@@ -17,8 +17,15 @@ import json
 import re
 from typing import Any, Iterator, NamedTuple
 
+from .safe import VALUE_LIMIT, printable, scalar_text
+
 _MAX_DEPTH = 12
 _MAX_SPELLINGS = 64
+
+# Steps one ``values()`` call may take. Nested `Fn::FindInMap` with `Ref` keys
+# branch over a whole mapping at every level: without a budget a small hostile
+# template asks for (entries ** 12) steps.
+_MAX_STEPS = 10_000
 
 
 class ResourceRef(NamedTuple):
@@ -82,13 +89,40 @@ class Template:
 
     # -- HyperPod -------------------------------------------------------------------
     def instance_groups(self, props: dict, base: tuple) -> Iterator[tuple[dict, tuple]]:
-        """(group, path) of every instance group of an AWS::SageMaker::Cluster (restricted ones too)."""
+        """(group, path) of every instance group of an AWS::SageMaker::Cluster (restricted
+        ones too), through `Fn::If` on the list or on its items (both branches;
+        `AWS::NoValue` drops an item)."""
         for section in ("InstanceGroups", "RestrictedInstanceGroups"):
-            groups = props.get(section)
-            if isinstance(groups, list):
-                for i, group in enumerate(groups):
-                    if isinstance(group, dict):
-                        yield group, base + (section, i)
+            for groups, gpath in self.branches(props.get(section), base + (section,)):
+                if not isinstance(groups, list):
+                    continue
+                for i, item in enumerate(groups):
+                    for group, path in self.branches(item, gpath + (i,)):
+                        if isinstance(group, dict):
+                            yield group, path
+
+    def branches(self, value, path: tuple, _depth: int = 0) -> Iterator[tuple[Any, tuple]]:
+        """The values a property can take through `Fn::If` (both branches), without
+        `AWS::NoValue`; anything else is yielded as it is."""
+        if isinstance(value, dict) and len(value) == 1 and _depth <= _MAX_DEPTH:
+            (fn, arg), = value.items()
+            if fn == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+                yield from self.branches(arg[1], path + ("Fn::If", 1), _depth + 1)
+                yield from self.branches(arg[2], path + ("Fn::If", 2), _depth + 1)
+                return
+            if fn == "Ref" and arg == "AWS::NoValue":
+                return
+        yield value, path
+
+    def group_label(self, group: dict, path: tuple) -> str:
+        """An instance group's name for messages: its name (through `!Ref` when that
+        gives one value), else its position; never the text of an unchecked value."""
+        names = {v.value for v in self.scalars(group.get("InstanceGroupName"), path + ("InstanceGroupName",))
+                 if isinstance(v.value, str)}
+        if len(names) == 1:
+            return printable(names.pop(), VALUE_LIMIT)
+        index = next((step for step in reversed(path) if isinstance(step, int)), None)
+        return f"#{index + 1}" if index is not None else "?"
 
     def group_instance_types(self, group: dict, path: tuple) -> Iterator[Value]:
         """Every value an instance group's instance types can take."""
@@ -135,14 +169,20 @@ class Template:
                 yield name, props
 
     # -- values through references ------------------------------------------------
-    def values(self, value, path: tuple, _depth: int = 0, _via: tuple = ()) -> Iterator[Value]:
+    def values(self, value, path: tuple, _depth: int = 0, _via: tuple = (), _budget: list | None = None) -> Iterator[Value]:
         """Every value ``value`` (written at ``path``) can take; see the module doc."""
-        if _depth > _MAX_DEPTH:
+        if _budget is None:
+            _budget = [_MAX_STEPS]
+        _budget[0] -= 1
+        if _depth > _MAX_DEPTH or _budget[0] < 0:
             return
         if not (isinstance(value, dict) and len(value) == 1):
             yield Value(value, path, _via)
             return
         (fn, arg), = value.items()
+        if not isinstance(fn, str):  # `{1: x}`: a plain mapping, not an intrinsic
+            yield Value(value, path, _via)
+            return
         here = path + (fn,)
         if fn == "Ref":
             yield from self._ref(arg, path, _depth, _via + (path,))
@@ -152,8 +192,8 @@ class Template:
                 yield Value(ResourceRef(target[0], target[1]), path, _via)
         elif fn == "Fn::If":
             if isinstance(arg, list) and len(arg) == 3:
-                yield from self.values(arg[1], here + (1,), _depth + 1, _via)
-                yield from self.values(arg[2], here + (2,), _depth + 1, _via)
+                yield from self.values(arg[1], here + (1,), _depth + 1, _via, _budget)
+                yield from self.values(arg[2], here + (2,), _depth + 1, _via, _budget)
         elif fn == "Fn::Join":
             joined = self._join(arg)
             if joined is not None:
@@ -162,9 +202,9 @@ class Template:
             if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
                 index = _as_int(arg[0])
                 if index is not None and 0 <= index < len(arg[1]):
-                    yield from self.values(arg[1][index], here + (1, index), _depth + 1, _via)
+                    yield from self.values(arg[1][index], here + (1, index), _depth + 1, _via, _budget)
         elif fn == "Fn::FindInMap":
-            yield from self._find_in_map(arg, here, _depth, _via)
+            yield from self._find_in_map(arg, here, _depth, _via, _budget)
         elif fn == "Fn::Sub":
             if isinstance(arg, str) and "${" not in arg:
                 yield Value(arg, path, _via)
@@ -185,7 +225,7 @@ class Template:
             param = self.parameters[target]
             if not isinstance(param, dict):
                 return
-            if str(param.get("Type", "")).startswith("AWS::SSM::"):
+            if (scalar_text(param.get("Type", "")) or "").startswith("AWS::SSM::"):
                 return  # resolved from Parameter Store at deploy time
             base = ("Parameters", target)
             if "Default" in param:
@@ -208,7 +248,7 @@ class Template:
             parts.append(str(item))
         return arg[0].join(parts)
 
-    def _find_in_map(self, arg, here, depth, via) -> Iterator[Value]:
+    def _find_in_map(self, arg, here, depth, via, budget) -> Iterator[Value]:
         if not (isinstance(arg, list) and len(arg) >= 3 and isinstance(arg[0], str)):
             return
         table = self.mappings.get(arg[0])
@@ -216,13 +256,16 @@ class Template:
             return
         top_keys = [arg[1]] if isinstance(arg[1], str) else list(table)  # a Ref key: any entry
         for top in top_keys:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
             level = table.get(top)
             if not isinstance(level, dict):
                 continue
             second = [arg[2]] if isinstance(arg[2], str) else list(level)
             for key in second:
-                if key in level:
-                    yield from self.values(level[key], ("Mappings", arg[0], top, key), depth + 1, via + (here,))
+                if key in level and budget[0] >= 0:
+                    yield from self.values(level[key], ("Mappings", arg[0], top, key), depth + 1, via + (here,), budget)
 
     def text_parts(self, value, path: tuple, _depth: int = 0) -> Iterator[Value]:
         """Every spelling of the string ``value`` (written at ``path``), each a
@@ -510,7 +553,7 @@ def _mapping(value) -> dict:
 
 def _getatt(arg) -> tuple[str, str | None] | None:
     if isinstance(arg, list) and arg and isinstance(arg[0], str):
-        return arg[0], (str(arg[1]) if len(arg) > 1 else None)
+        return arg[0], (scalar_text(arg[1]) if len(arg) > 1 else None)
     if isinstance(arg, str):
         name, _, attr = arg.partition(".")
         return name, attr or None

@@ -139,8 +139,9 @@ def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str]
 def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
+    from .engine import MAX_FILE_BYTES
 
-    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for chart in sorted(set(found.chart_templates)):
         typer.echo(
@@ -148,6 +149,8 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
             f"lint the chart with: helm template {chart} | hyperlint check -",
             err=True,
         )
+    for message in found.notes:
+        typer.echo(f"hyperlint: note: {message}", err=True)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
     return found
@@ -236,6 +239,12 @@ def show_rule(
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console entry point: run the app and map every outcome to an exit code."""
+    for stream in (sys.stdout, sys.stderr):  # never fail on a character the terminal cannot show
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
     try:
         returned = app(args=argv, prog_name="hyperlint", standalone_mode=False)
         code = returned if isinstance(returned, int) else 0
@@ -268,6 +277,13 @@ def _exit_code_of(exc: BaseException) -> int:
         return 2
     if isinstance(exc, BrokenPipeError):
         return 0
+    if isinstance(exc, MemoryError):
+        print("hyperlint: error: out of memory (MemoryError); lint fewer or smaller files at a time", file=sys.stderr)
+        return 2
+    if isinstance(exc, RecursionError):
+        print("hyperlint: internal error: RecursionError: a value nested too deeply "
+              "(please report it with the input that caused it)", file=sys.stderr)
+        return 2
     print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "
           f"(please report it with the input that caused it)", file=sys.stderr)
     return 2

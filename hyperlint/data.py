@@ -32,7 +32,9 @@ _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
 def parse_version(text) -> tuple[int, int, int] | None:
     """`v1.16.0-eksbuild.1` -> (1, 16, 0); None when there is no version."""
-    m = _VERSION.match(str(text).strip())
+    from .safe import scalar_text
+
+    m = _VERSION.match((scalar_text(text) or "").strip())
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)

@@ -2,19 +2,33 @@
 
 Directories are walked recursively for ``*.yaml``, ``*.yml`` and ``*.json``;
 hidden folders and files (``.git``, ``.github`` ...) are skipped, as are the
-``exclude`` globs of the configuration. Symlinked folders are followed once
-(loops are cut). Files under ``templates/`` of a Helm chart are not YAML until
-rendered, so they are skipped with one hint. Only regular files are opened:
-FIFOs and devices are refused with a message, never read.
+``exclude`` globs of the configuration. Files under ``templates/`` of a Helm
+chart are not YAML until rendered, so they are skipped with one hint.
+
+Safety (the input is whatever a pull request contains):
+
+- Symbolic links met in a walk are followed only when their target stays
+  inside the directory being walked; a link that leads outside it (``/etc``,
+  a home folder, ``/dev/zero``) is not followed, and a note says so. Paths
+  given on the command line are the user's choice and are followed.
+- A folder reached twice (a symlink loop, a second link to it) is walked once.
+- Only regular files are ever opened. A FIFO, socket or device given on the
+  command line is refused (exit code 2); one met in a walk, a broken symlink,
+  a file or folder that cannot be read become an ``Input`` with a ``problem``,
+  reported as HP001 at 1:1, so nothing is skipped silently.
+- File names are shown with undecodable bytes and control characters escaped.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .safe import path_text
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 
@@ -24,6 +38,7 @@ class Input:
     display: str  # the name findings carry (as given on the command line)
     path: str | None = None  # None for stdin
     stdin: bytes | None = None
+    problem: str | None = None  # why it cannot be read (reported as HP001; never opened)
 
     @property
     def is_json(self) -> bool:
@@ -35,69 +50,124 @@ class Discovery:
     inputs: list[Input] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # unusable paths: exit code 2
     chart_templates: list[str] = field(default_factory=list)  # skipped Helm chart directories
+    notes: list[str] = field(default_factory=list)  # deliberately not followed (symlinks out of the tree)
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
              stdin_filename: str | None = None) -> Discovery:
     found = Discovery()
     seen: set[str] = set()
+    stdin_done = False
     for raw in paths:
         if raw == "-":
-            found.inputs.append(Input(stdin_filename or "-", None, stdin or b""))
+            if not stdin_done:  # `-` twice would lint the same bytes twice
+                found.inputs.append(Input(path_text(stdin_filename or "-"), None, stdin or b""))
+                stdin_done = True
             continue
         try:
             st = os.stat(raw)
         except FileNotFoundError:
-            found.errors.append(f"{raw}: no such file or directory")
+            found.errors.append(f"{path_text(raw)}: no such file or directory")
             continue
         except OSError as exc:
-            found.errors.append(f"{raw}: cannot access ({exc.strerror or exc})")
+            found.errors.append(f"{path_text(raw)}: cannot access ({exc.strerror or exc})")
+            continue
+        except ValueError:  # an embedded NUL byte
+            found.errors.append(f"{path_text(raw)}: not a valid path")
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(raw, exclude, found, seen)
+            _walk(_strip_slashes(raw), exclude, found, seen)
         elif stat.S_ISREG(st.st_mode):
             _add_file(raw, found, seen, explicit=True)
         else:
-            found.errors.append(f"{raw}: not a regular file (FIFO, socket or device); not read")
+            found.errors.append(f"{path_text(raw)}: not a regular file (FIFO, socket or device); not read")
     return found
 
 
+def _strip_slashes(path: str) -> str:
+    """`dir/` -> `dir`, so names read `dir/x.yaml` (never `dir//x.yaml`); `/` stays."""
+    stripped = path.rstrip("/" + os.sep)
+    return stripped or path[:1]
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
+    """Depth first, in name order, without recursion (a deep tree cannot
+    exhaust the stack)."""
+    root = os.path.realpath(top)
     visited_dirs: set[tuple[int, int]] = set()
     charts: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+    stack = [top]
+    while stack:
+        dirpath = stack.pop()
         try:
             st = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
+            ident = (st.st_dev, st.st_ino)
+            if ident in visited_dirs:  # a symlink loop or a second route to the same folder
+                continue
+            visited_dirs.add(ident)
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if dirpath == top:  # the directory named on the command line: an unusable path
+                found.errors.append(f"{_display(top)}: cannot read directory ({reason})")
+            else:
+                found.inputs.append(Input(_display(dirpath), None,
+                                          problem=f"cannot read directory ({reason}); its files were not linted"))
             continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in visited_dirs:  # a symlink loop or a second route to the same folder
-            dirnames[:] = []
-            continue
-        visited_dirs.add(ident)
-        rel_dir = os.path.relpath(dirpath, top)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and not _excluded(os.path.join(rel_dir, d), d, exclude)
-        )
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(EXTENSIONS):
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
-            if _excluded(os.path.join(rel_dir, name), name, exclude) or _excluded(path, name, exclude):
+            try:
+                is_dir = entry.is_dir()  # follows symlinks; False for a broken one
+            except OSError:
+                is_dir = False
+            if not is_dir and not name.lower().endswith(EXTENSIONS):
+                continue
+            rel = os.path.relpath(path, top)
+            if _excluded(rel, name, exclude) or (not is_dir and _excluded(path, name, exclude)):
+                continue
+            if entry.is_symlink() and not _within(os.path.realpath(path), root):
+                what = "folder" if is_dir else "file"
+                found.notes.append(f"{_display(path)}: symbolic link to a {what} outside {_display(top)}; not followed")
+                continue
+            if is_dir:
+                subdirs.append(path)
                 continue
             chart = chart_of_template(path)
             if chart is not None:
                 charts.add(chart)
                 continue
-            try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
-                    continue
-            except OSError:
+            problem = _not_readable(path)
+            if problem:
+                key = os.path.realpath(path)
+                if key not in seen:
+                    seen.add(key)
+                    found.inputs.append(Input(_display(path), path, problem=problem))
                 continue
             _add_file(path, found, seen, explicit=False)
+        stack.extend(reversed(subdirs))
     found.chart_templates += sorted(charts)
+
+
+def _not_readable(path: str) -> str | None:
+    """Why a file met in a walk must not be opened, or None."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symbolic link (its target does not exist); not read"
+        return f"cannot read ({exc.strerror or exc})"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (FIFO, socket or device); not read"
+    return None
 
 
 def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool) -> None:
@@ -114,7 +184,7 @@ def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool) -> No
 
 
 def _display(path: str) -> str:
-    return path[2:] if path.startswith("./") else path
+    return path_text(path[2:] if path.startswith("./") else path)
 
 
 def is_excluded(path: str, patterns) -> bool:
@@ -136,8 +206,8 @@ def _excluded(rel: str, name: str, patterns) -> bool:
 
 def chart_of_template(path: str) -> str | None:
     """The chart directory if ``path`` is under ``<chart>/templates/``."""
-    p = Path(path).resolve()
+    p = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop (Python < 3.13)
     for parent in p.parents:
         if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
-            return str(Path(os.path.relpath(parent.parent)))
+            return path_text(str(Path(os.path.relpath(parent.parent))))
     return None

@@ -11,8 +11,13 @@ applies suppressions.
 
 from __future__ import annotations
 
+import errno
 import os
+import pickle
+import stat
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from . import rules as registry
@@ -25,8 +30,10 @@ from .k8s import K8sObject, pod_templates
 from .locate import locate, pointer, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
+from .safe import printable, scalar_text
 
 PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
+MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not read
 
 
 @dataclass
@@ -80,22 +87,97 @@ class RuleSet:
 # -- one file ---------------------------------------------------------------------
 
 def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
+    """Lint one input. Never raises: a file that cannot be read or parsed gives
+    HP001 findings; a failure of hyperlint itself (a rule bug, running out of
+    memory) gives an error for this file (exit code 2) and the run goes on."""
     result = FileResult(inp.display)
+    try:
+        _lint_file(inp, ctx, ruleset, result)
+    except Exception as exc:  # one file must not end the run
+        result.errors.append(f"internal error while linting {inp.display}: {describe_failure(exc)}")
+    return result
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One clear line for an exception raised inside hyperlint."""
+    if isinstance(exc, MemoryError):
+        return "out of memory (MemoryError)"
+    if isinstance(exc, RecursionError):
+        return "RecursionError: a value nested too deeply for a recursive step"
+    return printable(f"{type(exc).__name__}: {exc}", 500)
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a regular file, never blocking and never more than
+    MAX_FILE_BYTES + 1 of them.
+
+    The file is checked before it is opened (opening some devices has side
+    effects) and again on the open descriptor, which is opened non-blocking:
+    a file replaced by a FIFO or a device after discovery is refused, not
+    waited on."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise _Unreadable("not a regular file (FIFO, socket or device); not read")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unreadable("not a regular file (FIFO, socket or device); not read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(_too_large(st.st_size))
+        # One read of the whole file (no second copy to join chunks), then small
+        # reads for what a growing file or a /proc file adds. Never ask for more
+        # than the file should hold: os.read allocates what it is asked for.
+        chunks, size = [], 0
+        want = st.st_size + 1
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(want, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            want = 1024 * 1024
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)  # join: only for files that grew
+
+
+class _Unreadable(Exception):
+    """A file that must not or cannot be read (reported as HP001)."""
+
+
+def _too_large(size: int) -> str:
+    return (f"file too large to lint ({size / 2**20:,.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB); "
+            f"split it, or lint the documents that matter")
+
+
+def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+    if inp.problem is not None:
+        _parse_finding(result, ParseProblem(inp.problem, 0, 0, None), ruleset)
+        return
     if inp.stdin is not None:
         raw = inp.stdin
     else:
         try:
-            with open(inp.path, "rb") as fh:
-                raw = fh.read()
+            raw = read_input(inp.path)
+        except _Unreadable as exc:
+            _parse_finding(result, ParseProblem(str(exc), 0, 0, None), ruleset)
+            return
         except OSError as exc:
-            result.errors.append(f"{inp.display}: cannot read ({exc.strerror or exc})")
-            return result
+            reason = exc.strerror or str(exc)
+            if exc.errno == errno.ENOENT:
+                reason = "no such file: it was removed or renamed while hyperlint ran"
+            _parse_finding(result, ParseProblem(f"cannot read file ({reason})", 0, 0, None), ruleset)
+            return
+    if len(raw) > MAX_FILE_BYTES:
+        _parse_finding(result, ParseProblem(_too_large(len(raw)), 0, 0, None), ruleset)
+        return
     data, problem = decode(raw)
     del raw
     ctx = Context(ctx.data, ctx.config, inp.display, text=data)
     if problem is not None:
         _parse_finding(result, problem, ruleset)
-        return result
+        return
     from .suppress import scan_comments
 
     result.directives = scan_comments(data, inp.display)
@@ -105,14 +187,17 @@ def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
             continue
         for p in item.problems:
             _parse_finding(result, p, ruleset)
-        _lint_document(item, ctx, ruleset, result)
-    return result
+        try:
+            _lint_document(item, ctx, ruleset, result)
+        except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
+            result.errors.append(f"internal error on document {item.index + 1} of {inp.display}: {describe_failure(exc)}")
+        del item  # the tree goes before the next document is read
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet) -> None:
     if "HP001" in ruleset:
-        loc = Loc(result.file, p.line + 1, p.col + 1, doc=p.doc_index)
-        result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, p.message, loc))
+        loc = Loc(result.file, max(p.line, 0) + 1, max(p.col, 0) + 1, doc=p.doc_index)
+        result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(p.message), loc))
 
 
 def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
@@ -150,30 +235,51 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
             if reporter is not None:
                 result.findings.append(make_finding(reporter, hit, doc, ctx.file, identity))
     except Exception as exc:  # a rule bug must not stop the run
-        result.errors.append(f"internal error in {rule.id} on {ctx.file}: {type(exc).__name__}: {exc}")
+        result.errors.append(f"internal error in {rule.id} on {ctx.file}: {describe_failure(exc)}")
 
 
 def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
     related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
-    return Finding(rule.id, hit.severity or rule.severity, hit.message,
+    return Finding(rule.id, hit.severity or rule.severity, sys.intern(printable(hit.message)),
                    loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
 
 
 def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
-    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc)."""
+    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc).
+
+    Everything taken from the input (pointer, object names, Helm template) is
+    made printable here, so no output format ever sees a control character,
+    a line break or a lone surrogate from a file."""
     span = locate(doc, path, key=key)
     if identity is None:
         identity = cfn_identity(doc.root, path)
-    return Loc(file, span.line, span.column, span.end_line, span.end_column, pointer(path),
-               identity, doc.source, doc.index)
+    # Strings that repeat from document to document (the same template rendered many
+    # times) are interned: a long stream keeps one copy, not one per location.
+    return Loc(file, span.line, span.column, span.end_line, span.end_column,
+               sys.intern(printable(pointer(path), 1000)), _shown_identity(identity), _shown_source(doc.source),
+               doc.index)
+
+
+@lru_cache(maxsize=1024)
+def _shown_identity(identity: tuple | None) -> tuple | None:
+    """The printable object identity, one shared tuple per object (locations are many)."""
+    if identity is None:
+        return None
+    return tuple(None if part is None else sys.intern(printable(part, 300)) for part in identity)
+
+
+@lru_cache(maxsize=256)
+def _shown_source(source: str | None) -> str | None:
+    return printable(source, 500) if source is not None else None
 
 
 def cfn_identity(root, path) -> tuple | None:
     """(resource type, None, logical ID) for a path inside `Resources`."""
     if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
-        res = (root.get("Resources") or {}).get(path[1])
+        resources = root.get("Resources")
+        res = resources.get(path[1]) if isinstance(resources, dict) else None
         rtype = res.get("Type") if isinstance(res, dict) else None
-        return (str(rtype or "Resource"), None, str(path[1]))
+        return (scalar_text(rtype) or "Resource", None, scalar_text(path[1]) or "")
     return None
 
 
@@ -182,9 +288,16 @@ def cfn_identity(root, path) -> tuple | None:
 _WORKER_STATE: tuple | None = None
 
 
-def _worker(inp: Input) -> FileResult:
+def _worker(inp: Input) -> bytes | None:
+    """Lint in a worker process and pickle the result here. None when the
+    result cannot be pickled (a value nested thousands of levels deep kept in
+    the model: RecursionError): the parent then lints that file itself."""
     ctx, ruleset = _WORKER_STATE
-    return lint_file(inp, ctx, ruleset)
+    result = lint_file(inp, ctx, ruleset)
+    try:
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
 
 
 def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
@@ -202,7 +315,8 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
     chunk = max(1, len(inputs) // (jobs * 8))
     with mp.Pool(jobs) as pool:
-        return pool.map(_worker, inputs, chunksize=chunk)
+        done = list(pool.imap(_worker, inputs, chunksize=chunk))
+    return [pickle.loads(r) if r is not None else lint_file(inp, ctx, ruleset) for inp, r in zip(inputs, done)]
 
 
 def _warm(ctx: Context) -> None:
@@ -242,7 +356,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         try:
             kept = refine(f, run_ctx)
         except Exception as exc:
-            errors.append(f"internal error in {f.rule} on {f.loc.file}: {type(exc).__name__}: {exc}")
+            errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
             kept = f
         if kept is not None:
             refined.append(kept)
@@ -252,12 +366,12 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
             refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
                         for hit in rule.hooks["check_run"](model, run_ctx) or ()]
         except Exception as exc:
-            errors.append(f"internal error in {rule.id} on the run model: {type(exc).__name__}: {exc}")
+            errors.append(f"internal error in {rule.id} on the run model: {describe_failure(exc)}")
 
     from .suppress import apply_suppressions
 
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
-    final = [_with_configured_severity(f, config) for f in final]
+    final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
     return Result(final, model, errors, len(inputs))
 
@@ -271,6 +385,13 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
+
+
+def _printable(f: Finding) -> Finding:
+    """Last guard before any output format: findings made outside ``make_finding``
+    (HP002 quotes the rule IDs of a suppression) get the same treatment."""
+    message = printable(f.message)
+    return f if message == f.message else f.with_(message=message)
 
 
 def _with_configured_severity(f: Finding, config: Config) -> Finding:

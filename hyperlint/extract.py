@@ -12,6 +12,7 @@ from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
 from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
+from .safe import scalar_text
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
@@ -107,7 +108,7 @@ def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
                 types += _str_list(dist.get("instanceTypes"))
             name = ng.get("name")
             model.node_groups.append(NodeGroup(
-                name=str(name) if name is not None else None,
+                name=scalar_text(name) if name is not None else None,  # never str() a nested value
                 origin="eksctl",
                 instance_types=types,
                 loc=_loc(doc, obj.at(section, i, "name"), ctx, obj.identity),
@@ -134,9 +135,17 @@ def _cni_policy_only(obj: K8sObject, ctx, model: Model) -> None:
 
 # -- CloudFormation ---------------------------------------------------------------------
 
+def _eks_orchestrated(props) -> bool:
+    """Only HyperPod clusters orchestrated by EKS run the run's Kubernetes workloads
+    (a cluster without `Orchestrator` is a Slurm cluster)."""
+    orchestrator = props.get("Orchestrator")
+    return isinstance(orchestrator, dict) and "Eks" in orchestrator
+
+
 def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
-        model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
+        if _eks_orchestrated(props):
+            model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         listed = props.get("InstanceTypes")
         items = enumerate(listed) if isinstance(listed, list) else [(None, listed)]
@@ -171,24 +180,29 @@ def _single(template: Template, value, path):
 
 def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, ctx) -> HyperPodCluster:
     cluster_name = _single(template, props.get("ClusterName"), base + ("ClusterName",))
-    recovery = _single(template, props.get("NodeRecovery"), base + ("NodeRecovery",))
+    recovery, recovery_path = _node_recovery(template, props, base)
     cluster = HyperPodCluster(
-        name=str(cluster_name.value) if cluster_name else name,
+        name=scalar_text(cluster_name.value) if cluster_name else name,
         origin="cloudformation",
         loc=_loc(doc, ("Resources", name), ctx, key=True),
-        node_recovery=str(recovery.value) if recovery else None,
-        node_recovery_loc=_loc(doc, recovery.path if recovery else base + ("NodeRecovery",), ctx,
-                               key=recovery is None),
+        node_recovery=recovery,
+        node_recovery_loc=_loc(doc, recovery_path, ctx, key=recovery is None),
         autoscaling=_autoscaling(props.get("AutoScaling")),
     )
-    for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
-        groups = props.get(section)
-        if not isinstance(groups, list):
-            continue
-        for i, g in enumerate(groups):
-            if isinstance(g, dict):
-                cluster.groups.append(_cfn_group(template, g, base + (section, i), restricted, doc, ctx))
+    for g, path in template.instance_groups(props, base):
+        cluster.groups.append(_cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx))
     return cluster
+
+
+def _node_recovery(template: Template, props: dict, base: tuple) -> tuple[str | None, tuple]:
+    """(mode, path of the value): "Automatic" when it can be (a parameter's Default or
+    AllowedValue), the value when there is one, "?" when set but not knowable, None when unset."""
+    path = base + ("NodeRecovery",)
+    if not any(True for _ in template.branches(props.get("NodeRecovery"), path)) or "NodeRecovery" not in props:
+        return None, path
+    values = [v for v in template.scalars(props["NodeRecovery"], path) if isinstance(v.value, str)]
+    chosen = next((v for v in values if v.value == "Automatic"), values[0] if values else None)
+    return (chosen.value, chosen.path) if chosen else ("?", path)
 
 
 def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, ctx) -> InstanceGroup:
@@ -226,10 +240,12 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
 
 def from_describe_cluster(doc, ctx, model: Model) -> None:
     root = doc.root
+    if not _eks_orchestrated(root):
+        return
     name = root.get("ClusterName")
     recovery = root.get("NodeRecovery")
     cluster = HyperPodCluster(
-        name=str(name) if name is not None else None,
+        name=scalar_text(name) if name is not None else None,
         origin="describe-cluster",
         loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
         node_recovery=recovery if isinstance(recovery, str) else None,
@@ -257,7 +273,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
             taints = next((k8s_config[k] for k in ("DesiredTaints", "CurrentTaints", "Taints") if isinstance(k8s_config.get(k), list)), [])
             group_name = g.get("InstanceGroupName")
             cluster.groups.append(InstanceGroup(
-                name=str(group_name) if group_name is not None else None,
+                name=scalar_text(group_name) if group_name is not None else None,
                 instance_types=types,
                 count=_int(g.get(count_key)) if count_key else None,
                 loc=_loc(doc, path + ("InstanceGroupName",), ctx),

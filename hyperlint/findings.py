@@ -35,7 +35,7 @@ class RunHit(NamedTuple):
     related: tuple = ()  # further Locs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """A resolved place in a file, with the object it belongs to."""
 
@@ -53,7 +53,7 @@ class Loc:
         return f"{self.file}:{self.line}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: str

@@ -5,6 +5,12 @@ workload kinds, Kubeflow and HyperPod training jobs, Ray, JobSet,
 LeaderWorkerSet, Argo Workflows, and any other CRD (searched generically for
 a mapping with a ``containers`` list). Paths are absolute within the
 document, ready for findings.
+
+Trees come from untrusted files: a value may be shared thousands of times
+through YAML aliases, nested thousands of levels deep, or of any type where a
+string is expected. Nothing here converts a value it has not checked to be a
+scalar (``hyperlint.safe.scalar_text``), and the generic pod-template search
+visits each node once, at most ``_MAX_DEPTH`` levels down, without recursion.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
 
+from .safe import scalar_text
 from .templating import is_placeholder
 
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
 _TEMPLATE_KEYS = ("template", "jobTemplate")
-_MAX_VISIT = 200_000  # nodes a generic search may visit in one object
+_MAX_DEPTH = 64  # levels a generic search descends (real pod templates sit within 10)
+_SKIP_KEYS = ("status", "managedFields")
 @dataclass
 class K8sObject:
     path: tuple  # where the object sits in its document: () or ("items", i)
@@ -32,12 +40,12 @@ class K8sObject:
     @property
     def name(self) -> str | None:
         name = self.metadata.get("name")
-        return str(name) if name is not None else None
+        return scalar_text(name) if name is not None else None
 
     @property
     def namespace(self) -> str | None:
         ns = self.metadata.get("namespace")
-        return str(ns) if ns is not None else None
+        return scalar_text(ns) if ns is not None else None
 
     @property
     def group(self) -> str:
@@ -188,30 +196,48 @@ def _get(root, path):
 
 
 def _find_pod_specs(root) -> Iterator[tuple]:
-    """Paths of every mapping that has a `containers` list (not descending into it)."""
-    seen: set[int] = set()
-    stack: list[tuple[tuple, object]] = [((), root)]
-    visited = 0
+    """Paths of every mapping that has a `containers` list (not descending into it).
+
+    Depth first over iterators, so memory is one frame per level (not one
+    path per node), and each node is visited once: a node shared through
+    aliases is found at its first path in document order, an alias bomb is
+    walked in the size of its text."""
+    if not isinstance(root, (dict, list)):
+        return iter(())
+    seen = {id(root)}
     results = []
-    while stack and visited < _MAX_VISIT:
-        path, node = stack.pop()
-        visited += 1
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            if isinstance(node.get("containers"), list) and path:
-                results.append(path)
+    # frames: (iterator over (key, child), path cell); a path cell is (key, parent cell)
+    stack = [(_children(root), None)]
+    while stack:
+        children, cell = stack[-1]
+        for k, v in children:
+            if not isinstance(v, (dict, list)) or id(v) in seen:
                 continue
-            for k, v in node.items():
-                if isinstance(v, (dict, list)) and k not in ("status", "managedFields"):
-                    stack.append((path + (k,), v))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if isinstance(v, (dict, list)):
-                    stack.append((path + (i,), v))
+            seen.add(id(v))
+            here = (k, cell)
+            if isinstance(v, dict) and isinstance(v.get("containers"), list):
+                results.append(_path_of(here))
+            elif len(stack) < _MAX_DEPTH:
+                stack.append((_children(v), here))
+                break
+        else:
+            stack.pop()
     # Pod's own spec is also a mapping with containers; keep document order
     return iter(sorted(results, key=_path_order(root)))
+
+
+def _children(node):
+    if isinstance(node, dict):
+        return ((k, v) for k, v in node.items() if k not in _SKIP_KEYS)
+    return enumerate(node)
+
+
+def _path_of(cell) -> tuple:
+    steps = []
+    while cell is not None:
+        steps.append(cell[0])
+        cell = cell[1]
+    return tuple(reversed(steps))
 
 
 def _path_order(root):
@@ -266,12 +292,14 @@ def _count_pods(pod: PodTemplate, rel: tuple) -> None:
 
 
 def _count_lws(pod: PodTemplate, rel: tuple) -> None:
-    spec = pod.obj.data.get("spec") or {}
-    lwt = spec.get("leaderWorkerTemplate") or {}
+    spec = pod.obj.data.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    lwt = spec.get("leaderWorkerTemplate")
+    lwt = lwt if isinstance(lwt, dict) else {}
     groups = _int(spec.get("replicas", 1))
     size = _int(lwt.get("size", 1))
     which = rel[-2] if len(rel) >= 2 else None
-    pod.role = str(which)
+    pod.role = scalar_text(which)
     if groups is None or size is None:
         pod.replicas = None
         return
@@ -317,12 +345,13 @@ def _argo_templates(obj: K8sObject) -> list[PodTemplate]:
             containers += [(path + ("containerSet", "containers", j), c) for j, c in enumerate(cset["containers"]) if isinstance(c, dict)]
         if not containers:
             continue
-        for j, c in enumerate(tpl.get("initContainers") or []):
+        inits = tpl.get("initContainers")
+        for j, c in enumerate(inits if isinstance(inits, list) else ()):
             if isinstance(c, dict):
                 containers.insert(j, (path + ("initContainers", j), c))
         name = tpl.get("name")
         found.append(
-            PodTemplate(obj, path, tpl, role=str(name) if name is not None else None, replicas=1,
+            PodTemplate(obj, path, tpl, role=scalar_text(name) if name is not None else None, replicas=1,
                         replicas_path=path, defaults=defaults, container_paths=containers)
         )
     return found
@@ -336,7 +365,7 @@ def node_terms(pod: PodTemplate) -> list[Term]:
     path, selector = pod.field("nodeSelector")
     if isinstance(selector, dict):
         for key, value in selector.items():
-            terms.append(Term(str(key), "In", ((value, path + (key,)),), "nodeSelector", path + (key,)))
+            terms.append(Term(scalar_text(key) or "", "In", ((value, path + (key,)),), "nodeSelector", path + (key,)))
     path, affinity = pod.field("affinity")
     if isinstance(affinity, dict):
         terms += affinity_terms(affinity, path)
@@ -378,7 +407,7 @@ def requirement_terms(items: list, path: tuple, place: str) -> list[Term]:
         epath = path + (j,)
         values = expr.get("values")
         vals = tuple((v, epath + ("values", k)) for k, v in enumerate(values)) if isinstance(values, list) else ()
-        out.append(Term(expr["key"], str(expr.get("operator", "In")), vals, place, epath + ("key",)))
+        out.append(Term(expr["key"], scalar_text(expr.get("operator", "In")) or "", vals, place, epath + ("key",)))
     return out
 
 
@@ -410,7 +439,7 @@ def karpenter_terms(obj: K8sObject) -> list[Term]:
 
 def image_parts(image) -> tuple[str, str | None]:
     """`registry/repo:tag@sha256:...` -> (`registry/repo`, `tag`)."""
-    text = str(image).split("@", 1)[0]
+    text = (scalar_text(image) or "").split("@", 1)[0]
     slash = text.rfind("/")
     colon = text.rfind(":")
     if colon > slash:
@@ -438,7 +467,7 @@ def tolerates(toleration: dict, key: str, value: str, effect: str) -> bool:
         return False
     if operator == "Exists":
         return True
-    return operator == "Equal" and str(toleration.get("value", "")) == value
+    return operator == "Equal" and scalar_text(toleration.get("value", "")) == value
 
 
 # -- "targets HyperPod" (RULES.md) ----------------------------------------------------

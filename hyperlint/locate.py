@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .parse.document import Document
+from .safe import scalar_text
 
 
 class Span(NamedTuple):
@@ -45,8 +46,8 @@ def _key_start(mark: tuple) -> tuple[int, int]:
 
 
 def pointer(path) -> str:
-    """RFC 6901 JSON pointer of a path."""
-    return "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in path)
+    """RFC 6901 JSON pointer of a path (keys may be any scalar, even a huge integer)."""
+    return "".join("/" + (scalar_text(step) or "").replace("~", "~0").replace("/", "~1") for step in path)
 
 
 def source_text(doc: Document, path, data: bytes) -> str | None:

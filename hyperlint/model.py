@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import Loc
+from .safe import scalar_text
 
 
-@dataclass
+@dataclass(slots=True)
 class InstanceGroup:
     name: str | None
     instance_types: list[str]  # resolved values (flexible groups may list several)
@@ -41,7 +42,7 @@ class HyperPodCluster:
     autoscaling: bool = False  # Karpenter scales the groups: counts are not capacity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Constraint:
     """One required node-selection constraint: `key op values`."""
 
@@ -51,7 +52,7 @@ class Constraint:
     locs: tuple = ()  # the location of each value (or of the key when there are none)
 
 
-@dataclass
+@dataclass(slots=True)
 class Workload:
     """One pod template, as the scheduler sees it."""
 
@@ -142,7 +143,9 @@ class Model:
 
     @property
     def instance_group_labels(self) -> set[tuple[str, str]]:
-        return {(str(k), str(v)) for g in self.instance_groups for k, v in g.labels.items()}
+        # scalars only: a label value read from a file may be a mapping shared a billion times
+        return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
+                if scalar_text(v) is not None and scalar_text(k) is not None}
 
     @property
     def non_hyperpod_instance_types(self) -> set[str]:

@@ -27,16 +27,33 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, Loc
+from .safe import scalar_text
 
 # A comment starts at the beginning of a line or after a blank (YAML 1.2, 6.6).
 _MENTION = re.compile(rb"(?:^|(?<=[ \t]))#[ \t]*hyperlint:", re.MULTILINE)
 _DIRECTIVE = re.compile(
     rb"#[ \t]*hyperlint:[ \t]*(disable|disable-file)[ \t]*=[ \t]*"
     rb"([A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)"  # rule IDs
-    rb"(?:[ \t]+--[ \t]*([^\r\n]*?))?"  # -- reason
-    rb"(?=[ \t]+#|[ \t]*\r?$)",  # end of line or another comment
+    rb"(?:[ \t]+--([^\r\n]*)"  # -- reason (up to another comment: see _reason)
+    rb"|(?=[ \t]+#|[ \t]*\r?$))",  # or end of line or another comment
     re.MULTILINE,
 )
+
+
+def _reason(text: bytes) -> str | None:
+    """The reason after `--`, up to another comment (` #`).
+
+    Not done with a lazy group or `[ \t]+#` in a regex: both are quadratic on
+    a long run of spaces, and comments come from untrusted files."""
+    i = text.find(b"#")
+    while i > 0 and text[i - 1] not in b" \t":
+        i = text.find(b"#", i + 1)
+    if i > 0:
+        text = text[:i]
+    text = text.strip()
+    return text.decode("utf-8", "replace") if text else None
+
+
 ANNOTATION = "hyperlint.io/ignore"
 
 
@@ -64,9 +81,9 @@ class Directive:
 
 def parse_ids(text) -> tuple[str, ...]:
     if isinstance(text, list):
-        parts = [str(t) for t in text]
+        parts = [scalar_text(t) or "" for t in text]  # never str() of a nested value (alias bombs)
     else:
-        parts = re.split(r"[,\s]+", str(text))
+        parts = re.split(r"[,\s]+", scalar_text(text) or "")
     return tuple(sorted({p.strip().upper() for p in parts if p.strip()}))
 
 
@@ -88,11 +105,13 @@ def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list
     if json or b"hyperlint:" not in data:
         return []
     found = []
-    lines = None
+    next_code = 0  # the code line the previous own-line directive covers
+    line, counted = 1, 0  # line numbers are counted forward: many directives stay linear
     for mention in _MENTION.finditer(data):
         start = mention.start()
         line_start = data.rfind(b"\n", 0, start) + 1
-        line = data.count(b"\n", 0, start) + 1
+        line += data.count(b"\n", counted, start)
+        counted = start
         loc = Loc(file, line, start - line_start + 1)
         m = _DIRECTIVE.match(data, start)
         if m is None:
@@ -100,16 +119,16 @@ def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list
             text = data[start:end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8", "replace")
             found.append(Directive((), loc, kind="malformed", reason=text))
             continue
-        reason = m.group(3).decode("utf-8", "replace").strip() if m.group(3) else None
+        reason = _reason(m.group(3)) if m.group(3) else None
         ids = parse_ids(m.group(2).decode())
         if m.group(1) == b"disable-file":
             found.append(Directive(ids, loc, whole_file=True, reason=reason))
             continue
         covered = (line,)
-        if not data[line_start:start].strip():  # alone on its line: the next line too
-            if lines is None:
-                lines = data.split(b"\n")
-            covered = (line, _next_code_line(lines, line))
+        if not data[line_start:start].strip():  # alone on its line: the next code line too
+            if line >= next_code:  # else: only comments lie between this one and the line found before
+                next_code = _next_code_line(data, start, line)
+            covered = (line, next_code)
         found.append(Directive(ids, loc, lines=covered, reason=reason))
     return found
 
@@ -142,12 +161,19 @@ def object_directives(unit, doc, file: str) -> list[Directive]:
     return found
 
 
-def _next_code_line(lines: list[bytes], line: int) -> int:
-    """The first line after ``line`` (1-based) that is not blank or a comment."""
-    for i in range(line, len(lines)):
-        text = lines[i].strip()
+def _next_code_line(data: bytes, pos: int, line: int) -> int:
+    """The first line after ``line`` (1-based, holding offset ``pos``) that is
+    not blank or a comment. Scans forward in place: splitting a 100 MB stream
+    into lines for one directive tripled the memory it needs."""
+    number = line
+    end = data.find(b"\n", pos)
+    while end >= 0:
+        start = end + 1
+        number += 1
+        end = data.find(b"\n", start)
+        text = data[start:end if end >= 0 else len(data)].strip()
         if text and not text.startswith(b"#"):
-            return i + 1
+            return number
     return line + 1
 
 

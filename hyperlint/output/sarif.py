@@ -65,7 +65,7 @@ def artifact_uri(file: str) -> str:
     """A relative URI reference for a reported file name."""
     if file == "-":
         return "stdin"
-    return quote(relative_path(file), safe="/")
+    return quote(relative_path(file), safe="/", errors="surrogatepass")
 
 
 def fingerprint(f) -> str:
@@ -73,7 +73,7 @@ def fingerprint(f) -> str:
     obj = "/".join("" if part is None else str(part) for part in f.loc.object) if f.loc.object else ""
     message = _POSITIONS.sub(r"\1 #", f.message)
     key = "\0".join((f.rule, relative_path(f.loc.file), f.loc.pointer, obj, message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _descriptor(rule) -> dict:
@@ -122,7 +122,7 @@ def _result(f, index: dict, fp: str) -> dict:
     if f.loc.source:
         related.append({
             "id": len(related) + 1,
-            "physicalLocation": {"artifactLocation": {"uri": quote(f.loc.source, safe="/")}},
+            "physicalLocation": {"artifactLocation": {"uri": quote(f.loc.source, safe="/", errors="surrogatepass")}},
             "message": {"text": f"rendered from the Helm template {f.loc.source}"},
         })
     for loc in f.related:

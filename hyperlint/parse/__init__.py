@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_left
 from typing import Iterator
 
 from .document import Document, ParseProblem
 
 __all__ = ["Document", "ParseProblem", "decode", "parse_source"]
 
-_SOURCE_COMMENT = re.compile(rb"^[ \t]*# Source: (.+?)[ \t\r]*$", re.MULTILINE)
+# No lazy group before the end-of-line test: `(.+?)[ \t\r]*$` is quadratic on a
+# long line of spaces. The path is stripped afterwards.
+_SOURCE_COMMENT = re.compile(rb"^[ \t]*# Source: ([^\n]+)", re.MULTILINE)
+_HELM_MARKER = re.compile(rb"^(HOOKS:|MANIFEST:|NOTES:)[ \t\r]*$", re.MULTILINE)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -44,9 +46,11 @@ def decode(raw: bytes) -> tuple[bytes, ParseProblem | None]:
 
 
 def parse_source(data: bytes, json: bool = False) -> Iterator[Document | ParseProblem]:
-    """Yield the documents of UTF-8 ``data`` and a ParseProblem for each error."""
+    """Yield the documents of UTF-8 ``data`` and a ParseProblem for each error.
+
+    Documents are produced one at a time and nothing is kept per document, so
+    a long stream costs the memory of its largest document, not of all."""
     data = _helm_dry_run_manifest(data)
-    sources = _source_comments(data)
     if json:
         from .json_pos import parse_json
 
@@ -57,49 +61,70 @@ def parse_source(data: bytes, json: bool = False) -> Iterator[Document | ParsePr
             col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
             yield ParseProblem(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line, col, 0)
             return
+        del data
         yield from parse_json(text)
         return
     from .yaml_events import parse_yaml
 
+    sources = _SourceComments(data)
     prev_end = -1
-    source_lines = [line for line, _ in sources]
     for item in parse_yaml(data):
-        if isinstance(item, Document) and sources:
-            i = bisect_left(source_lines, item.start_line) - 1
-            if i >= 0 and source_lines[i] >= prev_end:
-                item.source = sources[i][1].decode("utf-8", "replace")
+        if isinstance(item, Document):
+            found = sources.last_before(item.start_line)
+            if found is not None and found[0] >= prev_end:
+                item.source = found[1].decode("utf-8", "replace")
             prev_end = item.end_line
         yield item
 
 
-def _source_comments(data: bytes) -> list[tuple[int, bytes]]:
-    """(0-based line, template path) of every Helm `# Source:` comment."""
-    found = []
-    line, pos = 0, 0
-    for m in _SOURCE_COMMENT.finditer(data):
-        line += data.count(b"\n", pos, m.start())
-        pos = m.start()
-        found.append((line, m.group(1)))
-    return found
+class _SourceComments:
+    """Helm `# Source:` comments, read in step with the documents.
+
+    Documents come in file order, so one forward scan finds, for each, the
+    last comment above it; no list of all comments is ever built."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._matches = _SOURCE_COMMENT.finditer(data) if b"# Source: " in data else iter(())
+        self._line = 0  # 0-based line of self._pos
+        self._pos = 0
+        self._next = self._advance()
+        self._last: tuple[int, bytes] | None = None
+
+    def _advance(self) -> tuple[int, bytes] | None:
+        for m in self._matches:
+            path = m.group(1).rstrip(b" \t\r")
+            if not path:
+                continue
+            self._line += self._data.count(b"\n", self._pos, m.start())
+            self._pos = m.start()
+            return self._line, path
+        return None
+
+    def last_before(self, line: int) -> tuple[int, bytes] | None:
+        """(0-based line, template path) of the last comment above ``line``."""
+        while self._next is not None and self._next[0] < line:
+            self._last = self._next
+            self._next = self._advance()
+        return self._last
 
 
 def _helm_dry_run_manifest(data: bytes) -> bytes:
     """Keep only the manifests of `helm install/upgrade --dry-run` output.
 
     The release header, `HOOKS:`/`MANIFEST:` markers and `NOTES:` are blanked
-    line by line, so every position stays the same."""
+    (their newlines kept), so every position stays the same. One pass, no
+    list of lines: the output may be a very long stream."""
     if not (data.startswith(b"NAME:") and re.search(rb"^MANIFEST:[ \t\r]*$", data, re.MULTILINE)):
         return data
-    lines = data.split(b"\n")
+    parts = []
     keep = False
-    for i, line in enumerate(lines):
-        bare = line.rstrip(b"\r")
-        if bare in (b"HOOKS:", b"MANIFEST:"):
-            keep = True
-            lines[i] = b""
-        elif bare == b"NOTES:":
-            keep = False
-            lines[i] = b""
-        elif not keep:
-            lines[i] = b""
-    return b"\n".join(lines)
+    pos = 0
+    for m in _HELM_MARKER.finditer(data):
+        chunk = data[pos:m.start()]
+        parts.append(chunk if keep else b"\n" * chunk.count(b"\n"))
+        keep = m.group(1) != b"NOTES:"
+        pos = m.end()
+    chunk = data[pos:]
+    parts.append(chunk if keep else b"\n" * chunk.count(b"\n"))
+    return b"".join(parts)

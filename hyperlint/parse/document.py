@@ -15,6 +15,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Values one document may stand for: scalars and containers, each alias (and
+# so each merge key) counted as the values it stands for; mapping keys are not
+# counted. Kubernetes objects are at most 1.5 MB (etcd) and CloudFormation
+# templates 1 MB, a few tens of thousands of values; the limit bounds the
+# memory of a hostile document to a few hundred MB, and the work of any code
+# that handles shared parts once per reference (an alias bomb).
+MAX_VALUES = 1_000_000
+# Levels of nesting a YAML document may have. libyaml's scanner works in time
+# quadratic in the depth of flow collections (10,000 nested `[` take a second,
+# 40,000 ten), and no manifest or template comes near: Kubernetes' own YAML
+# reader stops at 10,000. A deeper document is reported and the stream goes on.
+MAX_DEPTH = 1000
+
+
+def short_repr(value, limit: int = 80) -> str:
+    """repr() of a scalar key or name for a message, at most ``limit`` characters."""
+    from ..safe import describe
+
+    return describe(value, limit)
+
 
 @dataclass
 class ParseProblem:

@@ -4,15 +4,17 @@ libyaml reads most JSON, but not all of it (surrogate-pair escapes, keys
 longer than 1024 characters), so JSON files get this small parser. Strings
 and numbers go through the json module's C scanner; only the structure is
 walked here, iteratively, so deep nesting cannot exhaust the Python stack.
+Line numbers are counted forward as the parser goes (no table of newlines),
+and a document holds at most ``MAX_VALUES`` values.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from json.decoder import scanstring
 
-from .document import Document, ParseProblem
+from . import document as _limits
+from .document import Document, ParseProblem, short_repr
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -20,25 +22,20 @@ _LITERALS = {"true": True, "false": False, "null": None}
 
 
 class _JSONError(Exception):
-    def __init__(self, message: str, pos: int):
+    def __init__(self, message: str, pos: int, prefix: str = "JSON syntax error: "):
         super().__init__(message)
         self.pos = pos
+        self.prefix = prefix
 
 
 def parse_json(text: str) -> list[Document | ParseProblem]:
     """Parse one JSON document; return [Document] or [ParseProblem]."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def where(pos: int) -> tuple[int, int]:
-        line = bisect_right(newlines, pos - 1)
-        start = newlines[line - 1] + 1 if line else 0
-        return line, pos - start
-
+    where = _Lines(text)
     try:
         root, root_mark, marks, problems = _parse(text, where)
     except _JSONError as exc:
         line, col = where(exc.pos)
-        return [ParseProblem(f"JSON syntax error: {exc}", line, col, 0)]
+        return [ParseProblem(f"{exc.prefix}{exc}", line, col, 0)]
     for p in problems:
         p.doc_index = 0
     return [
@@ -48,10 +45,30 @@ def parse_json(text: str) -> list[Document | ParseProblem]:
             marks=marks,
             root_mark=root_mark,
             start_line=root_mark[2],
-            end_line=len(newlines),
+            end_line=text.count("\n"),
             problems=problems,
         )
     ]
+
+
+class _Lines:
+    """pos -> (0-based line, column), counting newlines forward from the last call."""
+
+    __slots__ = ("text", "pos", "line", "line_start")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = self.line = self.line_start = 0
+
+    def __call__(self, pos: int) -> tuple[int, int]:
+        if pos < self.pos:  # only an error position can go back: count again
+            self.pos = self.line = self.line_start = 0
+        n = self.text.count("\n", self.pos, pos)
+        if n:
+            self.line += n
+            self.line_start = self.text.rfind("\n", self.pos, pos) + 1
+        self.pos = pos
+        return self.line, pos - self.line_start
 
 
 def _parse(text: str, where):
@@ -63,6 +80,7 @@ def _parse(text: str, where):
     stack: list = []
     root = None
     root_mark = None
+    budget = _limits.MAX_VALUES
     pos = ws(text, 0).end()
     if pos >= n:
         raise _JSONError("empty document", pos)
@@ -71,6 +89,9 @@ def _parse(text: str, where):
         # --- read one value at pos ---
         ch = text[pos] if pos < n else ""
         start = pos
+        budget -= 1
+        if budget < 0:
+            raise _JSONError(f"document too large: more than {_limits.MAX_VALUES:,} values; not linted", start, "")
         container = None
         if ch == "{":
             container = {}
@@ -89,7 +110,12 @@ def _parse(text: str, where):
             m = _NUMBER.match(text, pos)
             if m and m.end() > pos:
                 num = m.group()
-                value = float(num) if (m.group(1) or m.group(2)) else int(num)
+                if m.group(1) or m.group(2):
+                    value = float(num)
+                elif len(num) > 4300:  # beyond Python's int <-> str limit: keep the digits
+                    value = num
+                else:
+                    value = int(num)
                 pos = m.end()
             else:
                 for word, lit in _LITERALS.items():
@@ -136,7 +162,7 @@ def _parse(text: str, where):
                 if key in parent:
                     first = child_marks[key]
                     problems.append(
-                        ParseProblem(f"duplicate key {key!r} (first defined at line {first[0] + 1})", kl, kc)
+                        ParseProblem(f"duplicate key {short_repr(key)} (first defined at line {first[0] + 1})", kl, kc)
                     )
                 parent[key] = value
                 child_marks[key] = (kl, kc, mark[2], mark[3], mark[4], mark[5])

@@ -57,7 +57,22 @@ def resolve_plain(text: str):
     return text
 
 
+_MAX_DIGITS = 4300  # Python's own limit for str() <-> int of decimal numbers
+_MAX_BITS = 10_000  # any int below this converts back with str()
+
+
 def _to_int(text: str) -> int | str:
+    """A huge number stays text: int() and str() of it are slow or refused, so
+    an int read from a file is always safe to print."""
+    if len(text) > _MAX_DIGITS:
+        return text
+    value = _parse_int(text)
+    if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        return text
+    return value
+
+
+def _parse_int(text: str) -> int | str:
     t = text.replace("_", "")
     sign = -1 if t.startswith("-") else 1
     t = t.lstrip("+-")

@@ -8,20 +8,42 @@ stream never has to be held as trees all at once.
 
 Error recovery: libyaml cannot continue after a syntax error, so on an error
 the problem is yielded and parsing restarts at the next ``---`` line after it
-(positions keep their real line numbers).
+(positions keep their real line numbers). The restart reads the same buffer
+from that offset (no copy of the rest of the file), so a stream of a million
+broken documents is still read in linear time.
 
-Aliases become shared references, never copies, so an alias bomb costs no
-memory; walkers that recurse (``hyperlint.k8s``) keep a visited set.
+Aliases become shared references, never copies, so building the tree of an
+alias bomb costs nothing, and code that walks trees does not expand them
+(``hyperlint.k8s`` keeps a visited set, messages use ``hyperlint.safe``).
+But code that handles each object, resource or list item in turn would do the
+work once per reference (a `kind: List` of a thousand aliases to one big
+object), so a document may stand for at most ``MAX_VALUES`` values, counting
+every alias and merge key as the values it stands for, as Kubernetes' YAML
+reader refuses "excessive aliasing". A larger document is reported and
+skipped, and the stream goes on. Nesting
+deeper than ``MAX_DEPTH`` is reported like a syntax error (libyaml's time
+grows with the square of the depth of flow collections).
 CloudFormation short-form tags (``!Ref``, ``!GetAtt`` ...) become their
-long forms (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``).
+long forms (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``). Mapping keys are
+always strings, as written (Kubernetes and CloudFormation read them as JSON
+keys): `1:` and `true:` are two different keys.
+
+The C parser (libyaml 0.1.7 inside ruamel.yaml.clib) rejects some valid YAML
+that is common in CloudFormation and manifests: a `:` inside a plain scalar
+in flow context (`[!Ref AWS::Region, x]`, `{image: nginx:1.25}`). A document
+the C parser rejects is read again with ruamel.yaml's pure-Python parser,
+which accepts it; only if that fails too is it an error. The C parser then
+takes over again after that document.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Iterator
 
 from ruamel.yaml import CParser
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -34,7 +56,8 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
-from .document import Document, ParseProblem
+from . import document as _limits
+from .document import Document, ParseProblem, short_repr
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long form each one stands for.
@@ -57,7 +80,7 @@ _MAP, _SEQ = 0, 1
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "anchor")
+    __slots__ = ("kind", "value", "marks", "key", "key_mark", "start", "merges", "anchor", "size")
 
     def __init__(self, kind, value, marks, start, anchor):
         self.kind = kind
@@ -68,79 +91,85 @@ class _Frame:
         self.start = start
         self.merges = None
         self.anchor = anchor
+        self.size = 1  # values this container stands for, aliases expanded
 
 
 _NOKEY = object()
 
 
 def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
-    """Yield the documents of a YAML stream, and a ParseProblem per error.
-
-    The C parser (libyaml 0.1.7 inside ruamel.yaml.clib) rejects some valid
-    YAML that is common in CloudFormation and manifests: a `:` inside a plain
-    scalar in flow context (`[!Ref AWS::Region, x]`, `{image: nginx:1.25}`).
-    A document the C parser rejects is read again with ruamel.yaml's
-    pure-Python parser, which accepts it; only if that fails too is it an
-    error. The C parser then takes over again after that document."""
-    line_offset = 0
+    """Yield the documents of a YAML stream, and a ParseProblem per error."""
+    base = 0  # byte offset where the current parser starts reading
+    line_offset = 0  # 0-based line number of `base`
     doc_index = 0
-    view = data
-    while view:
+    while True:
         builder = _Builder(line_offset, doc_index)
+        source = data if base == 0 else _reader_at(data, base)
         try:
-            for doc in builder.run(_c_events(view)):
-                doc_index += 1
-                yield doc
+            yield from builder.run(CParser(source).get_event)
             return
-        except Exception:  # libyaml scanner/parser/reader errors
-            pass
-        # Re-read the failing document with the pure-Python parser.
-        start = _line_offset_in(view, builder.doc_start) or 0
-        pure = _Builder(line_offset + builder.doc_start, builder.doc_index)
-        try:
-            for doc in pure.run(_pure_events(view[start:]), max_docs=1):
-                doc_index += 1
-                yield doc
-            if pure.stream_ended:
-                return
-            resume = start + (_line_offset_in(view[start:], pure.doc_end) or 0)
-        except Exception as exc:
-            err_line, col, message = _error_position(exc, view[start:], line_offset + builder.doc_start)
-            yield ParseProblem(message, err_line, col, pure.doc_index)
-            doc_index = pure.doc_index + 1
-            # Resume at the next document start at or after the error line
-            # (an unfinished document is often noticed at the next `---`).
-            resume = _next_document(view, _line_offset_in(view, err_line - line_offset))
-        if resume == 0:  # no progress: skip to the next document
-            resume = _next_document(view, 1)
-        if resume is None:
+        except _TooDeep as exc:  # nesting limit (anything else but YAMLError is hyperlint's failure)
+            line, col = exc.args
+            problem = ParseProblem(_too_deep(), line, col, builder.doc_index)
+        except YAMLError:  # libyaml scanner/parser/reader errors: try the pure-Python parser
+            start = _line_start(data, base, builder.doc_start)
+            pure = _Builder(line_offset + builder.doc_start, builder.doc_index)
+            try:
+                yield from pure.run(_pure_events(data, start), max_docs=1)
+            except (YAMLError, _TooDeep) as exc:
+                if isinstance(exc, _TooDeep):
+                    line, col = exc.args
+                    message = _too_deep()
+                else:
+                    line, col, message = _error_position(exc, data, start, line_offset + builder.doc_start)
+                problem = ParseProblem(message, line, col, pure.doc_index)
+            else:
+                if pure.stream_ended:
+                    return
+                resume = _line_start(data, start, pure.doc_end)
+                if resume is None or resume <= base:
+                    return
+                line_offset += data.count(b"\n", base, resume)
+                base = resume
+                doc_index = pure.doc_index
+                continue
+        yield problem
+        doc_index = problem.doc_index + 1
+        line = problem.line
+        # Resume at the next document start at or after the error line
+        # (libyaml often reports an unfinished document at the next `---`).
+        start = _line_start(data, base, line - line_offset)
+        match = _DOC_START.search(data, start) if start is not None else None
+        if match is not None and match.start() == base:
+            match = _DOC_START.search(data, base + 1)
+        if match is None:
             return
-        line_offset += view.count(b"\n", 0, resume)
-        view = view[resume:]
+        line_offset += data.count(b"\n", base, match.start())
+        base = match.start()
 
 
-def _c_events(data: bytes):
-    return CParser(data).get_event
+def _too_deep() -> str:
+    return f"nesting deeper than {_limits.MAX_DEPTH:,} levels; the rest of this document is not read"
 
 
-def _pure_events(data: bytes):
+def _pure_events(data: bytes, offset: int):
+    """Events of ruamel.yaml's pure-Python parser, reading ``data`` from ``offset``."""
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True).parse(data).__next__
+    return YAML(typ="safe", pure=True).parse(_reader_at(data, offset)).__next__
 
 
-def _next_document(data: bytes, offset: int | None) -> int | None:
-    """Offset of the first `---` line at or after ``offset``."""
-    if offset is None:
-        return None
-    match = _DOC_START.search(data, offset)
-    return match.start() if match else None
+def _reader_at(data: bytes, offset: int) -> io.BytesIO:
+    """A stream over ``data`` from ``offset`` (BytesIO shares the buffer)."""
+    stream = io.BytesIO(data)
+    stream.seek(offset)
+    return stream
 
 
-def _line_offset_in(data: bytes, line: int) -> int | None:
-    """Byte offset where 0-based ``line`` starts, or None past the end."""
-    pos = 0
-    for _ in range(line):
+def _line_start(data: bytes, base: int, line: int) -> int | None:
+    """Byte offset where the 0-based ``line`` (counted from ``base``) starts, or None past the end."""
+    pos = base
+    for _ in range(max(line, 0)):
         pos = data.find(b"\n", pos)
         if pos < 0:
             return None
@@ -148,7 +177,7 @@ def _line_offset_in(data: bytes, line: int) -> int | None:
     return pos
 
 
-def _error_position(exc: Exception, data: bytes, offset: int) -> tuple[int, int, str]:
+def _error_position(exc: Exception, data: bytes, base: int, offset: int) -> tuple[int, int, str]:
     """(0-based line, column, message) of a libyaml error, in file coordinates."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -160,44 +189,94 @@ def _error_position(exc: Exception, data: bytes, offset: int) -> tuple[int, int,
         elif context and cmark is not None and cmark.line != mark.line:
             context = f"{context} (line {cmark.line + offset + 1})"
         parts = [p for p in (context, problem) if p]
-        msg = "; ".join(parts) if parts else str(exc).splitlines()[0]
+        msg = "; ".join(parts) if parts else (str(exc).splitlines() or [type(exc).__name__])[0]
         return mark.line + offset, mark.column, f"YAML syntax error: {msg}"
     position = getattr(exc, "position", None)
-    if position is not None:  # ReaderError: byte position, no line
-        position = min(position, len(data))
-        line = data.count(b"\n", 0, position) + offset
-        col = position - (data.rfind(b"\n", 0, position) + 1)
+    if isinstance(position, int):  # ReaderError: byte position from `base`, no line
+        position = min(base + max(position, 0), len(data))
+        line = data.count(b"\n", base, position) + offset
+        col = position - max(data.rfind(b"\n", base, position) + 1, base)
         reason = getattr(exc, "reason", "cannot decode")
         char = getattr(exc, "character", None)
         what = f" (byte 0x{char:02x})" if isinstance(char, int) else ""
         return line, col, f"invalid encoding: {reason}{what}; the file must be UTF-8 or UTF-16 with a BOM"
-    return offset, 0, f"YAML error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    return offset, 0, f"YAML error: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+
+
+class _TooLarge(Exception):
+    """The document stands for more than MAX_VALUES values; args: (cause, line, col),
+    the cause "alias", "merge" or None."""
+
+
+class _TooDeep(Exception):
+    """A collection nested deeper than MAX_DEPTH: args are its (line, col).
+
+    Raised out of the parser (not skipped like _TooLarge): reading on would
+    cost libyaml time quadratic in the depth."""
 
 
 class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
         self.doc_index = doc_index
-        self.doc_start = 0  # relative line where the current (or next) document starts
-        self.doc_end = 0  # relative line where the last finished document ended
+        self.doc_start = 0  # line (from the reader's start) where the current or next document starts
+        self.doc_end = 0  # line where the last finished document ended
         self.stream_ended = False
+        self.produced = 0
+        self.max_docs: int | None = None
 
-    def run(self, get_event, max_docs: int | None = None) -> Iterator[Document]:
+    def run(self, get_event, max_docs: int | None = None) -> Iterator[Document | ParseProblem]:
+        """Documents from ``get_event`` (at most ``max_docs``), skipping oversized ones."""
+        self.max_docs = max_docs
+        while True:
+            try:
+                yield from self._build(get_event)
+                return
+            except _TooLarge as exc:
+                cause, line, col = exc.args
+            # Skip the rest of the oversized document (its tree is dropped) and go on.
+            limit = _limits.MAX_VALUES
+            event = get_event()
+            while event.__class__ not in (DocumentEndEvent, StreamEndEvent):
+                event = get_event()
+            self.doc_start = self.doc_end = event.end_mark.line
+            if cause == "merge":
+                message = f"document too large: its merge keys (`<<`) copy more than {limit:,} values"
+            elif cause == "alias":
+                message = f"document too large: its aliases stand for more than {limit:,} values (an alias bomb)"
+            else:
+                message = f"document too large: more than {limit:,} values"
+            yield ParseProblem(message + "; not linted", line, col, self.doc_index)
+            self.doc_index += 1
+            self.produced += 1
+            if self.max_docs is not None and self.produced >= self.max_docs:
+                return
+
+    def _build(self, get_event) -> Iterator[Document]:
         off = self.off
-        produced = 0
         stack: list[_Frame] = []
         anchors: dict = {}
         marks: dict = {}
         problems: list = []
         result = [None, None]  # root value, root mark
         doc_start = 0
+        budget = _limits.MAX_VALUES  # values the current document may still hold
+        max_depth = _limits.MAX_DEPTH
 
-        def attach(value, mark):
+        def attach(value, mark, size=1, alias=False):
+            """Add a value to the open container. ``size``: the values it stands
+            for; paid from the budget only by an alias (a container's own
+            children paid as they were attached)."""
+            nonlocal budget
             if not stack:
                 result[0], result[1] = value, mark
                 return
             frame = stack[-1]
             if frame.kind == _SEQ:
+                budget -= size if alias else 1
+                if budget < 0:
+                    raise _TooLarge("alias" if alias else None, mark[2], mark[3])
+                frame.size += size
                 frame.value.append(value)
                 frame.marks.append(mark)
                 return
@@ -213,7 +292,12 @@ class _Builder:
             km = frame.key_mark
             full = (km[2], km[3], mark[2], mark[3], mark[4], mark[5])
             frame.key = _NOKEY
-            if key == "<<" and km[0] == -1:
+            budget -= size if alias else 1  # for a merge key, what an alias pays covers the copies
+            merge = key == "<<" and km[0] == -1
+            if budget < 0:
+                raise _TooLarge("merge" if merge else "alias" if alias else None, mark[2], mark[3])
+            frame.size += size
+            if merge:
                 # merge key (plain `<<`): applied when the mapping ends
                 if frame.merges is None:
                     frame.merges = []
@@ -222,9 +306,9 @@ class _Builder:
             d = frame.value
             if key in d:
                 first = frame.marks[key]
-                problems.append(
-                    ParseProblem(f"duplicate key {key!r} (first defined at line {first[0] + 1})", full[0], full[1])
-                )
+                problems.append(ParseProblem(
+                    f"duplicate key {short_repr(key)} (first defined at line {first[0] + 1})", full[0], full[1]
+                ))
             d[key] = value
             frame.marks[key] = full
 
@@ -241,7 +325,9 @@ class _Builder:
                 if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
-                if tag is None:
+                if stack and stack[-1].kind == _MAP and stack[-1].key is _NOKEY:
+                    value = text  # a key: as written, like the JSON key it becomes
+                elif tag is None:
                     value = resolve_plain(text) if not style else text
                 elif tag in CFN_TAGS:
                     value = _cfn_scalar(tag, text, marks, (line, col, em.line + off, em.column))
@@ -254,11 +340,13 @@ class _Builder:
                 # key_line == -1 marks a plain scalar (used to tell `<<` merge keys from '<<')
                 mark = (-1 if not style and tag is None else line, col, line, col, em.line + off, em.column)
                 if event.anchor is not None:
-                    anchors[event.anchor] = value
+                    anchors[event.anchor] = (value, 1)
                 attach(value, mark)
             elif cls is MappingStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
+                if len(stack) >= max_depth:
+                    raise _TooDeep(line + off, col)
                 if event.anchor is not None or event.tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
@@ -274,14 +362,16 @@ class _Builder:
                 value = frame.value
                 anchor, tag = frame.anchor
                 if anchor is not None:
-                    anchors[anchor] = value
+                    anchors[anchor] = (value, frame.size)
                 if tag in CFN_TAGS:
                     value = _wrap_cfn(tag, value, marks, frame.start)
                 s = frame.start
-                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column))
+                attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column), frame.size)
             elif cls is SequenceStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
+                if len(stack) >= max_depth:
+                    raise _TooDeep(line + off, col)
                 if event.anchor is not None or event.tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
@@ -294,11 +384,12 @@ class _Builder:
                 em = event.end_mark
                 line, col = sm.line + off, sm.column
                 if event.anchor in anchors:
-                    value = anchors[event.anchor]
+                    value, size = anchors[event.anchor]
                 else:
-                    problems.append(ParseProblem(f"unknown alias *{event.anchor}", line, col))
-                    value = None
-                attach(value, (line, col, line, col, em.line + off, em.column))
+                    name = event.anchor if len(event.anchor) <= 80 else event.anchor[:80] + "..."
+                    problems.append(ParseProblem(f"unknown alias *{name}", line, col))
+                    value, size = None, 1
+                attach(value, (line, col, line, col, em.line + off, em.column), size, True)
             elif cls is DocumentStartEvent:
                 anchors = {}
                 marks = {}
@@ -306,6 +397,7 @@ class _Builder:
                 result = [None, None]
                 self.doc_start = event.start_mark.line
                 doc_start = event.start_mark.line + off
+                budget = _limits.MAX_VALUES
             elif cls is DocumentEndEvent:
                 root, root_mark = result
                 if root_mark is None:
@@ -324,8 +416,8 @@ class _Builder:
                 self.doc_index += 1
                 self.doc_start = self.doc_end = event.end_mark.line
                 yield doc
-                produced += 1
-                if max_docs is not None and produced >= max_docs:
+                self.produced += 1
+                if self.max_docs is not None and self.produced >= self.max_docs:
                     return
             elif cls is StreamEndEvent:
                 self.stream_ended = True
@@ -375,13 +467,19 @@ def _wrap_cfn(tag: str, value, marks: dict, start: tuple):
 
 
 def _apply_merges(frame: _Frame, marks: dict, problems: list) -> None:
-    """YAML merge keys: explicit keys win, earlier merged mappings win over later ones."""
+    """YAML merge keys: explicit keys win, earlier merged mappings win over later ones.
+
+    The entries copied were paid for when the `<<` value was attached (its
+    size counts them all), so merging one big mapping into many others stays
+    within the document's limit."""
     d = frame.value
     for value, full in frame.merges:
         sources = value if isinstance(value, list) else [value]
-        for src in sources:
+        for i, src in enumerate(sources):
             if not isinstance(src, dict):
-                problems.append(ParseProblem("merge key `<<` needs a mapping or a list of mappings", full[0], full[1]))
+                what = f"item {i + 1} is" if isinstance(value, list) else "its value is"
+                problems.append(ParseProblem(f"merge key `<<` needs a mapping or a list of mappings; {what} "
+                                             f"{short_repr(src)}", full[0], full[1]))
                 continue
             src_marks = marks.get(id(src), {})
             for k, v in src.items():

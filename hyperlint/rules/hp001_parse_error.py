@@ -8,6 +8,14 @@ where the parser stopped. The other documents of the file and the other
 files are still linted: a Helm-rendered stream with one broken document
 still reports everything after it.
 
+It also reports files that could not be read at all, at line 1: no
+permission, a broken symbolic link, a file removed while hyperlint ran, a
+FIFO or device met in a folder (never opened), a file over 256 MiB. And
+documents beyond hyperlint's limits, which are skipped while the rest of
+the stream is linted: more than 1,000,000 values, counting each YAML alias
+and merge key as the values it stands for (an alias "billion laughs"), or
+YAML nested more than 1,000 levels deep.
+
 ## Why is this bad?
 `kubectl apply`, Helm and CloudFormation reject the whole file, and every
 other check of that document is skipped. A duplicate key is worse: YAML

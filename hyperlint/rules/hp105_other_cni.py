@@ -105,7 +105,7 @@ def _policy_only_env(container: dict, cni: dict) -> bool:
     env = container.get("env")
     if not wanted or not isinstance(env, list):
         return False
-    values = {e.get("name"): e.get("value") for e in env if isinstance(e, dict)}
+    values = {e.get("name"): e.get("value") for e in env if isinstance(e, dict) and isinstance(e.get("name"), str)}
     return all(values.get(k) == v for k, v in wanted.items())
 
 

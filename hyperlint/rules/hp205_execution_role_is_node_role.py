@@ -113,7 +113,7 @@ def check_cfn(template, ctx):
             mine = template.role_identities(group["ExecutionRole"], path + ("ExecutionRole",))
             for what, node_path, theirs in node_roles:
                 if mine & theirs:
-                    name = group.get("InstanceGroupName", path[-1])
+                    name = template.group_label(group, path)
                     yield Hit(path + ("ExecutionRole",),
                               f"instance group {name} uses the node role of {what} as its ExecutionRole; HyperPod "
                               f"nodes and EKS nodes need distinct IAM roles", related=(node_path,))

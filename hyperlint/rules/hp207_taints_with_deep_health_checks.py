@@ -71,7 +71,7 @@ def check_cfn(template, ctx):
             config = group.get("KubernetesConfig")
             taints = config.get("Taints") if isinstance(config, dict) else None
             if group.get("OnStartDeepHealthChecks") and isinstance(taints, list) and taints:
-                name = group.get("InstanceGroupName", path[-1])
+                name = template.group_label(group, path)
                 yield Hit(path + ("KubernetesConfig", "Taints"),
                           f"instance group {name} runs deep health checks and sets custom taints; HyperPod does not "
                           f"allow custom taints on instance groups with OnStartDeepHealthChecks (use labels, or a "

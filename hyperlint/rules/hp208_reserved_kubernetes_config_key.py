@@ -84,7 +84,7 @@ def check_cfn(template, ctx):
             config = group.get("KubernetesConfig")
             if not isinstance(config, dict):
                 continue
-            name = group.get("InstanceGroupName", path[-1])
+            name = template.group_label(group, path)
             cpath = path + ("KubernetesConfig",)
             labels = config.get("Labels")
             if isinstance(labels, dict) and not _intrinsic(labels):

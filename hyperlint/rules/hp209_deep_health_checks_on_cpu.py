@@ -65,7 +65,7 @@ def check_cfn(template, ctx):
                 continue
             types = sorted({v.value for v in template.group_instance_types(group, path)})
             if types and all(ctx.data.instance_class(t) == "cpu" for t in types):
-                name = group.get("InstanceGroupName", path[-1])
+                name = template.group_label(group, path)
                 yield Hit(path + ("OnStartDeepHealthChecks",),
                           f"instance group {name} has only CPU instance types ({', '.join(types)}); deep health "
                           f"checks support GPU and Trainium instances; remove OnStartDeepHealthChecks", key=True)

@@ -70,7 +70,7 @@ def check_cfn(template, ctx):
         for group, path in template.instance_groups(props, base):
             types = {v.value for v in template.group_instance_types(group, path)}
             if types and all(ctx.data.instance_class(t) == "cpu" for t in types):
-                cpu_groups.append(f"{group.get('InstanceGroupName', path[-1])} ({', '.join(sorted(types))})")
+                cpu_groups.append(f"{template.group_label(group, path)} ({', '.join(sorted(types))})")
         if cpu_groups:
             for v in automatic:
                 yield Hit(v.path, f"NodeRecovery: Automatic does not replace CPU instances; instance groups "

@@ -84,7 +84,7 @@ def check_cfn(template, ctx):
             configs = group.get("InstanceStorageConfigs")
             if not isinstance(configs, list):
                 continue
-            name = group.get("InstanceGroupName", path[-1])
+            name = template.group_label(group, path)
             seen = {True: [], False: []}
             for i, item in enumerate(configs):
                 ebs = item.get("EbsVolumeConfig") if isinstance(item, dict) else None

@@ -125,7 +125,7 @@ def check_cfn(template, ctx):
             if not _only_known_managed_policies(template, role, facts["managed_policy"]):
                 continue
             script = config.get("OnCreate") if isinstance(config.get("OnCreate"), str) else "on_create.sh"
-            name = group.get("InstanceGroupName", path[-1])
+            name = template.group_label(group, path)
             for v in template.text_parts(config["SourceS3Uri"], path + ("LifeCycleConfig", "SourceS3Uri")):
                 text = "".join(p for p in v.value if isinstance(p, str))
                 if len(v.value) == 1 and is_placeholder(text):

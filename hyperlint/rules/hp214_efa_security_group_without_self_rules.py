@@ -126,7 +126,7 @@ def check_cfn(template, ctx):
                           if (ctx.data.instance(v.value) or {}).get("efa")})
             if not efa:
                 continue
-            what = f"{group.get('InstanceGroupName', path[-1])} ({', '.join(efa)})"
+            what = f"{template.group_label(group, path)} ({', '.join(efa)})"
             config, cpath = _vpc_config(props, base, group, path)
             refs = list(template.security_group_refs(config, cpath))
             for sg, ref in refs:

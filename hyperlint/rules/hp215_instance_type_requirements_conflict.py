@@ -68,7 +68,7 @@ TIER = "extended"
 def check_cfn(template, ctx):
     for _, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         for group, path in template.instance_groups(props, base):
-            name = group.get("InstanceGroupName", path[-1])
+            name = template.group_label(group, path)
             has_type = presence(group.get("InstanceType"))
             has_req = presence(group.get("InstanceRequirements"))
             if path[-2] == "RestrictedInstanceGroups":

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.k8s import karpenter_terms, node_terms, tolerations
+from hyperlint.safe import describe, scalar_text
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP303"
@@ -73,7 +74,7 @@ def check_pod(pod, ctx):
     yield from _check_terms(node_terms(pod), sets)
     for path, tol in tolerations(pod):
         key = tol.get("key")
-        if key in sets and (tol.get("operator") or "Equal") == "Equal" and "value" in tol:
+        if isinstance(key, str) and key in sets and (tol.get("operator") or "Equal") == "Equal" and "value" in tol:
             hit = _judge(key, tol["value"], path + ("value",), sets[key])
             if hit:
                 yield hit
@@ -99,9 +100,13 @@ def _judge(key, value, path, allowed):
         return unrendered(path, value, f"{key} value")
     if isinstance(value, str) and value in allowed:
         return None
-    same_case = [a for a in allowed if a.lower() == str(value).lower()]
+    text = scalar_text(value)  # never str() of a mapping or list: it may be an alias bomb
+    same_case = [a for a in allowed if text is not None and a.lower() == text.lower()]
     hint = f"; did you mean '{same_case[0]}'?" if same_case else ""
-    shown = value if isinstance(value, str) else f"{value!r} (not a string)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 200 else value[:200] + "..."
+    else:
+        shown = f"{describe(value)} (not a string)"
     return Hit(
         path,
         f"'{shown}' is not a value of {key} (one of {', '.join(allowed)}){hint}",

@@ -16,6 +16,7 @@ pods stay `Pending`, and a training job waits forever for its workers.
 ## Example
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 InstanceGroups:
   - {InstanceGroupName: workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
 ---
@@ -33,6 +34,7 @@ spec:
 ## Use instead
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 InstanceGroups:
   - {InstanceGroupName: workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
 ---

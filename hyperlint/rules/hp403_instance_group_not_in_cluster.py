@@ -14,6 +14,7 @@ node, so the pods never schedule.
 ## Example
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 InstanceGroups:
   - {InstanceGroupName: gpu-workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
 ---
@@ -28,6 +29,7 @@ spec:
 ## Use instead
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 InstanceGroups:
   - {InstanceGroupName: gpu-workers, InstanceType: ml.g5.8xlarge, CurrentCount: 4}
 ---

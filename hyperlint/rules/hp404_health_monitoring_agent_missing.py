@@ -19,6 +19,7 @@ created.
 ## Example
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 NodeRecovery: Automatic
 InstanceGroups:
   - {InstanceGroupName: gpu, InstanceType: ml.p5.48xlarge, CurrentCount: 4}
@@ -39,6 +40,7 @@ spec:
 ## Use instead
 ```yaml
 ClusterName: training
+Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/training"}}
 NodeRecovery: Automatic
 InstanceGroups:
   - {InstanceGroupName: gpu, InstanceType: ml.p5.48xlarge, CurrentCount: 4}
@@ -94,6 +96,8 @@ def check_run(model, ctx):
                               if any(ctx.data.instance_class(t) in _ACCELERATED for t in g.instance_types)})
         name = cluster.name or "the HyperPod cluster"
         loc = cluster.node_recovery_loc or cluster.loc
+        if cluster.node_recovery == "?":
+            continue  # set from something that cannot be known offline
         if cluster.node_recovery is None:
             yield RunHit(loc, f"{name} does not set NodeRecovery and no health-monitoring agent DaemonSet is among "
                               f"the manifests; install the HyperPod Helm chart (health-monitoring-agent) and set "

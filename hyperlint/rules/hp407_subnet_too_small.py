@@ -223,8 +223,7 @@ def _demand(template, group, path, subnets, data) -> _Demand | None:
     if best is None or count <= 0:
         return None
     (ips, basis), type_value = best
-    names = {str(v.value) for v in template.scalars(group.get("InstanceGroupName"), path + ("InstanceGroupName",))}
-    name = names.pop() if len(names) == 1 else "?"
+    name = template.group_label(group, path)
     detail = f"group {name} {count}{count_value.origin()} x {type_value.value}{type_value.origin()} " \
              f"x {ips} addresses ({basis}) = {count * ips}"
     return _Demand(subnets, count * ips, detail, count_value.path)

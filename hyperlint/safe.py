@@ -1,0 +1,82 @@
+"""Text that is safe to show, from values that may be hostile.
+
+Input files are untrusted: a value can be a mapping shared a billion times
+through aliases (``str()`` of it would expand every copy), nested ten
+thousand levels deep (``repr()`` raises RecursionError), an integer with
+more digits than ``str()`` accepts, or a string with newlines, terminal
+escape sequences and lone surrogates. Everything here is O(size of the
+result) whatever the value, and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+MESSAGE_LIMIT = 2000  # characters of a finding message (head and tail are kept)
+VALUE_LIMIT = 200  # characters of a quoted input value
+
+# C0/C1 control characters, DEL, lone surrogates, and the Unicode line and
+# paragraph separators and bidirectional overrides that can disguise text.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group()
+    named = _NAMED.get(ch)
+    if named:
+        return named
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, limit: int | None = MESSAGE_LIMIT) -> str:
+    """``text`` on one line: control characters, surrogates and line breaks
+    escaped (``\\n``, ``\\x1b``, ``\\udcff``), and at most ``limit`` characters
+    (the middle of longer text is replaced by a note)."""
+    if not isinstance(text, str):
+        text = scalar_text(text) or f"<{type(text).__name__}>"
+    if limit is not None and len(text) > limit:
+        head, tail = text[: limit * 2 // 3], text[-(limit // 3):]
+        text = f"{head}...[{len(text) - len(head) - len(tail)} characters omitted]...{tail}"
+    return _UNSAFE.sub(_escape, text)
+
+
+def path_text(path: str) -> str:
+    """A file name for display: undecodable bytes (kept by Python as lone
+    surrogates) become ``\\xff``, control characters are escaped."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(path, None)
+
+
+def scalar_text(value) -> str | None:
+    """``str(value)`` for a scalar, in bounded time; None for a mapping or list.
+
+    Integers too long for ``str()`` are described instead of converted."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 10_000:
+        return f"<integer of {value.bit_length()} bits>"
+    if value is None or isinstance(value, (bool, int, float)):
+        return str(value)
+    return None
+
+
+def describe(value, limit: int = VALUE_LIMIT) -> str:
+    """A short, bounded description of any value, for messages: ``'text'``,
+    ``1.3``, ``True``, ``a mapping``, ``a list``."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = scalar_text(value)
+    if text is None:
+        return f"a {type(value).__name__}"
+    if isinstance(value, str):
+        if len(text) > limit:
+            text = text[:limit] + "..."
+        return repr(text)
+    return text[:limit]
