@@ -19,11 +19,13 @@ long forms (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``).
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Iterator
 
 from ruamel.yaml import CParser
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -35,6 +37,7 @@ from ruamel.yaml.events import (
 )
 
 from .document import Document, ParseProblem
+from .scalars import MAYBE_NOT_STRING as _MAYBE
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long form each one stands for.
@@ -50,6 +53,10 @@ CFN_TAGS = {
         )
     },
 }
+
+# An event's tag without the `tag` property's function call (`ctag` is the slot behind it).
+_ctag = attrgetter("ctag" if all("ctag" in getattr(c, "__slots__", ()) for c in (ScalarEvent, CollectionStartEvent))
+                   else "tag")
 
 _DOC_START = re.compile(rb"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 
@@ -191,6 +198,7 @@ class _Builder:
         problems: list = []
         result = [None, None]  # root value, root mark
         doc_start = 0
+        top: _Frame | None = None  # the innermost open collection (stack[-1])
 
         def attach(value, mark):
             if not stack:
@@ -232,14 +240,46 @@ class _Builder:
             event = get_event()
             cls = event.__class__
             if cls is ScalarEvent:
-                sm = event.start_mark
                 em = event.end_mark
+                ctag = _ctag(event)
+                if ctag is None and event.anchor is None:
+                    # The common case, inlined: an untagged scalar without an anchor.
+                    sm = event.start_mark
+                    line = sm.line + off
+                    col = sm.column
+                    end = em.line + off
+                    text = event.value
+                    if event.style:
+                        value = text
+                        key_line = line
+                    else:
+                        value = text if text and text[0] not in _MAYBE else resolve_plain(text)
+                        key_line = -1  # a plain scalar (tells `<<` merge keys from '<<')
+                    if top is None:
+                        attach(value, (key_line, col, line, col, end, em.column))
+                    elif top.kind == _SEQ:
+                        top.value.append(value)
+                        top.marks.append((key_line, col, line, col, end, em.column))
+                    else:
+                        key = top.key
+                        if key is _NOKEY:
+                            top.key = value
+                            top.key_mark = (key_line, col, line, col, end, em.column)
+                        else:
+                            d = top.value
+                            km = top.key_mark
+                            if key in d or (key == "<<" and km[0] == -1):  # duplicates and merges
+                                attach(value, (key_line, col, line, col, end, em.column))
+                            else:
+                                d[key] = value
+                                top.marks[key] = (km[2], km[3], line, col, end, em.column)
+                                top.key = _NOKEY
+                    continue
+                sm = event.start_mark
                 text = event.value
-                tag = event.tag
+                tag = None if ctag is None else str(ctag)
                 style = event.style
-                line, col = sm.line, sm.column
-                if event.anchor is not None or tag is not None:
-                    line, col = _skip_properties(event, line, col)
+                line, col = _skip_properties(event, sm.line, sm.column)
                 line += off
                 if tag is None:
                     value = resolve_plain(text) if not style else text
@@ -259,15 +299,19 @@ class _Builder:
             elif cls is MappingStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
-                if event.anchor is not None or event.tag is not None:
+                ctag = _ctag(event)
+                tag = None if ctag is None else str(ctag)
+                if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
                 child_marks: dict = {}
                 d: dict = {}
                 marks[id(d)] = child_marks
-                stack.append(_Frame(_MAP, d, child_marks, (line, col), (event.anchor, event.tag)))
+                top = _Frame(_MAP, d, child_marks, (line, col), (event.anchor, tag))
+                stack.append(top)
             elif cls is MappingEndEvent:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 if frame.merges:
                     _apply_merges(frame, marks, problems)
                 em = event.end_mark
@@ -282,15 +326,19 @@ class _Builder:
             elif cls is SequenceStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
-                if event.anchor is not None or event.tag is not None:
+                ctag = _ctag(event)
+                tag = None if ctag is None else str(ctag)
+                if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
                 child_marks = []
                 lst: list = []
                 marks[id(lst)] = child_marks
-                stack.append(_Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, event.tag)))
+                top = _Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, tag))
+                stack.append(top)
             elif cls is SequenceEndEvent:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 em = event.end_mark
                 value = frame.value
                 anchor, tag = frame.anchor
