@@ -123,13 +123,14 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
             obj: K8sObject = unit.value
+            identity = obj.identity  # once per object, not once per rule
             result.model.manifests_seen = True
             pods = pod_templates(obj)
             for rule in ruleset.by_hook["check_object"]:
-                _run_hook(rule, "check_object", obj, ctx, doc, obj.identity, result, ruleset)
+                _run_hook(rule, "check_object", obj, ctx, doc, identity, result, ruleset)
             for pod in pods:
                 for rule in ruleset.by_hook["check_pod"]:
-                    _run_hook(rule, "check_pod", pod, ctx, doc, obj.identity, result, ruleset)
+                    _run_hook(rule, "check_pod", pod, ctx, doc, identity, result, ruleset)
             extract.from_k8s(obj, pods, doc, ctx, result.model)
         elif unit.kind == "cfn":
             from .cfn import Template
