@@ -944,7 +944,7 @@ for path in paths:
         events += 1
 """
 
-HYPERLINT = "import sys; from hyperlint.cli import main; sys.exit(main())"
+HYPERLINT = "from hyperlint.__main__ import run; run()"  # what the console script does
 
 
 @dataclass
