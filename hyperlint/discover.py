@@ -41,6 +41,7 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
              stdin_filename: str | None = None) -> Discovery:
     found = Discovery()
     seen: set[str] = set()
+    _FOLDER_CHARTS.clear()
     for raw in paths:
         if raw == "-":
             found.inputs.append(Input(stdin_filename or "-", None, stdin or b""))
@@ -125,8 +126,20 @@ def _excluded(rel: str, name: str, patterns) -> bool:
 
 def chart_of_template(path: str) -> str | None:
     """The chart directory if ``path`` is under ``<chart>/templates/``."""
-    p = Path(path).resolve()
-    for parent in p.parents:
+    if os.path.islink(path):
+        return _chart_of(Path(path).resolve().parent)
+    # the same answer for every file of a folder: resolve each folder once per run
+    folder = os.path.dirname(path) or "."
+    if folder not in _FOLDER_CHARTS:
+        _FOLDER_CHARTS[folder] = _chart_of(Path(folder).resolve())
+    return _FOLDER_CHARTS[folder]
+
+
+_FOLDER_CHARTS: dict[str, str | None] = {}  # emptied by each discover()
+
+
+def _chart_of(folder: Path) -> str | None:
+    for parent in (folder, *folder.parents):
         if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
             return str(Path(os.path.relpath(parent.parent)))
     return None
