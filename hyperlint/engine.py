@@ -179,34 +179,69 @@ def cfn_identity(root, path) -> tuple | None:
 
 # -- the run --------------------------------------------------------------------------
 
-_WORKER_STATE: tuple | None = None
+_WORKER_STATE: tuple | None = None  # (inputs, ctx, ruleset), inherited by forked workers
 
 
-def _worker(inp: Input) -> FileResult:
-    ctx, ruleset = _WORKER_STATE
-    return lint_file(inp, ctx, ruleset)
+def _worker(index: int):
+    inputs, ctx, ruleset = _WORKER_STATE
+    result = lint_file(inputs[index], ctx, ruleset)
+    # Most files have nothing to report: send back one flag, not a pickled FileResult.
+    if result == _empty_result(result.file, result.model.manifests_seen):
+        return result.model.manifests_seen
+    return result
+
+
+def _empty_result(file: str, manifests_seen: bool) -> FileResult:
+    return FileResult(file, model=Model(manifests_seen=manifests_seen))
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, e.g. under taskset or a container cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
-    jobs = ctx.config.jobs or (os.cpu_count() or 1)
+    jobs = min(ctx.config.jobs or available_cpus(), len(inputs))
     if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES:
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
     import multiprocessing
 
-    global _WORKER_STATE
-    _WORKER_STATE = (ctx, ruleset)
-    _warm(ctx)
     try:
         mp = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
+    return _fork_map(mp, jobs, inputs, ctx, ruleset)
+
+
+def _fork_map(mp, jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
+    """Lint in ``jobs`` forked workers; results come back in input order as they are done.
+
+    Workers inherit the inputs, tables and imported modules from the fork, so
+    only file indices go out and only non-empty results come back pickled."""
+    import gc
+
+    global _WORKER_STATE
+    _WORKER_STATE = (inputs, ctx, ruleset)
+    _warm(ctx)
+    gc.freeze()  # workers' collections then leave the inherited heap alone (no copy-on-write)
     chunk = max(1, len(inputs) // (jobs * 8))
-    with mp.Pool(jobs) as pool:
-        return pool.map(_worker, inputs, chunksize=chunk)
+    try:
+        with mp.Pool(jobs) as pool:
+            for inp, r in zip(inputs, pool.imap(_worker, range(len(inputs)), chunksize=chunk)):
+                yield r if isinstance(r, FileResult) else _empty_result(inp.display, r)
+    finally:
+        _WORKER_STATE = None
+        gc.unfreeze()
 
 
 def _warm(ctx: Context) -> None:
-    """Load the tables once before forking, so workers inherit them."""
+    """Load the tables and the modules linting needs once before forking, so workers inherit them."""
+    from . import extract, suppress  # noqa: F401
+    from .parse import json_pos, yaml_events  # noqa: F401
+
     d = ctx.data
     d.instance_types, d.eks, d.labels, d.cni, d.storage  # noqa: B018
 
