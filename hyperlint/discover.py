@@ -21,6 +21,8 @@ EXTENSIONS = (".yaml", ".yml", ".json")
 
 @dataclass(frozen=True)
 class Input:
+    """One file (or stdin) to lint."""
+
     display: str  # the name findings carry (as given on the command line)
     path: str | None = None  # None for stdin
     stdin: bytes | None = None
@@ -32,6 +34,8 @@ class Input:
 
 @dataclass
 class Discovery:
+    """The files found, and what could not be used."""
+
     inputs: list[Input] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # unusable paths: exit code 2
     chart_templates: list[str] = field(default_factory=list)  # skipped Helm chart directories

@@ -49,6 +49,8 @@ class Context:
 
 @dataclass
 class FileResult:
+    """What linting one file gives: findings, its model fragment, suppressions, errors."""
+
     file: str
     findings: list[Finding] = field(default_factory=list)
     model: Model = field(default_factory=Model)
@@ -58,6 +60,8 @@ class FileResult:
 
 @dataclass
 class Result:
+    """What a whole run gives."""
+
     findings: list[Finding]
     model: Model
     errors: list[str]

@@ -46,6 +46,8 @@ class Loc:
 
 @dataclass
 class Finding:
+    """A rule's report, with its resolved location."""
+
     rule: str
     severity: str
     message: str
