@@ -16,7 +16,9 @@ from .document import Document, ParseProblem
 
 __all__ = ["Document", "ParseProblem", "decode", "parse_source"]
 
-_SOURCE_COMMENT = re.compile(rb"^[ \t]*# Source: (.+?)[ \t\r]*$", re.MULTILINE)
+# Starts with a literal, so the regex engine can skip ahead to each candidate
+# (`^[ \t]*` in front made it try every byte); the indentation is checked apart.
+_SOURCE_COMMENT = re.compile(rb"# Source: (.+?)[ \t\r]*$", re.MULTILINE)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -77,8 +79,11 @@ def _source_comments(data: bytes) -> list[tuple[int, bytes]]:
     found = []
     line, pos = 0, 0
     for m in _SOURCE_COMMENT.finditer(data):
-        line += data.count(b"\n", pos, m.start())
-        pos = m.start()
+        start = m.start()
+        if data[data.rfind(b"\n", 0, start) + 1:start].strip(b" \t"):
+            continue  # not alone on its line
+        line += data.count(b"\n", pos, start)
+        pos = start
         found.append((line, m.group(1)))
     return found
 
