@@ -86,6 +86,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
             d for d in dirnames
             if not d.startswith(".") and not _excluded(os.path.join(rel_dir, d), d, exclude)
         )
+        real_dir = os.path.realpath(dirpath)  # where its files are, unless they are links
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(EXTENSIONS):
                 continue
@@ -101,12 +102,13 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                     continue
             except OSError:
                 continue
-            _add_file(path, found, seen, explicit=False)
+            real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_dir, name)
+            _add_file(path, found, seen, explicit=False, real=real)
     found.chart_templates += sorted(charts)
 
 
-def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool) -> None:
-    key = os.path.realpath(path)
+def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real: str | None = None) -> None:
+    key = real or os.path.realpath(path)
     if key in seen:
         return
     seen.add(key)
