@@ -1058,6 +1058,7 @@ def plan(inputs: Inputs, only: set[str] | None) -> tuple[list[Job], list[str]]:
         Job("stream.floor", "stream", "C event parse (floor)", floor + [stream], (0,)),
         Job("stream.yamllint", "stream", "yamllint -d relaxed", [yamllint or "", "-d", "relaxed", stream]),
         Job("stack.hyperlint", "stack", "hyperlint check", hl + [stack]),
+        Job("stack.floor", "stack", "C event parse (floor)", floor + [stack], (0,)),
         Job("stack.cfnlint", "stack", "cfn-lint", [cfnlint or "", stack], (0,)),
         Job("stack.plugin", "stack", "cfn-lint + hyperlint plugin",
             [cfnlint or "", "--append-rules=hyperlint.cfnlint_rules", stack], (0,)),
@@ -1121,7 +1122,7 @@ class Target:
         return "PASS" if ok else "FAIL"
 
 
-def targets(by: dict[str, Job]) -> list[Target]:
+def targets(by: dict[str, Job], files: int) -> list[Target]:
     def t(key, attr="wall"):
         job = by.get(key)
         if job is None or not job.samples:
@@ -1139,7 +1140,7 @@ def targets(by: dict[str, Job]) -> list[Target]:
                ratio(t("stream.hyperlint", "rss"), t("stream.yamllint", "rss")), 1.0),
         Target("stack: hyperlint / cfn-lint (wall)", ratio(t("stack.hyperlint"), t("stack.cfnlint")), 0.5),
         Target("stack: cfn-lint + plugin / cfn-lint (wall)", ratio(t("stack.plugin"), t("stack.cfnlint")), 1.10),
-        Target("2,000 files: --jobs 1 / default (wall)", ratio(t("many.jobs1"), t("many.hyperlint")), 1.6,
+        Target(f"{files:,} files: --jobs 1 / default (wall)", ratio(t("many.jobs1"), t("many.hyperlint")), 1.6,
                higher_is_better=True),
     ]
 
@@ -1169,7 +1170,7 @@ def render(inputs: Inputs, jobs: list[Job], notes: list[str], markdown: bool) ->
                      f"{job.low():.3f}", f"{job.median('cpu'):.2f}", f"{job.peak_mib():.0f}", vs])
     thead = ["target", "measured", "limit", "result"]
     trows = []
-    for tg in targets(by):
+    for tg in targets(by, inputs.files):
         limit = f"{'>=' if tg.higher_is_better else '<='} {tg.limit:g}"
         trows.append([tg.what, "n/a" if tg.ratio is None else f"{tg.ratio:.2f}", limit, tg.result])
     out = [table(head, rows, markdown), "", table(thead, trows, markdown)]
@@ -1203,6 +1204,13 @@ def machine() -> str:
         pass
     return (f"{platform.system()} {platform.machine()}, {cpus} CPUs available{' (' + model + ')' if model else ''}, "
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "n/a"
 
 
 def versions(env: dict) -> str:
@@ -1247,11 +1255,13 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.flush()
 
     spawner = Spawner(env, inputs.out)
+    load_before = _load()
     try:
         measure(jobs, runs, args.slow_runs, spawner, progress)
     finally:
         spawner.close()
     print(f"{machine()}; {versions(env)}")
+    print(f"load average (1 min) before / after: {load_before} / {_load()} (other processes compete for the CPUs)")
     print(f"{runs} measured runs per command (yamllint on the stream: {min(runs, args.slow_runs)}), medians; "
           "peak RSS is the largest single process")
     print()
