@@ -944,6 +944,25 @@ for path in paths:
         events += 1
 """
 
+# A spare-core check, run interleaved with everything else: the same busy loop twice, one
+# after the other or in two processes at once. On an idle 2-CPU machine the second takes half
+# the time; when other processes hold a CPU, no parallel program can do better than this.
+PROBE = r"""
+import os, sys
+def spin():
+    n = 0
+    for i in range(5_000_000):
+        n += i
+if sys.argv[1] == "parallel":
+    pid = os.fork()
+    spin()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+else:
+    spin(); spin()
+"""
+
 HYPERLINT = "from hyperlint.__main__ import run; run()"  # what the console script does
 
 
@@ -1066,10 +1085,12 @@ def plan(inputs: Inputs, only: set[str] | None) -> tuple[list[Job], list[str]]:
         Job("many.jobs1", "many", "hyperlint check --jobs 1", hl + ["--jobs", "1", many]),
         Job("many.floor", "many", "C event parse (floor, 1 process)", floor + [many], (0,)),
         Job("many.yamllint", "many", "yamllint -d relaxed", [yamllint or "", "-d", "relaxed", many]),
+        Job("probe.serial", "probe", "busy loop x2, one after the other", [py, "-c", PROBE, "serial"], (0,)),
+        Job("probe.parallel", "probe", "busy loop x2, in 2 processes", [py, "-c", PROBE, "parallel"], (0,)),
     ]
     keep = []
     for job in jobs:
-        if only and job.input not in only:
+        if only and job.input not in only and not (job.input == "probe" and "many" in only):
             continue
         if not job.cmd[0]:
             continue
@@ -1153,6 +1174,7 @@ def render(inputs: Inputs, jobs: list[Job], notes: list[str], markdown: bool) ->
         "stream": f"Helm stream ({inputs.stream_docs:,} docs, {inputs.stream_lines:,} lines)",
         "many": f"{inputs.files:,} files",
         "stack": "50-resource CFN stack",
+        "probe": "spare-core check",
     }
     head = ["input", "command", "runs", "median s", "min s", "CPU s", "peak RSS MiB", "x floor"]
     rows = []
@@ -1174,6 +1196,11 @@ def render(inputs: Inputs, jobs: list[Job], notes: list[str], markdown: bool) ->
         limit = f"{'>=' if tg.higher_is_better else '<='} {tg.limit:g}"
         trows.append([tg.what, "n/a" if tg.ratio is None else f"{tg.ratio:.2f}", limit, tg.result])
     out = [table(head, rows, markdown), "", table(thead, trows, markdown)]
+    serial, parallel = by.get("probe.serial"), by.get("probe.parallel")
+    if serial and parallel and serial.samples and parallel.samples:
+        out += ["", f"spare-core check: two busy loops ran {serial.median('wall') / parallel.median('wall'):.2f}x "
+                    "faster in two processes than in one (about 2 on an idle 2-CPU machine): no parallel "
+                    "run could beat that ratio in this run"]
     if notes:
         out += [""] + [f"note: {n}" for n in notes]
     return "\n".join(out)
