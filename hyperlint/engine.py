@@ -224,7 +224,7 @@ def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) ->
 
     _warm(ctx)
     n = len(inputs)
-    size = max(1, n // (jobs * 16), -(-n // 4096))  # at most 4096 chunk numbers: 16 KiB in the pipe
+    size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
     chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]
     queue_r, queue_w = os.pipe()
     os.write(queue_w, b"".join(struct.pack("<I", i) for i in range(len(chunks))))
