@@ -220,6 +220,7 @@ def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) ->
     between its own chunks. Chunks of a child that fails are linted here."""
     import gc
     import pickle
+    import signal
     import struct
 
     _warm(ctx)
@@ -234,7 +235,7 @@ def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) ->
         data = os.read(queue_r, 4)  # reads of whole 4-byte records from a pipe do not interleave
         return struct.unpack("<I", data)[0] if len(data) == 4 else None
 
-    gc.freeze()  # collections in the children then leave the inherited heap alone (no copy-on-write)
+    gc.freeze()  # the children's collections then leave the inherited heap alone (fewer pages copied)
     children: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end, bytes received)
     try:
         for _ in range(jobs - 1):
@@ -272,7 +273,7 @@ def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) ->
         for pid, (read_end, _) in children.items():  # only after an error here
             os.close(read_end)
             try:
-                os.kill(pid, 15)
+                os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
             except OSError:
                 pass
