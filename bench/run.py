@@ -1081,12 +1081,13 @@ def plan(inputs: Inputs, only: set[str] | None) -> tuple[list[Job], list[str]]:
         Job("stack.cfnlint", "stack", "cfn-lint", [cfnlint or "", stack], (0,)),
         Job("stack.plugin", "stack", "cfn-lint + hyperlint plugin",
             [cfnlint or "", "--append-rules=hyperlint.cfnlint_rules", stack], (0,)),
+        # the spare-core check runs right before the parallel run it explains
+        Job("probe.serial", "probe", "busy loop x2, one after the other", [py, "-c", PROBE, "serial"], (0,)),
+        Job("probe.parallel", "probe", "busy loop x2, in 2 processes", [py, "-c", PROBE, "parallel"], (0,)),
         Job("many.hyperlint", "many", "hyperlint check (default jobs)", hl + [many]),
         Job("many.jobs1", "many", "hyperlint check --jobs 1", hl + ["--jobs", "1", many]),
         Job("many.floor", "many", "C event parse (floor, 1 process)", floor + [many], (0,)),
         Job("many.yamllint", "many", "yamllint -d relaxed", [yamllint or "", "-d", "relaxed", many]),
-        Job("probe.serial", "probe", "busy loop x2, one after the other", [py, "-c", PROBE, "serial"], (0,)),
-        Job("probe.parallel", "probe", "busy loop x2, in 2 processes", [py, "-c", PROBE, "parallel"], (0,)),
     ]
     keep = []
     for job in jobs:
