@@ -1057,15 +1057,18 @@ def environment() -> dict:
     return env
 
 
-def plan(inputs: Inputs, only: set[str] | None) -> tuple[list[Job], list[str]]:
+def plan(inputs: Inputs, only: set[str] | None, baselines: bool = True) -> tuple[list[Job], list[str]]:
     py = sys.executable
-    yamllint = find_tool("yamllint")
-    cfnlint = find_tool("cfn-lint")
+    yamllint = find_tool("yamllint") if baselines else None
+    cfnlint = find_tool("cfn-lint") if baselines else None
     notes = []
-    if yamllint is None:
-        notes.append("yamllint not found: its rows are skipped (pip install yamllint)")
-    if cfnlint is None:
-        notes.append("cfn-lint not found: its rows are skipped (pip install cfn-lint)")
+    if not baselines:
+        notes.append("--no-baselines: yamllint and cfn-lint rows skipped")
+    else:
+        if yamllint is None:
+            notes.append("yamllint not found: its rows are skipped (pip install yamllint)")
+        if cfnlint is None:
+            notes.append("cfn-lint not found: its rows are skipped (pip install cfn-lint)")
     hl = [py, "-c", HYPERLINT, "check"]
     floor = [py, "-c", FLOOR]
     small, stream, many, stack = map(str, (inputs.small, inputs.stream, inputs.many, inputs.stack))
@@ -1260,6 +1263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables (for the README)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
     ap.add_argument("--only", default="", help="comma-separated inputs to run: small, stream, stack, many")
+    ap.add_argument("--no-baselines", action="store_true", help="skip the yamllint and cfn-lint rows")
     ap.add_argument("--generate-only", action="store_true", help="write the inputs and stop")
     args = ap.parse_args(argv)
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
@@ -1274,7 +1278,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     only = {s.strip() for s in args.only.split(",") if s.strip()} or None
-    jobs, notes = plan(inputs, only)
+    jobs, notes = plan(inputs, only, baselines=not args.no_baselines)
     interactive = sys.stderr.isatty()
 
     def progress(text: str) -> None:
