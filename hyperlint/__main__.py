@@ -4,8 +4,9 @@
 bench/run.py (README, Performance): no garbage collection while the command
 line's modules load (nothing to collect yet; about 5 ms), and no interpreter
 teardown at the end (clearing typer's and ruamel.yaml's modules takes about as
-long as linting a small file). Every output stream is flushed before the
-process ends; hyperlint writes files only through ``with`` blocks.
+long as linting a small file). stdout and stderr are flushed before the
+process ends; anything else the command writes (a report file) must be closed
+before ``main`` returns, as ``with`` blocks do.
 """
 
 from __future__ import annotations
