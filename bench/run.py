@@ -1278,6 +1278,8 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     only = {s.strip() for s in args.only.split(",") if s.strip()} or None
+    if only and only - {"small", "stream", "stack", "many"}:
+        ap.error(f"--only takes small, stream, stack, many (got {', '.join(sorted(only))})")
     jobs, notes = plan(inputs, only, baselines=not args.no_baselines)
     interactive = sys.stderr.isatty()
 
@@ -1294,7 +1296,9 @@ def main(argv: list[str] | None = None) -> int:
         spawner.close()
     print(f"{machine()}; {versions(env)}")
     print(f"load average (1 min) before / after: {load_before} / {_load()} (other processes compete for the CPUs)")
-    print(f"{runs} measured runs per command (yamllint on the stream: {min(runs, args.slow_runs)}), medians; "
+    slow = (f" (yamllint on the stream: {min(runs, args.slow_runs)})"
+            if any(j.key == "stream.yamllint" for j in jobs) else "")
+    print(f"{runs} measured runs per command{slow}, medians; "
           "peak RSS is the largest single process")
     print()
     print(render(inputs, jobs, notes, args.markdown))
