@@ -15,6 +15,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The merged configuration of one run."""
+
     select: list[str] | None = None  # rule IDs or prefixes; None: all rules
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> IDs

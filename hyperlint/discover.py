@@ -98,6 +98,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
     """Depth first, in name order, without recursion (a deep tree cannot
     exhaust the stack)."""
     root = os.path.realpath(top)
+    _FOLDER_CHARTS.clear()
     visited_dirs: set[tuple[int, int]] = set()
     charts: set[str] = set()
     stack = [top]
@@ -120,6 +121,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                                           problem=f"cannot read directory ({reason}); its files were not linted"))
             continue
         subdirs = []
+        real_dir = os.path.realpath(dirpath)  # where its files are, unless they are links: one call per folder
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -134,25 +136,26 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
             rel = os.path.relpath(path, top)
             if _excluded(rel, name, exclude) or (not is_dir and _excluded(path, name, exclude)):
                 continue
-            if entry.is_symlink() and not _within(os.path.realpath(path), root):
+            link = entry.is_symlink()
+            if link and not _within(os.path.realpath(path), root):
                 what = "folder" if is_dir else "file"
                 found.notes.append(f"{_display(path)}: symbolic link to a {what} outside {_display(top)}; not followed")
                 continue
             if is_dir:
                 subdirs.append(path)
                 continue
-            chart = chart_of_template(path)
+            real = os.path.realpath(path) if link else os.path.join(real_dir, name)
+            chart = chart_of_template(path, real)
             if chart is not None:
                 charts.add(chart)
                 continue
             problem = _not_readable(path)
             if problem:
-                key = os.path.realpath(path)
-                if key not in seen:
-                    seen.add(key)
+                if real not in seen:
+                    seen.add(real)
                     found.inputs.append(Input(_display(path), path, problem=problem))
                 continue
-            _add_file(path, found, seen, explicit=False)
+            _add_file(path, found, seen, explicit=False, real=real)
         stack.extend(reversed(subdirs))
     found.chart_templates += sorted(charts)
 
@@ -170,8 +173,8 @@ def _not_readable(path: str) -> str | None:
     return None
 
 
-def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool) -> None:
-    key = os.path.realpath(path)
+def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real: str | None = None) -> None:
+    key = real or os.path.realpath(path)
     if key in seen:
         return
     seen.add(key)
@@ -204,10 +207,21 @@ def _excluded(rel: str, name: str, patterns) -> bool:
                for p in patterns)
 
 
-def chart_of_template(path: str) -> str | None:
-    """The chart directory if ``path`` is under ``<chart>/templates/``."""
-    p = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop (Python < 3.13)
-    for parent in p.parents:
+_FOLDER_CHARTS: dict[str, str | None] = {}  # real folder -> its chart; emptied by each walk
+
+
+def chart_of_template(path: str, real: str | None = None) -> str | None:
+    """The chart directory if ``path`` is under ``<chart>/templates/`` (the same
+    answer for every file of a folder: each folder is looked at once per walk)."""
+    # os.path.realpath, not Path.resolve(): the latter raises on a symlink loop (Python < 3.13)
+    folder = os.path.dirname(real or os.path.realpath(path))
+    if folder not in _FOLDER_CHARTS:
+        _FOLDER_CHARTS[folder] = _chart_of(Path(folder))
+    return _FOLDER_CHARTS[folder]
+
+
+def _chart_of(folder: Path) -> str | None:
+    for parent in (folder, *folder.parents):
         if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
             return path_text(str(Path(os.path.relpath(parent.parent))))
     return None

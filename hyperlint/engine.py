@@ -56,6 +56,8 @@ class Context:
 
 @dataclass
 class FileResult:
+    """What linting one file gives: findings, its model fragment, suppressions, errors."""
+
     file: str
     findings: list[Finding] = field(default_factory=list)
     model: Model = field(default_factory=Model)
@@ -65,6 +67,8 @@ class FileResult:
 
 @dataclass
 class Result:
+    """What a whole run gives."""
+
     findings: list[Finding]
     model: Model
     errors: list[str]
@@ -209,13 +213,14 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
             obj: K8sObject = unit.value
+            identity = obj.identity  # once per object, not once per rule
             result.model.manifests_seen = True
             pods = pod_templates(obj)
             for rule in ruleset.by_hook["check_object"]:
-                _run_hook(rule, "check_object", obj, ctx, doc, obj.identity, result, ruleset)
+                _run_hook(rule, "check_object", obj, ctx, doc, identity, result, ruleset)
             for pod in pods:
                 for rule in ruleset.by_hook["check_pod"]:
-                    _run_hook(rule, "check_pod", pod, ctx, doc, obj.identity, result, ruleset)
+                    _run_hook(rule, "check_pod", pod, ctx, doc, identity, result, ruleset)
             extract.from_k8s(obj, pods, doc, ctx, result.model)
         elif unit.kind == "cfn":
             from .cfn import Template
@@ -285,42 +290,143 @@ def cfn_identity(root, path) -> tuple | None:
 
 # -- the run --------------------------------------------------------------------------
 
-_WORKER_STATE: tuple | None = None
+def _packed(result: FileResult):
+    """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
+    m = result.model
+    if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
+            or m.workloads or m.markers):
+        return m.manifests_seen
+    return result
 
 
-def _worker(inp: Input) -> bytes | None:
-    """Lint in a worker process and pickle the result here. None when the
-    result cannot be pickled (a value nested thousands of levels deep kept in
-    the model: RecursionError): the parent then lints that file itself."""
-    ctx, ruleset = _WORKER_STATE
-    result = lint_file(inp, ctx, ruleset)
+def _empty_result(file: str, manifests_seen: bool) -> FileResult:
+    return FileResult(file, model=Model(manifests_seen=manifests_seen))
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, e.g. under taskset or a container cpuset)."""
     try:
-        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        return None
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[FileResult]:
-    jobs = ctx.config.jobs or (os.cpu_count() or 1)
-    if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES:
+    jobs = min(ctx.config.jobs or available_cpus(), len(inputs))
+    if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
-    import multiprocessing
+    return _fork_map(jobs, inputs, ctx, ruleset)
 
-    global _WORKER_STATE
-    _WORKER_STATE = (ctx, ruleset)
+
+def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) -> list[FileResult]:
+    """Lint with ``jobs`` processes: this one and ``jobs - 1`` forked children.
+
+    Files go out in chunks through a pipe filled with chunk numbers before the
+    fork: every process reads the next number when it is free, so one slow
+    file holds up only its own chunk. Children inherit the inputs, tables and
+    modules, and send each chunk back as soon as it is done (a flag per file
+    with nothing to report, else its FileResult); this process reads them
+    between its own chunks. Chunks of a child that fails are linted here."""
+    import gc
+    import pickle
+    import signal
+    import struct
+
     _warm(ctx)
+    n = len(inputs)
+    size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
+    chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]
+    queue_r, queue_w = os.pipe()
+    os.write(queue_w, b"".join(struct.pack("<I", i) for i in range(len(chunks))))
+    os.close(queue_w)
+
+    def next_chunk():
+        data = os.read(queue_r, 4)  # reads of whole 4-byte records from a pipe do not interleave
+        return struct.unpack("<I", data)[0] if len(data) == 4 else None
+
+    gc.freeze()  # the children's collections then leave the inherited heap alone (fewer pages copied)
+    children: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end, bytes received)
     try:
-        mp = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        return [lint_file(inp, ctx, ruleset) for inp in inputs]
-    chunk = max(1, len(inputs) // (jobs * 8))
-    with mp.Pool(jobs) as pool:
-        done = list(pool.imap(_worker, inputs, chunksize=chunk))
-    return [pickle.loads(r) if r is not None else lint_file(inp, ctx, ruleset) for inp, r in zip(inputs, done)]
+        for _ in range(jobs - 1):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                os.close(read_end)
+                code = 1
+                try:
+                    with os.fdopen(write_end, "wb") as out:
+                        while (c := next_chunk()) is not None:
+                            body = pickle.dumps([_packed(lint_file(inputs[i], ctx, ruleset)) for i in chunks[c]],
+                                                pickle.HIGHEST_PROTOCOL)
+                            out.write(struct.pack("<II", c, len(body)) + body)
+                            out.flush()
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            children[pid] = (read_end, bytearray())
+
+        done: dict[int, list] = {}
+        while (c := next_chunk()) is not None:
+            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in chunks[c]]
+            for read_end, buf in children.values():
+                _drain(read_end, buf, done, block=False)
+        for pid, (read_end, buf) in list(children.items()):
+            _drain(read_end, buf, done, block=True)
+            os.close(read_end)
+            os.waitpid(pid, 0)
+            del children[pid]
+    finally:
+        os.close(queue_r)
+        for pid, (read_end, _) in children.items():  # only after an error here
+            os.close(read_end)
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        gc.unfreeze()
+
+    results: list[FileResult] = []
+    for c, indices in enumerate(chunks):
+        if c not in done:  # its child died: lint it here
+            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in indices]
+        for i, r in zip(indices, done[c]):
+            results.append(r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r))
+    return results
+
+
+def _drain(fd: int, buf: bytearray, done: dict, block: bool) -> None:
+    """Read a child's finished chunks: (chunk number, length, pickled list) records."""
+    import pickle
+    import select
+    import struct
+
+    while True:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            if not block:
+                return
+            select.select([fd], [], [])
+            continue
+        if not data:  # the child is done (or died: its unreported chunks are redone)
+            return
+        buf += data
+        while len(buf) >= 8:
+            c, length = struct.unpack_from("<II", buf)
+            if len(buf) < 8 + length:
+                break
+            done[c] = pickle.loads(bytes(buf[8:8 + length]))
+            del buf[:8 + length]
 
 
 def _warm(ctx: Context) -> None:
-    """Load the tables once before forking, so workers inherit them."""
+    """Load the tables and the modules linting needs once before forking, so children inherit them."""
+    from . import extract, suppress  # noqa: F401
+    from .parse import json_pos, yaml_events  # noqa: F401
+
     d = ctx.data
     d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster  # noqa: B018, E501
 

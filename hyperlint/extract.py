@@ -25,6 +25,28 @@ def _int(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _scalar(value) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
+def _labels(value) -> dict:
+    """Node labels as the model keeps them: only scalar keys and values (never a
+    nested structure from the input, which may be an alias bomb or 10,000 levels deep)."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and _scalar(v)}
+
+
+def _taints(value) -> list:
+    """Taints as flat mappings of scalars (eksctl also writes them as a mapping of key to `value:effect`)."""
+    if isinstance(value, dict):
+        value = [{"key": k, "value": str(v).split(":", 1)[0], "effect": str(v).split(":", 1)[-1]}
+                 for k, v in value.items() if isinstance(k, str) and isinstance(v, str)]
+    if not isinstance(value, list):
+        return []
+    return [{k: v for k, v in t.items() if isinstance(k, str) and _scalar(v)} for t in value if isinstance(t, dict)]
+
+
 def _str_list(value) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -57,9 +79,10 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
     terms = node_terms(pod)
 
     def constraint(term) -> Constraint:
-        if term.values:
-            locs = tuple(_loc(doc, p, ctx, obj.identity) for _, p in term.values)
-            return Constraint(term.key, term.operator, tuple(v for v, _ in term.values), locs)
+        values = [(v, p) for v, p in term.values if _scalar(v)]  # a list or mapping here matches nothing
+        if values:
+            locs = tuple(_loc(doc, p, ctx, obj.identity) for _, p in values)
+            return Constraint(term.key, term.operator, tuple(v for v, _ in values), locs)
         return Constraint(term.key, term.operator, (), (_loc(doc, term.path, ctx, obj.identity),))
 
     always = [constraint(t) for t in terms if t.place == "nodeSelector"]
@@ -84,7 +107,7 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
         pods=pod.replicas,
         pods_loc=_loc(doc, pod.replicas_path, ctx, obj.identity) if replicas_known else None,
         selection=selection,
-        tolerations=[t for _, t in tolerations(pod)],
+        tolerations=_taints([t for _, t in tolerations(pod)]),  # flat mappings of scalars, like taints
         host_network=host_network is True,
         one_per_node=pod.one_per_node(),
         daemonset=pod.is_daemonset,
@@ -113,8 +136,8 @@ def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
                 instance_types=types,
                 loc=_loc(doc, obj.at(section, i, "name"), ctx, obj.identity),
                 count=_int(ng.get("desiredCapacity")),
-                labels=ng.get("labels") if isinstance(ng.get("labels"), dict) else {},
-                taints=ng.get("taints") if isinstance(ng.get("taints"), (list, dict)) else [],
+                labels=_labels(ng.get("labels")),
+                taints=_taints(ng.get("taints")),
             ))
 
 
@@ -163,8 +186,8 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             instance_types=types,
             loc=_loc(doc, ("Resources", name), ctx, key=True),
             count=_int(scaling.get("DesiredSize")),
-            labels=props.get("Labels") if isinstance(props.get("Labels"), dict) else {},
-            taints=props.get("Taints") if isinstance(props.get("Taints"), list) else [],
+            labels=_labels(props.get("Labels")),
+            taints=_taints(props.get("Taints")),
         ))
 
 
@@ -230,8 +253,8 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
         count_loc=_loc(doc, count.path if count else path + ("InstanceCount",), ctx),
         counts=tuple(counts),
         deep_health_checks=bool(g.get("OnStartDeepHealthChecks")),
-        labels=k8s_config.get("Labels") if isinstance(k8s_config.get("Labels"), dict) else {},
-        taints=k8s_config.get("Taints") if isinstance(k8s_config.get("Taints"), list) else [],
+        labels=_labels(k8s_config.get("Labels")),
+        taints=_taints(k8s_config.get("Taints")),
         restricted=restricted,
     )
 
@@ -280,8 +303,8 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                 type_locs=[_loc(doc, p, ctx) for p in type_paths],
                 count_loc=_loc(doc, path + (count_key,), ctx) if count_key else None,
                 deep_health_checks=bool(g.get("OnStartDeepHealthChecks")),
-                labels=labels,
-                taints=taints,
+                labels=_labels(labels),
+                taints=_taints(taints),
                 restricted=restricted,
             ))
     model.clusters.append(cluster)
@@ -311,7 +334,7 @@ def from_configuration(config, ctx, model: Model) -> None:
             type_locs=[where for _ in types],
             count_loc=where,
             deep_health_checks=bool(g.get("deep_health_checks")),
-            labels=g.get("labels") or {},
-            taints=g.get("taints") or [],
+            labels=_labels(g.get("labels")),
+            taints=_taints(g.get("taints")),
         ))
     model.clusters.append(cluster)

@@ -55,6 +55,8 @@ class Loc:
 
 @dataclass(slots=True)
 class Finding:
+    """A rule's report, with its resolved location."""
+
     rule: str
     severity: str
     message: str

@@ -27,6 +27,8 @@ _MAX_DEPTH = 64  # levels a generic search descends (real pod templates sit with
 _SKIP_KEYS = ("status", "managedFields")
 @dataclass
 class K8sObject:
+    """A Kubernetes object (apiVersion and kind) and where it sits in its document."""
+
     path: tuple  # where the object sits in its document: () or ("items", i)
     data: dict
     api_version: str
@@ -61,6 +63,8 @@ class K8sObject:
 
 @dataclass
 class PodTemplate:
+    """A pod spec found in an object, with how many pods it asks for."""
+
     obj: K8sObject
     path: tuple  # absolute path of the PodSpec-like mapping
     spec: dict

@@ -18,6 +18,8 @@ from .safe import scalar_text
 
 @dataclass(slots=True)
 class InstanceGroup:
+    """One instance group of a HyperPod cluster."""
+
     name: str | None
     instance_types: list[str]  # resolved values (flexible groups may list several)
     count: int | None
@@ -33,6 +35,8 @@ class InstanceGroup:
 
 @dataclass
 class HyperPodCluster:
+    """A HyperPod cluster: from a template, describe-cluster output or the configuration."""
+
     name: str | None
     origin: str  # "cloudformation" | "describe-cluster" | "configuration"
     loc: Loc
@@ -119,6 +123,8 @@ class NodeGroup:
 
 @dataclass
 class Model:
+    """What one run knows across documents."""
+
     clusters: list[HyperPodCluster] = field(default_factory=list)
     node_groups: list[NodeGroup] = field(default_factory=list)
     workloads: list = field(default_factory=list)

@@ -59,6 +59,8 @@ ANNOTATION = "hyperlint.io/ignore"
 
 @dataclass
 class Directive:
+    """One suppression: a comment, an annotation or resource metadata."""
+
     rules: tuple[str, ...]
     loc: Loc  # where the suppression is written
     lines: tuple[int, ...] = ()  # lines it covers (line directives)

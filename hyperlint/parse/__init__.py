@@ -15,9 +15,11 @@ from .document import Document, ParseProblem
 
 __all__ = ["Document", "ParseProblem", "decode", "parse_source"]
 
-# No lazy group before the end-of-line test: `(.+?)[ \t\r]*$` is quadratic on a
+# Starts with a literal, so the regex engine skips ahead to each candidate (a
+# leading `^[ \t]*` made it try every byte); the indentation is checked apart.
+# No lazy group before an end-of-line test: `(.+?)[ \t\r]*$` is quadratic on a
 # long line of spaces. The path is stripped afterwards.
-_SOURCE_COMMENT = re.compile(rb"^[ \t]*# Source: ([^\n]+)", re.MULTILINE)
+_SOURCE_COMMENT = re.compile(rb"# Source: ([^\n]+)")
 _HELM_MARKER = re.compile(rb"^(HOOKS:|MANIFEST:|NOTES:)[ \t\r]*$", re.MULTILINE)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -94,8 +96,9 @@ class _SourceComments:
     def _advance(self) -> tuple[int, bytes] | None:
         for m in self._matches:
             path = m.group(1).rstrip(b" \t\r")
-            if not path:
-                continue
+            start = m.start()
+            if not path or self._data[self._data.rfind(b"\n", 0, start) + 1:start].strip(b" \t"):
+                continue  # empty, or not alone on its line
             self._line += self._data.count(b"\n", self._pos, m.start())
             self._pos = m.start()
             return self._line, path

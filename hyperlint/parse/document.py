@@ -48,6 +48,8 @@ class ParseProblem:
 
 @dataclass
 class Document:
+    """One parsed document: its plain tree and the positions of its values."""
+
     index: int  # position of the document in its file, 0-based
     root: Any
     marks: dict = field(default_factory=dict)

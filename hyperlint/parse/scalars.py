@@ -30,15 +30,21 @@ _SPECIAL_FLOAT = {
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }
 # First characters that can start a non-string plain scalar.
-_MAYBE = frozenset("0123456789+-.~nNtTfFyYoO")
+_MAYBE = MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfFyYoO")
+# A plain scalar that starts with a letter is a string unless it is one of these words.
+_LETTERS = frozenset("nNtTfFyYoO")
+_WORDS = {**{word: None for word in _NULL if word}, **_BOOL}
 
 
 def resolve_plain(text: str):
     """Resolve an untagged plain scalar to None, bool, int, float or str."""
     if not text:
         return None
-    if text[0] not in _MAYBE:
+    first = text[0]
+    if first not in _MAYBE:
         return text
+    if first in _LETTERS:  # `name`, `true`, `null`: only whole words are not strings
+        return _WORDS.get(text, text)
     if text in _NULL:
         return None
     b = _BOOL.get(text)

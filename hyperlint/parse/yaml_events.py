@@ -40,12 +40,14 @@ from __future__ import annotations
 
 import io
 import re
+from operator import attrgetter
 from typing import Iterator
 
 from ruamel.yaml import CParser
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -58,6 +60,7 @@ from ruamel.yaml.events import (
 
 from . import document as _limits
 from .document import Document, ParseProblem, short_repr
+from .scalars import MAYBE_NOT_STRING as _MAYBE
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long form each one stands for.
@@ -73,6 +76,10 @@ CFN_TAGS = {
         )
     },
 }
+
+# An event's tag without the `tag` property's function call (`ctag` is the slot behind it).
+_ctag = attrgetter("ctag" if all("ctag" in getattr(c, "__slots__", ()) for c in (ScalarEvent, CollectionStartEvent))
+                   else "tag")
 
 _DOC_START = re.compile(rb"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 
@@ -262,6 +269,7 @@ class _Builder:
         doc_start = 0
         budget = _limits.MAX_VALUES  # values the current document may still hold
         max_depth = _limits.MAX_DEPTH
+        top: _Frame | None = None  # the innermost open collection (stack[-1])
 
         def attach(value, mark, size=1, alias=False):
             """Add a value to the open container. ``size``: the values it stands
@@ -316,10 +324,45 @@ class _Builder:
             event = get_event()
             cls = event.__class__
             if cls is ScalarEvent:
-                sm = event.start_mark
                 em = event.end_mark
+                ctag = _ctag(event)
+                if ctag is None and event.anchor is None and top is not None:
+                    # The common case, inlined: an untagged scalar without an anchor in a collection.
+                    sm = event.start_mark
+                    line = sm.line + off
+                    col = sm.column
+                    text = event.value
+                    plain = not event.style
+                    key_line = -1 if plain else line  # -1: a plain scalar (tells `<<` merge keys from '<<')
+                    mark = (key_line, col, line, col, em.line + off, em.column)
+                    if top.kind == _MAP and top.key is _NOKEY:
+                        top.key = text  # a key: as written, like the JSON key it becomes
+                        top.key_mark = mark
+                        continue
+                    value = resolve_plain(text) if plain and (not text or text[0] in _MAYBE) else text
+                    if top.kind == _SEQ:
+                        budget -= 1
+                        if budget < 0:
+                            raise _TooLarge(None, line, col)
+                        top.size += 1
+                        top.value.append(value)
+                        top.marks.append(mark)
+                        continue
+                    key, km = top.key, top.key_mark
+                    if key in top.value or (key == "<<" and km[0] == -1):  # duplicates and merges
+                        attach(value, mark)
+                        continue
+                    budget -= 1
+                    if budget < 0:
+                        raise _TooLarge(None, line, col)
+                    top.size += 1
+                    top.value[key] = value
+                    top.marks[key] = (km[2], km[3], line, col, mark[4], mark[5])
+                    top.key = _NOKEY
+                    continue
+                sm = event.start_mark
                 text = event.value
-                tag = event.tag
+                tag = None if ctag is None else str(ctag)
                 style = event.style
                 line, col = sm.line, sm.column
                 if event.anchor is not None or tag is not None:
@@ -347,15 +390,19 @@ class _Builder:
                 line, col = sm.line, sm.column
                 if len(stack) >= max_depth:
                     raise _TooDeep(line + off, col)
-                if event.anchor is not None or event.tag is not None:
+                ctag = _ctag(event)
+                tag = None if ctag is None else str(ctag)
+                if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
                 child_marks: dict = {}
                 d: dict = {}
                 marks[id(d)] = child_marks
-                stack.append(_Frame(_MAP, d, child_marks, (line, col), (event.anchor, event.tag)))
+                top = _Frame(_MAP, d, child_marks, (line, col), (event.anchor, tag))
+                stack.append(top)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 if frame.merges:
                     _apply_merges(frame, marks, problems)
                 em = event.end_mark
@@ -372,13 +419,16 @@ class _Builder:
                 line, col = sm.line, sm.column
                 if len(stack) >= max_depth:
                     raise _TooDeep(line + off, col)
-                if event.anchor is not None or event.tag is not None:
+                ctag = _ctag(event)
+                tag = None if ctag is None else str(ctag)
+                if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
                 child_marks = []
                 lst: list = []
                 marks[id(lst)] = child_marks
-                stack.append(_Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, event.tag)))
+                top = _Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, tag))
+                stack.append(top)
             elif cls is AliasEvent:
                 sm = event.start_mark
                 em = event.end_mark

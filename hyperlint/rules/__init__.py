@@ -42,6 +42,8 @@ _MODULE_NAME = re.compile(r"^hp\d{3}_[a-z0-9_]+$")
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule module's constants and hooks."""
+
     id: str
     name: str
     severity: str

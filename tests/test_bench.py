@@ -1,0 +1,61 @@
+"""The benchmark script keeps working: its inputs generate, deterministically, and lint.
+
+No timing here, ever: timings belong to `python bench/run.py`, not to the test suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import subprocess
+import sys
+
+from conftest import ROOT
+
+BENCH = ROOT / "bench" / "run.py"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("hyperlint_bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _digest(folder) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_quick_generation_runs_and_is_deterministic(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--generate-only", "--out", str(out)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+    for name in ("stream.yaml", "small.yaml", "stack.yaml"):
+        assert (first / name).stat().st_size > 0
+    assert len(list((first / "many").rglob("*.yaml"))) == _load_bench().QUICK["files"]
+    assert _digest(first) == _digest(second)
+
+
+def test_generated_inputs_parse_and_produce_findings(tmp_path):
+    bench = _load_bench()
+    inputs = bench.generate(tmp_path, quick=True)
+    from hyperlint.config import Config
+    from hyperlint.discover import discover
+    from hyperlint.engine import lint
+
+    found = discover([str(inputs.stream), str(inputs.small)], [])
+    result = lint(found.inputs, Config(jobs=1))
+    rules = {f.rule for f in result.findings}
+    assert not result.errors
+    assert "HP001" not in rules  # every generated document is valid YAML
+    assert rules & {"HP301", "HP303", "HP304", "HP306", "HP307"}  # the planted mistakes are found
+    alone = lint(discover([str(inputs.stack)], []).inputs, Config(jobs=1))  # the stack, as benchmarked
+    assert not alone.errors and not [f for f in alone.findings if f.severity != "info"]
+    stack = bench.stack_text()
+    assert stack.count("\n    Type: AWS::") == 50
