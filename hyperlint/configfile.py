@@ -146,18 +146,18 @@ def validate(table, display: str) -> None:
         for i, rule in enumerate(ids or ()):
             if not is_rule_or_prefix(rule):
                 raise ConfigError(f"{display}: '{key}[{i}]': {_unknown_rule(rule)}")
-    from .rules import all_rules
+    from .rules import catalog
 
     for rule in table.get("severity") or {}:
-        if rule.upper() not in all_rules():
+        if rule.upper() not in catalog():
             raise ConfigError(f"{display}: 'severity.{rule}': {_unknown_rule(rule)}")
 
 
 def is_rule_or_prefix(text: str) -> bool:
-    from .rules import all_rules
+    from .rules import catalog
 
     text = text.upper()
-    return text == "ALL" or any(rid.startswith(text) for rid in all_rules())
+    return text == "ALL" or any(rid.startswith(text) for rid in catalog())
 
 
 def _unknown_rule(rule: str) -> str:

@@ -76,16 +76,55 @@ class Result:
 
 
 class RuleSet:
-    """The selected rules, grouped by hook (none: only parse and build the run model)."""
+    """The selected rules, grouped by hook (none: only parse and build the run model).
+
+    Rule modules are imported when a hook first needs them, so a folder of
+    manifests never loads the CloudFormation rules."""
 
     def __init__(self, config: Config, none: bool = False):
-        chosen = [] if none else [r for r in registry.all_rules().values()
-                                  if registry.is_selected(r.id, config.select, config.ignore)]
-        self.rules = {r.id: r for r in chosen}
-        self.by_hook = {h: [r for r in chosen if h in r.hooks] for h in registry.HOOKS}
+        catalog = registry.catalog()
+        self.ids = frozenset() if none else frozenset(
+            rid for rid in catalog if registry.is_selected(rid, config.select, config.ignore))
+        self.rules = _LazyRules(self.ids)
+        self.by_hook = _LazyHooks({h: [rid for rid in catalog if rid in self.ids and h in catalog[rid].hooks]
+                                   for h in registry.HOOKS})
 
     def __contains__(self, rule_id: str) -> bool:
-        return rule_id in self.rules
+        return rule_id in self.ids
+
+    def load_all(self) -> None:
+        """Import every selected rule now (before forking workers, which then share them)."""
+        for hook in registry.HOOKS:
+            self.by_hook[hook]
+
+
+class _LazyRules(dict):
+    """Rule ID -> Rule for the selected IDs, each imported on first access."""
+
+    def __init__(self, ids):
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, rule_id):
+        if rule_id not in self._ids:
+            raise KeyError(rule_id)
+        rule = self[rule_id] = registry.load(rule_id)
+        return rule
+
+    def get(self, rule_id, default=None):
+        return self[rule_id] if rule_id in self._ids else default
+
+
+class _LazyHooks(dict):
+    """Hook name -> the selected rules that define it, imported on first access."""
+
+    def __init__(self, ids_by_hook: dict):
+        super().__init__()
+        self._ids = ids_by_hook
+
+    def __missing__(self, hook):
+        rules = self[hook] = [registry.load(rid) for rid in self._ids[hook]]
+        return rules
 
 
 # -- one file ---------------------------------------------------------------------
@@ -333,6 +372,7 @@ def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) ->
     import struct
 
     _warm(ctx)
+    ruleset.load_all()
     n = len(inputs)
     size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
     chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]

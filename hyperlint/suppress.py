@@ -232,9 +232,9 @@ _WHAT = {"comment": "suppression", "annotation": "ignore annotation", "metadata"
 
 
 def _unused(directives: dict[str, list[Directive]], ruleset, per_file: _PerFileIgnores) -> list[Finding]:
-    from .rules import all_rules
+    from .rules import rule_ids
 
-    known = all_rules()
+    known = set(rule_ids())
     severity = ruleset.rules["HP002"].severity
     out = []
     for items in directives.values():

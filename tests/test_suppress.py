@@ -296,10 +296,12 @@ def cfn_rule(monkeypatch):
             if "ClusterName" in res.get("Properties", {}):
                 yield Hit(("Resources", name, "Properties", "ClusterName"), "cluster name")
 
-    real = registry.all_rules()
-    some = real["HP301"]
-    fake = replace(some, id="HP298", name="fake", severity="warning", module="test", hooks={"check_cfn": check_cfn})
-    monkeypatch.setattr(registry, "all_rules", lambda: {**real, "HP298": fake})
+    real_catalog, real_load = registry.catalog(), registry.load
+    fake = replace(real_load("HP301"), id="HP298", name="fake", severity="warning", module="test",
+                   hooks={"check_cfn": check_cfn})
+    entry = real_catalog["HP301"]._replace(module="test", hooks=frozenset({"check_cfn"}))
+    monkeypatch.setattr(registry, "catalog", lambda: {**real_catalog, "HP298": entry})
+    monkeypatch.setattr(registry, "load", lambda rid: fake if rid == "HP298" else real_load(rid))
 
 
 def test_cloudformation_metadata_ignore(cfn_rule):

@@ -28,12 +28,12 @@ name, so adding a rule touches nothing else.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
-from typing import Callable
+from typing import Callable, NamedTuple
 
 ID_PATTERN = re.compile(r"^HP\d{3}$")
 HOOKS = ("check_object", "check_pod", "check_cfn", "check_run", "refine")
@@ -87,22 +87,57 @@ def _rule_from_module(mod: ModuleType) -> Rule:
     )
 
 
+class _Entry(NamedTuple):
+    module: str  # the module's full name
+    hooks: frozenset  # the hooks its source defines
+
+
+_HOOK_DEF = re.compile(rb"^def (" + "|".join(HOOKS).encode() + rb")\(", re.MULTILINE)
+
+
 @lru_cache(maxsize=None)
-def all_rules() -> dict[str, Rule]:
-    """Every rule, by ID, in ID order."""
-    found: dict[str, Rule] = {}
-    for info in pkgutil.iter_modules(__path__):
-        if not _MODULE_NAME.match(info.name):
+def catalog() -> dict[str, _Entry]:
+    """Every rule ID (from its module's file name) with the hooks its source
+    defines, in ID order, without importing any rule: a run imports only the
+    rules its inputs need (no CloudFormation rule for a folder of manifests)."""
+    found: dict[str, _Entry] = {}
+    folder = os.path.dirname(__file__)
+    for entry in os.scandir(folder):
+        name, ext = os.path.splitext(entry.name)
+        if ext != ".py" or not _MODULE_NAME.match(name):
             continue
-        rule = _rule_from_module(importlib.import_module(f"{__name__}.{info.name}"))
-        if rule.id in found:
-            raise ValueError(f"duplicate rule ID {rule.id} in {rule.module} and {found[rule.id].module}")
-        found[rule.id] = rule
+        rid = "HP" + name[2:5]
+        if rid in found:
+            raise ValueError(f"duplicate rule ID {rid} in {found[rid].module} and {__name__}.{name}")
+        with open(entry.path, "rb") as fh:
+            hooks = frozenset(m.group(1).decode() for m in _HOOK_DEF.finditer(fh.read()))
+        found[rid] = _Entry(f"{__name__}.{name}", hooks)
     return dict(sorted(found.items()))
 
 
+def rule_ids() -> list[str]:
+    return list(catalog())
+
+
+@lru_cache(maxsize=None)
+def load(rule_id: str) -> Rule:
+    """The rule ``rule_id`` (imports its module)."""
+    entry = catalog()[rule_id]
+    rule = _rule_from_module(importlib.import_module(entry.module))
+    if rule.id != rule_id or set(rule.hooks) != entry.hooks:
+        raise ValueError(f"{entry.module}: ID {rule.id} and hooks {sorted(rule.hooks)} must match its file name "
+                         f"and its top-level `def` of {sorted(entry.hooks)}")
+    return rule
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, by ID, in ID order (imports them all)."""
+    return {rid: load(rid) for rid in catalog()}
+
+
 def get(rule_id: str) -> Rule | None:
-    return all_rules().get(rule_id.upper())
+    rid = rule_id.upper()
+    return load(rid) if rid in catalog() else None
 
 
 def matches(rule_id: str, prefixes) -> int:
