@@ -209,12 +209,26 @@ def plan(model: Model, data) -> Plan:
                     g.daemonsets.append(w)
             continue
         if not w.selection or not hits:
-            if w.targets_hyperpod and groups and not any(matches(w.selection, g.group, data) is not False for g in groups):
+            if w.targets_hyperpod and groups and not _may_select_ec2(w, data) \
+                    and not any(matches(w.selection, g.group, data) is not False for g in groups):
                 homeless.append((w, _blame(w, groups, data)))
             continue
         if len(hits) == 1:
             hits[0].workloads.append(w)
     return Plan(groups, homeless)
+
+
+def _may_select_ec2(w: Workload, data) -> bool:
+    """Some alternative of the selection also accepts EC2 nodes: no HyperPod
+    label is required and each instance-type list names an EC2 type beside
+    its `ml.` ones (a workload meant for both kinds of node)."""
+    for alternative in w.selection:
+        if any(c.key.startswith(data.hyperpod_prefix) and c.op in ("In", "Exists") for c in alternative):
+            continue
+        lists = [c.values for c in alternative if c.op == "In" and c.key in data.instance_type_keys]
+        if lists and all(any(isinstance(v, str) and not v.startswith("ml.") for v in values) for values in lists):
+            return True
+    return False
 
 
 def _blame(w: Workload, groups: list[GroupPlan], data) -> list[tuple[str, Constraint, int]]:

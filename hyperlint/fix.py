@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from .findings import Finding
-from .rules import all_rules
+from .rules import get
 
 
 class Edit(NamedTuple):
@@ -145,22 +145,25 @@ def _indent(line: bytes) -> bytes:
     return line[: len(line) - len(line.lstrip(b" "))]
 
 
-def _fixers(unsafe: bool) -> dict[str, Callable | None]:
+def _fixers(rule_ids, unsafe: bool) -> dict[str, Callable | None]:
     """Rule ID -> custom fix function (None: generic replace) for the rules allowed to fix."""
     allowed = ("safe", "unsafe") if unsafe else ("safe",)
     out = {}
-    for rule in all_rules().values():
-        if rule.fix in allowed:
+    for rid in set(rule_ids):
+        rule = get(rid)
+        if rule is not None and rule.fix in allowed:
             module = __import__(rule.module, fromlist=["fix"])
             out[rule.id] = getattr(module, "fix", None)
     return out
 
 
 def edits_for(findings: list[Finding], source: Source, unsafe: bool = False) -> list[tuple[Finding, Edit]]:
-    fixers = _fixers(unsafe)
+    """The edits that fix ``findings``. A finding whose facts say ``unsafe_fix`` (a
+    safe rule unsure of this one case) is fixed only with ``unsafe``."""
+    fixers = _fixers((f.rule for f in findings), unsafe)
     found = []
     for f in findings:
-        if f.rule not in fixers:
+        if f.rule not in fixers or (f.facts or {}).get("unsafe_fix") and not unsafe:
             continue
         custom = fixers[f.rule]
         if custom is not None:

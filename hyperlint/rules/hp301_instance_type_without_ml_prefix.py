@@ -11,8 +11,15 @@ instance type is reported:
   an `ml.` type, a `sagemaker.amazonaws.com/*` label, or an instance group
   of the run), or the configuration says every workload does;
 - as a **warning** when it may be meant for a non-HyperPod node group;
-- not at all when the value is the instance type of a non-HyperPod node
-  group defined in the same run (EKS managed or eksctl node groups).
+- as a **warning** in a list that also holds `ml.` types, where nothing
+  else makes the selection HyperPod-only: it may select HyperPod and EC2
+  nodes alike;
+- not at all where the EC2 name is clearly meant: beside its own `ml.`
+  twin in the same list, in the type list of a DaemonSet (a device plugin
+  for HyperPod and EC2 nodes alike) or of a DaemonSet that does not target
+  HyperPod, in a Karpenter NodePool whose `nodeClassRef` is not HyperPod's,
+  or as the instance type of a non-HyperPod node group defined in the same
+  run (EKS managed or eksctl node groups).
 
 ## Why is this bad?
 HyperPod nodes carry the SageMaker name of their type in the instance-type
@@ -63,8 +70,9 @@ spec:
 ```
 
 ## Fix
-Safe: `hyperlint check --fix` adds the `ml.` prefix (never to template
-placeholders).
+Safe where the template targets HyperPod: `hyperlint check --fix` adds the
+`ml.` prefix (never to template placeholders). Where it only may be meant
+for HyperPod (a warning), only `--unsafe-fixes` adds it.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
@@ -92,37 +100,57 @@ _KARPENTER_HYPERPOD_GROUP = "karpenter.sagemaker.amazonaws.com"
 
 
 def check_pod(pod, ctx):
-    yield from _check(node_terms(pod), ctx, False)
+    terms = node_terms(pod)
+    local = ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix)
+    if pod.is_daemonset and not local:
+        return  # node agents for EC2 node groups (HP305 covers device plugins HyperPod needs)
+    yield from _check(terms, ctx, local, ctx.config.assume_hyperpod, pod.is_daemonset)
 
 
 def check_object(obj, ctx):
     terms = karpenter_terms(obj)
-    if terms:
-        spec = obj.data["spec"]["template"]["spec"]
-        ref = spec.get("nodeClassRef") if isinstance(spec.get("nodeClassRef"), dict) else {}
-        yield from _check(terms, ctx, ref.get("group") == _KARPENTER_HYPERPOD_GROUP)
+    if not terms:
+        return
+    spec = obj.data["spec"]["template"]["spec"]
+    ref = spec.get("nodeClassRef") if isinstance(spec.get("nodeClassRef"), dict) else {}
+    group = ref.get("group")
+    if isinstance(group, str) and group and group != _KARPENTER_HYPERPOD_GROUP:
+        return  # an EC2NodeClass (or another provider's): EC2 instance names are right there
+    strict = group == _KARPENTER_HYPERPOD_GROUP or ctx.config.assume_hyperpod
+    yield from _check(terms, ctx, strict, strict, False)
 
 
-def _check(terms, ctx, hyperpod_nodeclass: bool):
+def _check(terms, ctx, local: bool, strict: bool, daemonset: bool):
+    """``local``: the terms target HyperPod; ``strict``: only HyperPod nodes can match.
+
+    A list that holds `ml.` types beside EC2 ones (and nothing else makes the
+    selection HyperPod-only) is meant for both kinds of node: an EC2 name whose
+    `ml.` twin is listed too is right, and a DaemonSet's list of every type its
+    agent supports is right as a whole."""
     keys = ctx.data.instance_type_keys
-    local = (hyperpod_nodeclass or ctx.config.assume_hyperpod
-             or targets_hyperpod(terms, ctx.data.hyperpod_prefix))
     pairs = required_pairs(terms)
     for term in terms:
         if term.key not in keys or term.operator not in ("In", "NotIn"):
             continue
+        listed = {v for v, _ in term.values if isinstance(v, str) and v.startswith("ml.")}
+        mixed = bool(listed) and not strict and not targets_hyperpod([t for t in terms if t is not term],
+                                                                     ctx.data.hyperpod_prefix)
+        if mixed and daemonset:
+            continue
+        targets = local and not mixed
         for value, path in term.values:
             if is_placeholder(value):
                 yield unrendered(path, value, "instance type")
                 continue
             fixed = ctx.data.ml_form(value)
-            if fixed is None:
+            if fixed is None or mixed and fixed in listed:
                 continue
             yield Hit(
                 path,
-                _message(value, fixed, term.operator, local),
-                severity="error" if local else "warning",
-                facts={"value": value, "fixed": fixed, "operator": term.operator, "targets": local, "pairs": pairs},
+                _message(value, fixed, term.operator, targets),
+                severity="error" if targets else "warning",
+                facts={"value": value, "fixed": fixed, "operator": term.operator, "targets": targets, "pairs": pairs,
+                       "unsafe_fix": not targets},
             )
 
 
@@ -143,5 +171,6 @@ def refine(finding, ctx):
         return finding.with_(
             severity="error",
             message=_message(facts["value"], facts["fixed"], facts["operator"], True),
+            facts={**facts, "unsafe_fix": False},
         )
     return finding
