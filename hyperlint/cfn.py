@@ -26,6 +26,7 @@ _MAX_SPELLINGS = 64
 # branch over a whole mapping at every level: without a budget a small hostile
 # template asks for (entries ** 12) steps.
 _MAX_STEPS = 10_000
+_NO_DEFAULT = object()  # a parameter without Default
 
 
 class ResourceRef(NamedTuple):
@@ -228,12 +229,14 @@ class Template:
             if (scalar_text(param.get("Type", "")) or "").startswith("AWS::SSM::"):
                 return  # resolved from Parameter Store at deploy time
             base = ("Parameters", target)
-            if "Default" in param:
-                yield Value(param["Default"], base + ("Default",), via)
+            default = param.get("Default", _NO_DEFAULT)
+            if default is not _NO_DEFAULT:
+                yield Value(default, base + ("Default",), via)
             allowed = param.get("AllowedValues")
             if isinstance(allowed, list):
                 for i, v in enumerate(allowed):
-                    yield Value(v, base + ("AllowedValues", i), via)
+                    if v != default:  # the default is reported once, at the Default
+                        yield Value(v, base + ("AllowedValues", i), via)
         elif target in self.resources:
             yield Value(ResourceRef(target, None), path, via)
         # pseudo parameters (AWS::Region, AWS::NoValue ...) and unknown names: unknowable
