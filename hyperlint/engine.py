@@ -31,6 +31,7 @@ from .locate import locate, pointer, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
 from .safe import printable, scalar_text
+from .templating import TemplateSource, template_problem_message
 
 PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
 MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not read
@@ -224,12 +225,13 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
     from .suppress import scan_comments
 
     result.directives = scan_comments(data, inp.display)
+    templated = None if inp.is_json or b"{{" not in data else TemplateSource(data)
     for item in parse_source(data, json=inp.is_json):
         if isinstance(item, ParseProblem):
-            _parse_finding(result, item, ruleset)
+            _parse_finding(result, item, ruleset, templated)
             continue
         for p in item.problems:
-            _parse_finding(result, p, ruleset)
+            _parse_finding(result, p, ruleset, templated)
         try:
             _lint_document(item, ctx, ruleset, result)
         except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
@@ -237,10 +239,19 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
         del item  # the tree goes before the next document is read
 
 
-def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet) -> None:
-    if "HP001" in ruleset:
-        loc = Loc(result.file, max(p.line, 0) + 1, max(p.col, 0) + 1, doc=p.doc_index)
-        result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(p.message), loc))
+def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:
+    """HP001 for ``p``; one per file, at the template action, when unrendered template text caused it."""
+    if "HP001" not in ruleset:
+        return
+    line, col, message = p.line, p.col, p.message
+    action = templated.action_near(line) if templated is not None and line >= 0 else None
+    if action is not None:
+        if templated.reported:
+            return
+        templated.reported = True
+        line, col, message = action[0], action[1], template_problem_message(action[2])
+    loc = Loc(result.file, max(line, 0) + 1, max(col, 0) + 1, doc=p.doc_index)
+    result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(message), loc))
 
 
 def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:

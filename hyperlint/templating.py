@@ -49,5 +49,51 @@ def _paired_on_a_line(text: str, left: str, right: str) -> bool:
 def unrendered(path: tuple, value: str, what: str) -> Hit:
     """The HP003 report for a value a rule needed but cannot read."""
     shown = value if len(value) <= 80 else value[:77] + "..."
+    render = "helm template ..." if "{{" in value else "envsubst < file" if "${" in value else "your render step"
     return Hit(path, f"{what} '{shown}' is unrendered template text, so it was not checked; "
-                     f"lint the rendered output (helm template ... | hyperlint check -)", rule="HP003")
+                     f"lint the rendered output ({render} | hyperlint check -)", rule="HP003")
+
+
+class TemplateSource:
+    """Finds the unrendered template action (`{{ ... }}` outside a comment) that
+    broke a YAML parse: a Helm template is not YAML until it is rendered, and
+    "complex mapping key" or "expected <block end>" would hide that."""
+
+    LOOKBACK = 2  # a broken action shows as an error on its own line or one of the next two
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._starts: list[int] | None = None
+        self.reported = False  # one such finding per file says it all
+
+    def _line(self, n: int) -> bytes:
+        if self._starts is None:  # built once, on the first parse error only
+            starts = [0]
+            find = self._data.find
+            i = find(b"\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find(b"\n", i + 1)
+            self._starts = starts
+        if not 0 <= n < len(self._starts):
+            return b""
+        end = self._starts[n + 1] - 1 if n + 1 < len(self._starts) else len(self._data)
+        return self._data[self._starts[n]:end]
+
+    def action_near(self, line: int) -> tuple[int, int, str] | None:
+        """(line, column, action) of the template action on 0-based ``line`` or just before it."""
+        for n in range(line, max(line - self.LOOKBACK, 0) - 1, -1):
+            text = self._line(n)
+            col = text.find(b"{{")
+            end = text.find(b"}}", col + 2) if col >= 0 else -1
+            before = text[:col] if col >= 0 else b""
+            if end >= 0 and b"#" not in before and before.count(b'"') % 2 == 0 and before.count(b"'") % 2 == 0:
+                action = text[col:end + 2].decode("utf-8", "replace")
+                column = len(text[:col].decode("utf-8", "replace"))  # characters, as parse errors count
+                return n, column, action if len(action) <= 60 else action[:57] + "..."
+        return None
+
+
+def template_problem_message(action: str) -> str:
+    return (f"unrendered template text {action} is not YAML, so what it breaks was not checked; "
+            f"render it first (helm template <chart> | hyperlint check -)")

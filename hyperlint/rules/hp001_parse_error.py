@@ -8,6 +8,12 @@ where the parser stopped. The other documents of the file and the other
 files are still linted: a Helm-rendered stream with one broken document
 still reports everything after it.
 
+An unrendered Helm or Go template (a chart file linted outside its chart,
+say) is not YAML: where unquoted template text such as
+`{{ .Values.instanceType }}` breaks the parse, one finding per file points
+at that text and says to render it first, instead of a confusing "complex
+mapping key" error for each action.
+
 It also reports files that could not be read at all, at line 1: no
 permission, a broken symbolic link, a file removed while hyperlint ran, a
 FIFO or device met in a folder (never opened), a file over 256 MiB. And
