@@ -7,7 +7,7 @@ agents, operators and installers, recognised by image), and EKS add-ons of
 such plugins in CloudFormation or eksctl. Setups that run Calico, Cilium or
 Antrea for network policy only, on top of the VPC CNI, are not reported:
 `CALICO_NETWORKING_BACKEND=none`, a Tigera `Installation` with
-`cni.type: AmazonVPC`, Cilium's `cni-chaining-mode: aws-cni`, Antrea's
+`cni.type: AmazonVPC`, Cilium's `cni-chaining-mode: aws-cni` (or `CILIUM_CNI_CHAINING_MODE=aws-cni`), Antrea's
 `networkPolicyOnly` mode.
 
 ## Why is this bad?
