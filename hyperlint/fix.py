@@ -220,7 +220,8 @@ def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     a = before.decode("utf-8", "replace").splitlines(keepends=True)
     b = after.decode("utf-8", "replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    name = path.lstrip("/")  # like git: `a/tmp/x.yaml` for /tmp/x.yaml, never `a//tmp/x.yaml`
+    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}"))
 
 
 def write_atomically(path: str, data: bytes) -> None:

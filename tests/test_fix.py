@@ -150,7 +150,10 @@ def test_diff_writes_nothing_and_stdin_fix_prints_the_stream(tmp_path):
     proc = run("check", "--diff", "job.yaml", cwd=tmp_path)
     assert proc.returncode == 1
     assert "+            node.kubernetes.io/instance-type: ml.p5.48xlarge" in proc.stdout.decode()
+    assert proc.stdout.decode().startswith("--- a/job.yaml\n+++ b/job.yaml\n")
     assert path.read_text() == MANIFEST
+    absolute = run("check", "--diff", str(path), cwd=tmp_path).stdout.decode()
+    assert absolute.startswith(f"--- a/{str(path).lstrip('/')}\n+++ b/{str(path).lstrip('/')}\n")  # never a//
     proc = run("check", "--fix", "-", "--stdin-filename", "job.yaml", cwd=tmp_path, stdin=MANIFEST.encode())
     assert proc.stdout.decode() == MANIFEST.replace(": p5.48xlarge", ": ml.p5.48xlarge").replace(
         "'p4d.24xlarge'", "'ml.p4d.24xlarge'").replace('"p5e.48xlarge"', '"ml.p5e.48xlarge"')
