@@ -311,8 +311,19 @@ def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> 
     # Strings that repeat from document to document (the same template rendered many
     # times) are interned: a long stream keeps one copy, not one per location.
     return Loc(file, span.line, span.column, span.end_line, span.end_column,
-               sys.intern(printable(pointer(path), 1000)), _shown_identity(identity), _shown_source(doc.source),
-               doc.index)
+               _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
+
+
+def _shown_pointer(path: tuple) -> str:
+    """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
+    if all(not isinstance(step, str) or len(step) <= 256 for step in path):
+        return _cached_pointer(path)
+    return printable(pointer(path), 1000)  # huge keys are not kept in the cache
+
+
+@lru_cache(maxsize=4096)
+def _cached_pointer(path: tuple) -> str:
+    return sys.intern(printable(pointer(path), 1000))
 
 
 @lru_cache(maxsize=1024)

@@ -21,14 +21,7 @@ Used by HP405 (namespace) and by the run model (``Workload.component``, HP406).
 
 from __future__ import annotations
 
-from .k8s import PodTemplate, image_parts
-
-
-def _image_matches(image, patterns) -> bool:
-    if not isinstance(image, str):
-        return False
-    repo = image_parts(image)[0]
-    return any(repo == p or repo.endswith("/" + p) for p in patterns)
+from .k8s import PodTemplate, image_matches
 
 
 def _named(name, component: dict) -> bool:
@@ -48,7 +41,7 @@ def component_of(kind: str, name, data, images=(), containers=(), source=None, r
     Helm `# Source:` template of its document; ``role``: for a service account
     named in a binding, the ClusterRole/Role the binding grants."""
     candidates = [c for c in data.chart_components if c["kind"] == kind]
-    by_image = [c for c in candidates if any(_image_matches(i, c.get("images", ())) for i in images)]
+    by_image = [c for c in candidates if any(image_matches(i, c.get("images", ())) for i in images)]
     for c in candidates:
         if _named(name, c) and (c in by_image or c["distinctive_name"] or _from_subchart(source, c)
                                 or (role is not None and role in c.get("roles", ()))):
@@ -62,7 +55,9 @@ def component_of(kind: str, name, data, images=(), containers=(), source=None, r
 
 def pod_component(pod: PodTemplate, data, source=None) -> dict | None:
     """The chart component whose pods ``pod`` describes (DaemonSets, Deployments)."""
-    containers = [c for _, c in pod.containers()]
-    return component_of(pod.obj.kind, pod.obj.name, data,
-                        images=[c.get("image") for c in containers],
-                        containers=[c.get("name") for c in containers], source=source)
+    if "component" not in pod.memo:  # asked by the run model and by rules: worked out once
+        containers = [c for _, c in pod.containers()]
+        pod.memo["component"] = component_of(pod.obj.kind, pod.obj.name, data,
+                                             images=[c.get("image") for c in containers],
+                                             containers=[c.get("name") for c in containers], source=source)
+    return pod.memo["component"]

@@ -25,6 +25,20 @@ _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronW
 _TEMPLATE_KEYS = ("template", "jobTemplate")
 _MAX_DEPTH = 64  # levels a generic search descends (real pod templates sit within 10)
 _SKIP_KEYS = ("status", "managedFields")
+# Built-in kinds that never hold a pod template (a CRD of the same name in another group may).
+_PODLESS_KINDS = frozenset({
+    "ConfigMap", "Secret", "Service", "ServiceAccount", "Namespace", "Endpoints", "EndpointSlice",
+    "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "CSIDriver", "Ingress", "IngressClass",
+    "NetworkPolicy", "PodDisruptionBudget", "PriorityClass", "LimitRange", "ResourceQuota",
+    "HorizontalPodAutoscaler", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
+    "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "APIService", "Lease", "RuntimeClass",
+})
+_BUILT_IN_GROUPS = frozenset({
+    "", "rbac.authorization.k8s.io", "networking.k8s.io", "storage.k8s.io", "policy", "scheduling.k8s.io",
+    "autoscaling", "apiextensions.k8s.io", "admissionregistration.k8s.io", "apiregistration.k8s.io",
+    "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io",
+})
 @dataclass
 class K8sObject:
     """A Kubernetes object (apiVersion and kind) and where it sits in its document."""
@@ -33,6 +47,7 @@ class K8sObject:
     data: dict
     api_version: str
     kind: str
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what rules ask again and again
 
     @property
     def metadata(self) -> dict:
@@ -55,7 +70,9 @@ class K8sObject:
 
     @property
     def identity(self) -> tuple:
-        return (self.kind, self.namespace, self.name)
+        if "identity" not in self.memo:
+            self.memo["identity"] = (self.kind, self.namespace, self.name)
+        return self.memo["identity"]
 
     def at(self, *steps) -> tuple:
         return self.path + steps
@@ -73,6 +90,7 @@ class PodTemplate:
     replicas_path: tuple | None = None  # the value a user changes to get fewer pods
     defaults: tuple | None = None  # (path, mapping) holding defaults (Argo workflow spec)
     container_paths: list = field(default_factory=list)  # [(path, container dict)]
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what rules ask again and again
 
     @property
     def is_daemonset(self) -> bool:
@@ -159,8 +177,17 @@ def objects_in(root) -> list[K8sObject]:
 # -- pod templates ------------------------------------------------------------
 
 def pod_templates(obj: K8sObject) -> list[PodTemplate]:
+    """Every pod template of ``obj`` (found once per object; callers must not change the list)."""
+    if "pods" not in obj.memo:
+        obj.memo["pods"] = _pod_templates(obj)
+    return obj.memo["pods"]
+
+
+def _pod_templates(obj: K8sObject) -> list[PodTemplate]:
     if obj.kind in _ARGO_KINDS and obj.group == "argoproj.io":
         return _argo_templates(obj)
+    if obj.kind in _PODLESS_KINDS and obj.group in _BUILT_IN_GROUPS:
+        return []  # most of a Helm stream: nothing to search
     found = []
     for rel in _find_pod_specs(obj.data):
         spec = _get(obj.data, rel)
