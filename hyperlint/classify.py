@@ -54,3 +54,12 @@ def classify(root) -> list[Unit]:
     if is_describe_cluster(root):
         return [Unit("describe-cluster", (), root)]
     return []
+
+
+def cluster_anchor(root: dict) -> tuple:
+    """Where a finding about a whole API document points (a property it lacks, the
+    cluster itself): the value of ClusterName, else of ClusterArn, else the document."""
+    for key in ("ClusterName", "ClusterArn"):
+        if key in root:
+            return (key,)
+    return ()

@@ -8,6 +8,7 @@ locations.
 from __future__ import annotations
 
 from .cfn import Template
+from .classify import cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
@@ -267,12 +268,14 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
         return
     name = root.get("ClusterName")
     recovery = root.get("NodeRecovery")
+    anchor = cluster_anchor(root)
     cluster = HyperPodCluster(
         name=scalar_text(name) if name is not None else None,
         origin="describe-cluster",
-        loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
+        loc=_loc(doc, anchor, ctx),
         node_recovery=recovery if isinstance(recovery, str) else None,
-        node_recovery_loc=_loc(doc, ("NodeRecovery",), ctx, key="NodeRecovery" not in root),
+        # the value to change, or the cluster's name when it is not set (not the document's first line)
+        node_recovery_loc=_loc(doc, ("NodeRecovery",) if "NodeRecovery" in root else anchor, ctx),
         autoscaling=_autoscaling(root.get("AutoScaling")),
     )
     for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
