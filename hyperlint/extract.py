@@ -8,7 +8,7 @@ locations.
 from __future__ import annotations
 
 from .cfn import Template
-from .classify import cluster_anchor
+from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
@@ -290,13 +290,15 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
             type_paths = [path + ("InstanceType",)] if types else []
             req = g.get("InstanceRequirements")
             if isinstance(req, dict):
-                for j, t in enumerate(_str_list(req.get("InstanceTypes"))):
-                    types.append(t)
-                    type_paths.append(path + ("InstanceRequirements", "InstanceTypes", j))
+                key, listed = api_value(req, API_ALIASES[("InstanceRequirements", "InstanceTypes")])
+                for j, t in enumerate(listed if isinstance(listed, list) else ()):
+                    if isinstance(t, str):
+                        types.append(t)
+                        type_paths.append(path + ("InstanceRequirements", key, j))
             count_key = next((k for k in ("TargetCount", "CurrentCount", "InstanceCount") if _int(g.get(k)) is not None), None)
             k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
-            labels = next((k8s_config[k] for k in ("DesiredLabels", "CurrentLabels", "Labels") if isinstance(k8s_config.get(k), dict)), {})
-            taints = next((k8s_config[k] for k in ("DesiredTaints", "CurrentTaints", "Taints") if isinstance(k8s_config.get(k), list)), [])
+            _, labels = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Labels")])
+            _, taints = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Taints")])
             group_name = g.get("InstanceGroupName")
             cluster.groups.append(InstanceGroup(
                 name=scalar_text(group_name) if group_name is not None else None,
