@@ -280,14 +280,25 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
                 _run_hook(rule, "check_cfn", template, ctx, doc, None, result, ruleset)
             extract.from_cfn(template, doc, ctx, result.model)
         elif unit.kind == "describe-cluster":
+            from .classify import ApiView
+
+            # the template rules read the API document as the cluster resource it describes
+            rules = ruleset.by_hook["check_cfn"]
+            view = ApiView(doc.root) if rules else None
+            for rule in rules:
+                _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
 
 
-def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, ruleset: RuleSet) -> None:
+def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, ruleset: RuleSet, mapped=None) -> None:
+    """Run one hook of ``rule`` on ``subject``; ``mapped`` turns each hit's paths
+    into paths of ``doc`` when the rule reads a view of it (``ApiView``)."""
     try:
         for hit in rule.hooks[hook](subject, ctx) or ():
             reporter = ruleset.rules.get(hit.rule) if hit.rule else rule
             if reporter is not None:
+                if mapped is not None:
+                    hit = mapped(hit)
                 result.findings.append(make_finding(reporter, hit, doc, ctx.file, identity))
     except Exception as exc:  # a rule bug must not stop the run
         result.errors.append(f"internal error in {rule.id} on {ctx.file}: {describe_failure(exc)}")

@@ -8,6 +8,7 @@ locations.
 from __future__ import annotations
 
 from .cfn import Template
+from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
@@ -267,12 +268,14 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
         return
     name = root.get("ClusterName")
     recovery = root.get("NodeRecovery")
+    anchor = cluster_anchor(root)
     cluster = HyperPodCluster(
         name=scalar_text(name) if name is not None else None,
         origin="describe-cluster",
-        loc=_loc(doc, ("ClusterName",) if "ClusterName" in root else (), ctx),
+        loc=_loc(doc, anchor, ctx),
         node_recovery=recovery if isinstance(recovery, str) else None,
-        node_recovery_loc=_loc(doc, ("NodeRecovery",), ctx, key="NodeRecovery" not in root),
+        # the value to change, or the cluster's name when it is not set (not the document's first line)
+        node_recovery_loc=_loc(doc, ("NodeRecovery",) if "NodeRecovery" in root else anchor, ctx),
         autoscaling=_autoscaling(root.get("AutoScaling")),
     )
     for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
@@ -287,13 +290,15 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
             type_paths = [path + ("InstanceType",)] if types else []
             req = g.get("InstanceRequirements")
             if isinstance(req, dict):
-                for j, t in enumerate(_str_list(req.get("InstanceTypes"))):
-                    types.append(t)
-                    type_paths.append(path + ("InstanceRequirements", "InstanceTypes", j))
+                key, listed = api_value(req, API_ALIASES[("InstanceRequirements", "InstanceTypes")])
+                for j, t in enumerate(listed if isinstance(listed, list) else ()):
+                    if isinstance(t, str):
+                        types.append(t)
+                        type_paths.append(path + ("InstanceRequirements", key, j))
             count_key = next((k for k in ("TargetCount", "CurrentCount", "InstanceCount") if _int(g.get(k)) is not None), None)
             k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
-            labels = next((k8s_config[k] for k in ("DesiredLabels", "CurrentLabels", "Labels") if isinstance(k8s_config.get(k), dict)), {})
-            taints = next((k8s_config[k] for k in ("DesiredTaints", "CurrentTaints", "Taints") if isinstance(k8s_config.get(k), list)), [])
+            _, labels = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Labels")])
+            _, taints = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Taints")])
             group_name = g.get("InstanceGroupName")
             cluster.groups.append(InstanceGroup(
                 name=scalar_text(group_name) if group_name is not None else None,

@@ -7,7 +7,9 @@ flexible groups, and `RestrictedInstanceGroups[*].InstanceType`, also
 through `!Ref` (each `Default` and `AllowedValues` entry) and `!If`. A type
 without the `ml.` prefix gets its `ml.` form; an unknown type gets the
 closest known HyperPod type. Known types are data (`schemas/instance-types.json`),
-extendable in the configuration.
+extendable in the configuration. The same places are checked in the input of
+`aws sagemaker create-cluster --cli-input-json` and in saved
+`aws sagemaker describe-cluster` output (`InstanceRequirements.DesiredInstanceTypes`).
 
 ## Why is this bad?
 `CreateCluster` only accepts SageMaker instance type names (`ml.p5.48xlarge`).

@@ -63,7 +63,7 @@ def check_cfn(template, ctx):
         for group, path in template.instance_groups(props, base):
             if not group.get("OnStartDeepHealthChecks"):
                 continue
-            types = sorted({v.value for v in template.group_instance_types(group, path)})
+            types = sorted({v.value for v in template.group_instance_types(group, path) if isinstance(v.value, str)})
             if types and all(ctx.data.instance_class(t) == "cpu" for t in types):
                 name = template.group_label(group, path)
                 yield Hit(path + ("OnStartDeepHealthChecks",),

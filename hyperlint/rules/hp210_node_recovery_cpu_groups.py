@@ -68,7 +68,7 @@ def check_cfn(template, ctx):
             continue
         cpu_groups = []
         for group, path in template.instance_groups(props, base):
-            types = {v.value for v in template.group_instance_types(group, path)}
+            types = {v.value for v in template.group_instance_types(group, path) if isinstance(v.value, str)}
             if types and all(ctx.data.instance_class(t) == "cpu" for t in types):
                 cpu_groups.append(f"{template.group_label(group, path)} ({', '.join(sorted(types))})")
         if cpu_groups:

@@ -6,7 +6,10 @@ that the manifests install the HyperPod health-monitoring agent (a DaemonSet
 `health-monitoring-agent*` or running the `hyperpod-health-monitoring-agent`
 image, normally from the HyperPod Helm chart). Without it: an **error** when
 the cluster sets `NodeRecovery: Automatic` or has GPU or Trainium groups; a
-**warning** when the cluster does not set `NodeRecovery` at all.
+**warning** when the cluster does not set `NodeRecovery` at all. The finding
+sits on the `NodeRecovery` value, or where it belongs when it is not set: the
+cluster resource's `Properties` in a template, the `ClusterName` value of a
+saved `describe-cluster` (or `create-cluster` input) document.
 
 ## Why is this bad?
 Automatic node recovery and the `node-health-status` labels depend on the
