@@ -4,7 +4,9 @@
 workload kinds, Kubeflow and HyperPod training jobs, Ray, JobSet,
 LeaderWorkerSet, Argo Workflows, and any other CRD (searched generically for
 a mapping with a ``containers`` list). Paths are absolute within the
-document, ready for findings.
+document, ready for findings. ``instance_type_fields(obj, data)`` finds the
+instance types custom resources name in plain fields (the HyperPod Inference
+Operator's InferenceEndpointConfig and JumpStartModel).
 
 Trees come from untrusted files: a value may be shared thousands of times
 through YAML aliases, nested thousands of levels deep, or of any type where a
@@ -593,3 +595,31 @@ def is_training_job(obj: K8sObject, data) -> bool:
     """A distributed training job kind (Kubeflow, HyperPodPyTorchJob, JobSet ...)."""
     return any(obj.group == e["group"] and obj.kind in e["kinds"]
                for e in data.workloads["training_kinds"]["entries"])
+
+
+# -- instance types in plain fields (workloads.json `instance_type_fields`) ------------------
+
+def instance_type_fields(obj: K8sObject, data) -> list[tuple[object, tuple]]:
+    """(value, absolute path) of every instance type a custom resource names in a
+    plain field rather than a node selector: the HyperPod Inference Operator's
+    InferenceEndpointConfig (`spec.instanceType`, `spec.instanceTypes`) and
+    JumpStartModel (`spec.server.instanceType`). Which kinds keep it where is
+    data (`schemas/workloads.json`); a list field gives one value per item.
+    Such resources always run on HyperPod nodes. Values are returned as written
+    (scalars only), for the caller to check with ``is_placeholder`` first."""
+    found: list[tuple[object, tuple]] = []
+    for entry in data.workloads["instance_type_fields"]["entries"]:
+        if obj.group != entry["group"] or obj.kind not in entry["kinds"]:
+            continue
+        for dotted in entry["paths"]:
+            steps = tuple(dotted.split("."))
+            node = obj.data
+            for step in steps:
+                node = node.get(step) if isinstance(node, dict) else None
+            path = obj.at(*steps)
+            items = enumerate(node) if isinstance(node, list) else [(None, node)]
+            for i, value in items:
+                if value is None or isinstance(value, (dict, list)):
+                    continue
+                found.append((value, path if i is None else path + (i,)))
+    return found

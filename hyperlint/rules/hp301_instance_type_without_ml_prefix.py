@@ -1,4 +1,4 @@
-"""Instance-type selector without the `ml.` prefix.
+"""Instance type without the `ml.` prefix in a selector or an inference resource.
 
 ## What it does
 Checks every instance-type selector (`node.kubernetes.io/instance-type`,
@@ -21,11 +21,20 @@ instance type is reported:
   or as the instance type of a non-HyperPod node group defined in the same
   run (EKS managed or eksctl node groups).
 
+It also checks the instance types that HyperPod Inference Operator resources
+(API group `inference.sagemaker.aws.amazon.com`, `v1alpha1` and `v1`) name
+in plain fields: `spec.instanceType` and every item of `spec.instanceTypes`
+of an `InferenceEndpointConfig`, and `spec.server.instanceType` of a
+`JumpStartModel`. These always run on HyperPod nodes, so a value without
+the prefix is an **error** there, whatever else the cluster runs.
+
 ## Why is this bad?
 HyperPod nodes carry the SageMaker name of their type in the instance-type
 labels: `ml.p5.48xlarge`, never `p5.48xlarge`. A selector without the
 prefix matches no HyperPod node, so the pods stay `Pending` forever (or a
-`NotIn` exclusion silently excludes nothing).
+`NotIn` exclusion silently excludes nothing). The inference operator takes
+the same names: its resources ask for `ml.g5.8xlarge`, and an
+`instanceType` without the prefix is refused or never gets a node.
 
 ## Example
 ```yaml
@@ -70,18 +79,22 @@ spec:
 ```
 
 ## Fix
-Safe where the template targets HyperPod: `hyperlint check --fix` adds the
-`ml.` prefix (never to template placeholders). Where it only may be meant
+Safe where the template targets HyperPod and in inference resources:
+`hyperlint check --fix` adds the `ml.` prefix (never to template
+placeholders, which are reported as HP003). Where it only may be meant
 for HyperPod (a warning), only `--unsafe-fixes` adds it.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-js-kubectl.html
 """
 
 from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.k8s import (
+    instance_type_fields,
     karpenter_terms,
     node_terms,
     required_pairs,
@@ -108,6 +121,7 @@ def check_pod(pod, ctx):
 
 
 def check_object(obj, ctx):
+    yield from _check_fields(obj, ctx)
     terms = karpenter_terms(obj)
     if not terms:
         return
@@ -118,6 +132,25 @@ def check_object(obj, ctx):
         return  # an EC2NodeClass (or another provider's): EC2 instance names are right there
     strict = group == _KARPENTER_HYPERPOD_GROUP or ctx.config.assume_hyperpod
     yield from _check(terms, ctx, strict, strict, False)
+
+
+def _check_fields(obj, ctx):
+    """Instance types named in plain fields (HyperPod Inference Operator resources):
+    they always run on HyperPod, so an EC2 name is an error wherever else it is used."""
+    for value, path in instance_type_fields(obj, ctx.data):
+        if is_placeholder(value):
+            yield unrendered(path, value, "instance type")
+            continue
+        fixed = ctx.data.ml_form(value)
+        if fixed is None:
+            continue
+        yield Hit(
+            path,
+            _message(value, fixed, f"{obj.kind} runs on no HyperPod node", True),
+            severity="error",
+            facts={"value": value, "fixed": fixed, "operator": "In", "targets": True, "pairs": [],
+                   "unsafe_fix": False, "field": True},
+        )
 
 
 def _check(terms, ctx, local: bool, strict: bool, daemonset: bool):
@@ -147,15 +180,18 @@ def _check(terms, ctx, local: bool, strict: bool, daemonset: bool):
                 continue
             yield Hit(
                 path,
-                _message(value, fixed, term.operator, targets),
+                _message(value, fixed, _effect(term.operator), targets),
                 severity="error" if targets else "warning",
                 facts={"value": value, "fixed": fixed, "operator": term.operator, "targets": targets, "pairs": pairs,
                        "unsafe_fix": not targets},
             )
 
 
-def _message(value: str, fixed: str, operator: str, targets: bool) -> str:
-    effect = "excludes no HyperPod node" if operator == "NotIn" else "matches no HyperPod node"
+def _effect(operator: str) -> str:
+    return "excludes no HyperPod node" if operator == "NotIn" else "matches no HyperPod node"
+
+
+def _message(value: str, fixed: str, effect: str, targets: bool) -> str:
     text = f"instance type '{value}' has no 'ml.' prefix: HyperPod nodes are labelled '{fixed}', so this {effect}"
     if targets:
         return f"{text}; use '{fixed}'"
@@ -165,12 +201,14 @@ def _message(value: str, fixed: str, operator: str, targets: bool) -> str:
 def refine(finding, ctx):
     facts = finding.facts or {}
     run = ctx.run
+    if facts.get("field"):
+        return finding  # an inference resource: it runs on HyperPod whatever else the cluster has
     if facts.get("value") in run.non_hyperpod_instance_types:
         return None  # the type of a non-HyperPod node group of this cluster: correct as written
     if not facts.get("targets") and targets_in_run(facts, run):
         return finding.with_(
             severity="error",
-            message=_message(facts["value"], facts["fixed"], facts["operator"], True),
+            message=_message(facts["value"], facts["fixed"], _effect(facts["operator"]), True),
             facts={**facts, "unsafe_fix": False},
         )
     return finding

@@ -1,10 +1,13 @@
-"""Instance-type selector with an `ml.` type that HyperPod does not know.
+"""An `ml.` instance type that HyperPod does not know, in a selector or an inference resource.
 
 ## What it does
 Checks the same places as HP301: instance-type selectors
 (`node.kubernetes.io/instance-type`, `beta.kubernetes.io/instance-type`) in
 `nodeSelector`, node affinity (required and preferred, `In` and `NotIn`
-values) and Karpenter NodePool requirements. A value that starts with `ml.`
+values) and Karpenter NodePool requirements, and the instance types that
+HyperPod Inference Operator resources name in plain fields
+(`InferenceEndpointConfig` `spec.instanceType` and `spec.instanceTypes`,
+`JumpStartModel` `spec.server.instanceType`). A value that starts with `ml.`
 but is not a HyperPod instance type (`ml.p5.48xl`, `ml.g5.12xlarg`,
 `ML.p5.48xlarge`) is reported, with the closest known type when there is one.
 
@@ -14,10 +17,11 @@ configuration (`data.instance_types`) are known types.
 
 ## Why is this bad?
 No HyperPod node carries that label value, so a selector that requires it
-never schedules (the pods stay `Pending`), and a `NotIn` with it excludes
-nothing. The instance-type table ships with hyperlint and may lag behind new
-instance types, so this is a warning: add a new type to the configuration
-when HyperPod offers it.
+never schedules (the pods stay `Pending`), a `NotIn` with it excludes
+nothing, and an inference endpoint on it never gets a node. The
+instance-type table ships with hyperlint and may lag behind new instance
+types, so this is a warning: add a new type to the configuration when
+HyperPod offers it.
 
 ## Example
 ```yaml
@@ -68,12 +72,13 @@ known type for every rule.
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
 """
 
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import karpenter_terms, node_terms
+from hyperlint.k8s import instance_type_fields, karpenter_terms, node_terms
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP302"
@@ -87,6 +92,8 @@ def check_pod(pod, ctx):
 
 
 def check_object(obj, ctx):
+    for value, path in instance_type_fields(obj, ctx.data):
+        yield from _judge(value, path, f"{obj.kind} runs on no node", ctx.data)
     yield from _check(karpenter_terms(obj), ctx)
 
 
@@ -95,18 +102,22 @@ def _check(terms, ctx):
     for term in terms:
         if term.key not in data.instance_type_keys or term.operator not in ("In", "NotIn"):
             continue
+        effect = "excludes nothing" if term.operator == "NotIn" else "matches no node"
         for value, path in term.values:
-            if is_placeholder(value):
-                yield unrendered(path, value, "instance type")
-                continue
-            if not isinstance(value, str) or not value.strip().lower().startswith("ml.") or data.instance(value):
-                continue
-            guess = data.suggest(value.strip())
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            effect = "excludes nothing" if term.operator == "NotIn" else "matches no node"
-            yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} "
-                            f"(if HyperPod offers it, add it under data.instance_types in the configuration)",
-                      facts={"value": value})
+            yield from _judge(value, path, effect, data)
+
+
+def _judge(value, path, effect: str, data):
+    if is_placeholder(value):
+        yield unrendered(path, value, "instance type")
+        return
+    if not isinstance(value, str) or not value.strip().lower().startswith("ml.") or data.instance(value):
+        return
+    guess = data.suggest(value.strip())
+    hint = f"; did you mean '{guess}'?" if guess else ""
+    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} "
+                    f"(if HyperPod offers it, add it under data.instance_types in the configuration)",
+              facts={"value": value})
 
 
 def refine(finding, ctx):
