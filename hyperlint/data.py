@@ -148,8 +148,8 @@ class Data:
         """The closest known HyperPod instance type, for "did you mean"."""
         if not isinstance(value, str):
             return None
-        probe = value if value.startswith("ml.") else "ml." + value
-        lowered = probe.lower()
+        lowered = value.lower()
+        lowered = lowered if lowered.startswith("ml.") else "ml." + lowered  # `ML.g5.8xlarge` is not `ml.ML...`
         if lowered in self.instance_types:
             return lowered
         family, _, size = lowered[3:].partition(".")

@@ -65,6 +65,7 @@ def test_instance_types_facts_from_the_docs():
     assert data.ml_form("p5.48xlarge") == "ml.p5.48xlarge"
     assert data.ml_form("t4g.small") is None
     assert data.suggest("ml.p5.48xl") == "ml.p5.48xlarge"
+    assert data.suggest("ML.g5.8xlarge") == "ml.g5.8xlarge"  # not `ml.ML.g5...` (then a wrong guess)
     assert data.kubernetes_versions == ["1.30", "1.31", "1.32", "1.33", "1.34", "1.35"]
     assert data.vpc_cni_minimum == (1, 18, 3)
 
