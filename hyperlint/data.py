@@ -69,6 +69,11 @@ class Data:
         return load_table("workloads")
 
     @cached_property
+    def training_kinds(self) -> frozenset:
+        """(API group, kind) of every distributed training job kind."""
+        return frozenset((e["group"], kind) for e in self.workloads["training_kinds"]["entries"] for kind in e["kinds"])
+
+    @cached_property
     def helm_chart(self) -> dict:
         return load_table("helm-chart")
 

@@ -501,7 +501,7 @@ def _warm(ctx: Context) -> None:
     from .parse import json_pos, yaml_events  # noqa: F401
 
     d = ctx.data
-    d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster  # noqa: B018, E501
+    d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster, d.training_kinds  # noqa: B018, E501
 
 
 def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:

@@ -79,8 +79,12 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
     obj = pod.obj
     terms = node_terms(pod)
 
+    reported = set(ctx.data.instance_type_keys) | {ctx.data.instance_group_key}
+
     def constraint(term) -> Constraint:
         values = [(v, p) for v, p in term.values if _scalar(v)]  # a list or mapping here matches nothing
+        if term.key not in reported:  # run rules report only instance types and groups: no positions needed
+            return Constraint(term.key, term.operator, tuple(v for v, _ in values))
         if values:
             locs = tuple(_loc(doc, p, ctx, obj.identity) for _, p in values)
             return Constraint(term.key, term.operator, tuple(v for v, _ in values), locs)

@@ -18,6 +18,7 @@ visits each node once, at most ``_MAX_DEPTH`` levels down, without recursion.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from .safe import scalar_text
@@ -392,8 +393,14 @@ def _argo_templates(obj: K8sObject) -> list[PodTemplate]:
 
 # -- node selection -------------------------------------------------------------
 
-def node_terms(pod: PodTemplate) -> list[Term]:
-    """Every node-selection requirement of a pod template."""
+def node_terms(pod: PodTemplate) -> tuple[Term, ...]:
+    """Every node-selection requirement of a pod template (worked out once per pod)."""
+    if "terms" not in pod.memo:
+        pod.memo["terms"] = tuple(_node_terms(pod))
+    return pod.memo["terms"]
+
+
+def _node_terms(pod: PodTemplate) -> list[Term]:
     terms: list[Term] = []
     path, selector = pod.field("nodeSelector")
     if isinstance(selector, dict):
@@ -472,7 +479,17 @@ def karpenter_terms(obj: K8sObject) -> list[Term]:
 
 def image_parts(image) -> tuple[str, str | None]:
     """`registry/repo:tag@sha256:...` -> (`registry/repo`, `tag`)."""
-    text = (scalar_text(image) or "").split("@", 1)[0]
+    if isinstance(image, str) and len(image) <= 512:
+        return _image_parts(image)  # the same images recur in every document of a stream
+    return _split_image((scalar_text(image) or "").split("@", 1)[0])
+
+
+@lru_cache(maxsize=2048)
+def _image_parts(image: str) -> tuple[str, str | None]:
+    return _split_image(image.split("@", 1)[0])
+
+
+def _split_image(text: str) -> tuple[str, str | None]:
     slash = text.rfind("/")
     colon = text.rfind(":")
     if colon > slash:
@@ -593,8 +610,7 @@ def excludes_hyperpod(terms: list[Term], data) -> bool:
 
 def is_training_job(obj: K8sObject, data) -> bool:
     """A distributed training job kind (Kubeflow, HyperPodPyTorchJob, JobSet ...)."""
-    return any(obj.group == e["group"] and obj.kind in e["kinds"]
-               for e in data.workloads["training_kinds"]["entries"])
+    return (obj.group, obj.kind) in data.training_kinds
 
 
 # -- instance types in plain fields (workloads.json `instance_type_fields`) ------------------

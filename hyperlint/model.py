@@ -53,7 +53,8 @@ class Constraint:
     key: str
     op: str  # In, NotIn, Exists, DoesNotExist, Gt, Lt
     values: tuple = ()
-    locs: tuple = ()  # the location of each value (or of the key when there are none)
+    locs: tuple = ()  # the location of each value (or of the key when there are none); kept only for
+    #                   instance-type and instance-group keys, the only constraints run rules report
 
 
 @dataclass(slots=True)
