@@ -7,13 +7,17 @@ locations.
 
 from __future__ import annotations
 
-from .cfn import Template
+from typing import TYPE_CHECKING
+
 from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
 from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
 from .safe import scalar_text
+
+if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read
+    from .cfn import Template
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
