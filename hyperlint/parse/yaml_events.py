@@ -385,7 +385,7 @@ class _Builder:
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
                 attach(value, mark)
-            elif cls is MappingStartEvent:
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 sm = event.start_mark
                 line, col = sm.line, sm.column
                 if len(stack) >= max_depth:
@@ -395,10 +395,12 @@ class _Builder:
                 if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
-                child_marks: dict = {}
-                d: dict = {}
-                marks[id(d)] = child_marks
-                top = _Frame(_MAP, d, child_marks, (line, col), (event.anchor, tag))
+                if cls is MappingStartEvent:
+                    kind, container, child_marks = _MAP, {}, {}
+                else:
+                    kind, container, child_marks = _SEQ, [], []
+                marks[id(container)] = child_marks
+                top = _Frame(kind, container, child_marks, (line, col), (event.anchor, tag))
                 stack.append(top)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
@@ -414,21 +416,6 @@ class _Builder:
                     value = _wrap_cfn(tag, value, marks, frame.start)
                 s = frame.start
                 attach(value, (s[0], s[1], s[0], s[1], em.line + off, em.column), frame.size)
-            elif cls is SequenceStartEvent:
-                sm = event.start_mark
-                line, col = sm.line, sm.column
-                if len(stack) >= max_depth:
-                    raise _TooDeep(line + off, col)
-                ctag = _ctag(event)
-                tag = None if ctag is None else str(ctag)
-                if event.anchor is not None or tag is not None:
-                    line, col = _skip_properties(event, line, col)
-                line += off
-                child_marks = []
-                lst: list = []
-                marks[id(lst)] = child_marks
-                top = _Frame(_SEQ, lst, child_marks, (line, col), (event.anchor, tag))
-                stack.append(top)
             elif cls is AliasEvent:
                 sm = event.start_mark
                 em = event.end_mark
