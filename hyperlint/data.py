@@ -7,7 +7,6 @@ configuration file can override them (``data:`` section).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import cached_property
@@ -164,6 +163,7 @@ class Data:
         by_prefix = [t for t in pool if size and t.split(".", 2)[2].startswith(size)]
         if len(by_prefix) == 1:
             return by_prefix[0]
+        import difflib  # only when a suggestion is needed
         best = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
         return best[0] if best else None
 

@@ -133,8 +133,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                 is_dir = False
             if not is_dir and not name.lower().endswith(EXTENSIONS):
                 continue
-            rel = os.path.relpath(path, top)
-            if _excluded(rel, name, exclude) or (not is_dir and _excluded(path, name, exclude)):
+            if exclude and (_excluded(os.path.relpath(path, top), name, exclude)
+                            or (not is_dir and _excluded(path, name, exclude))):
                 continue
             link = entry.is_symlink()
             if link and not _within(os.path.realpath(path), root):
@@ -149,7 +149,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
             if chart is not None:
                 charts.add(chart)
                 continue
-            problem = _not_readable(path)
+            # a plain file as the folder listing tells (no extra stat), else look closer
+            problem = None if not link and entry.is_file(follow_symlinks=False) else _not_readable(path)
             if problem:
                 if real not in seen:
                     seen.add(real)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import pickle
 import stat
 import sys
 from dataclasses import dataclass, field

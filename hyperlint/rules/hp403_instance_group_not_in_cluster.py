@@ -47,8 +47,6 @@ spec:
 
 from __future__ import annotations
 
-import difflib
-
 from hyperlint.capacity import plan
 from hyperlint.findings import RunHit
 
@@ -68,6 +66,7 @@ def check_run(model, ctx):
                 continue
             seen.add(c.locs[i])
             value = str(c.values[i])
+            import difflib  # only for a name that is not in the cluster
             close = difflib.get_close_matches(value, names, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (defined: {', '.join(names)})"
             yield RunHit(c.locs[i], f"{w.label} selects instance group '{value}', which this run's HyperPod "
