@@ -19,22 +19,34 @@ Rules HP401-HP403 and `hyperlint capacity` read the same plan.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from .model import Constraint, HyperPodCluster, InstanceGroup, Model, Workload
+from .record import Record
 
 UNKNOWN = None
 _ARCH = {"x86_64": "amd64", "arm64": "arm64"}
 
 
-@dataclass
-class GroupPlan:
-    cluster: HyperPodCluster
-    group: InstanceGroup
-    max_pods: int | None  # per node (the largest of a flexible group's types)
-    daemonsets: list[Workload] = field(default_factory=list)  # non-hostNetwork DaemonSets landing here
-    workloads: list[Workload] = field(default_factory=list)  # pinned to this group only
-    unplaced: list[tuple[Workload, str]] = field(default_factory=list)
+class GroupPlan(Record):
+    """One instance group's pod slots and what is placed on them."""
+
+    __slots__ = ("cluster", "group", "max_pods", "daemonsets", "workloads", "unplaced")
+
+    def __init__(
+        self,
+        cluster: HyperPodCluster,
+        group: InstanceGroup,
+        max_pods: int | None,
+        daemonsets: list[Workload] | None = None,
+        workloads: list[Workload] | None = None,
+        unplaced: list[tuple[Workload, str]] | None = None,
+    ) -> None:
+        self.cluster = cluster
+        self.group = group
+        self.max_pods = max_pods  # per node (the largest of a flexible group's types)
+        self.daemonsets = [] if daemonsets is None else daemonsets  # non-hostNetwork DaemonSets landing here
+        self.workloads = [] if workloads is None else workloads  # pinned to this group only
+        self.unplaced = [] if unplaced is None else unplaced
 
     @property
     def name(self) -> str:
@@ -90,10 +102,14 @@ class GroupPlan:
         return text
 
 
-@dataclass
-class Plan:
-    groups: list[GroupPlan]
-    homeless: list[tuple[Workload, list]]  # HyperPod workloads no group can take, with the constraints to blame
+class Plan(Record):
+    """The placement of a run's workloads on its HyperPod instance groups."""
+
+    __slots__ = ("groups", "homeless")
+
+    def __init__(self, groups: list[GroupPlan], homeless: list[tuple[Workload, list]]) -> None:
+        self.groups = groups
+        self.homeless = homeless  # HyperPod workloads no group can take, with the constraints to blame
 
     def unplaced(self) -> list[tuple[Workload, str]]:
         """Every workload that cannot be placed, with the reason."""

@@ -25,23 +25,34 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ConfigError
 from .discover import EXTENSIONS, is_excluded
+from .record import Record
 
 TRUE = ("true", "yes", "1", "on")
 FALSE = ("false", "no", "0", "off", "")
 
 
-@dataclass
-class Inputs:
-    paths: list[str]
-    fail_on: str | None = "warning"
-    config: str | None = None
-    sarif_file: str | None = "hyperlint.sarif"
-    only_changed: bool = False
+class Inputs(Record):
+    """The GitHub Action's inputs, read from its `INPUT_*` environment."""
+
+    __slots__ = ("paths", "fail_on", "config", "sarif_file", "only_changed")
+
+    def __init__(
+        self,
+        paths: list[str],
+        fail_on: str | None = "warning",
+        config: str | None = None,
+        sarif_file: str | None = "hyperlint.sarif",
+        only_changed: bool = False,
+    ) -> None:
+        self.paths = paths
+        self.fail_on = fail_on
+        self.config = config
+        self.sarif_file = sarif_file
+        self.only_changed = only_changed
 
 
 def read_inputs(env) -> Inputs:

@@ -6,25 +6,43 @@ command line; the engine and the rules read only this object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import Record
 
 
 class ConfigError(Exception):
     """A configuration or usage problem: one clear line, exit code 2."""
 
 
-@dataclass
-class Config:
+class Config(Record):
     """The merged configuration of one run."""
 
-    select: list[str] | None = None  # rule IDs or prefixes; None: all rules
-    ignore: list[str] = field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> IDs
-    severity: dict[str, str] = field(default_factory=dict)  # rule ID -> severity
-    fail_on: str = "warning"
-    exclude: list[str] = field(default_factory=list)  # globs skipped in directory walks
-    data: dict = field(default_factory=dict)  # overrides of the schemas/ tables
-    assume_hyperpod: bool = False  # every workload targets HyperPod
-    cluster: dict | None = None  # a HyperPod cluster described in the configuration
-    jobs: int | None = None  # worker processes (None: automatic)
-    source: str | None = None  # the configuration file, if one was read
+    __slots__ = (
+        "select", "ignore", "per_file_ignores", "severity", "fail_on", "exclude", "data", "assume_hyperpod",
+        "cluster", "jobs", "source",
+    )
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        severity: dict[str, str] | None = None,
+        fail_on: str = "warning",
+        exclude: list[str] | None = None,
+        data: dict | None = None,
+        assume_hyperpod: bool = False,
+        cluster: dict | None = None,
+        jobs: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.select = select  # rule IDs or prefixes; None: all rules
+        self.ignore = [] if ignore is None else ignore
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores  # glob -> IDs
+        self.severity = {} if severity is None else severity  # rule ID -> severity
+        self.fail_on = fail_on
+        self.exclude = [] if exclude is None else exclude  # globs skipped in directory walks
+        self.data = {} if data is None else data  # overrides of the schemas/ tables
+        self.assume_hyperpod = assume_hyperpod  # every workload targets HyperPod
+        self.cluster = cluster  # a HyperPod cluster described in the configuration
+        self.jobs = jobs  # worker processes (None: automatic)
+        self.source = source  # the configuration file, if one was read

@@ -25,32 +25,52 @@ import errno
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .record import Record, Value
 from .safe import path_text
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 
 
-@dataclass(frozen=True)
-class Input:
-    display: str  # the name findings carry (as given on the command line)
-    path: str | None = None  # None for stdin
-    stdin: bytes | None = None
-    problem: str | None = None  # why it cannot be read (reported as HP001; never opened)
+class Input(Value):
+    """One file (or stdin) to lint."""
+
+    __slots__ = ("display", "path", "stdin", "problem")
+
+    def __init__(
+        self,
+        display: str,
+        path: str | None = None,
+        stdin: bytes | None = None,
+        problem: str | None = None,
+    ) -> None:
+        self.display = display  # the name findings carry (as given on the command line)
+        self.path = path  # None for stdin
+        self.stdin = stdin
+        self.problem = problem  # why it cannot be read (reported as HP001; never opened)
 
     @property
     def is_json(self) -> bool:
         return self.display.lower().endswith(".json")
 
 
-@dataclass
-class Discovery:
-    inputs: list[Input] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # unusable paths: exit code 2
-    chart_templates: list[str] = field(default_factory=list)  # skipped Helm chart directories
-    notes: list[str] = field(default_factory=list)  # deliberately not followed (symlinks out of the tree)
+class Discovery(Record):
+    """What a walk of the command-line paths found."""
+
+    __slots__ = ("inputs", "errors", "chart_templates", "notes")
+
+    def __init__(
+        self,
+        inputs: list[Input] | None = None,
+        errors: list[str] | None = None,
+        chart_templates: list[str] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.inputs = [] if inputs is None else inputs
+        self.errors = [] if errors is None else errors  # unusable paths: exit code 2
+        self.chart_templates = [] if chart_templates is None else chart_templates  # skipped Helm chart directories
+        self.notes = [] if notes is None else notes  # deliberately not followed (symlinks out of the tree)
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,

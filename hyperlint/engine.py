@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
@@ -29,6 +28,7 @@ from .k8s import K8sObject, pod_templates
 from .locate import locate, pointer, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
+from .record import Record
 from .safe import printable, scalar_text
 from .templating import TemplateSource, template_problem_message
 
@@ -36,16 +36,26 @@ PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting worke
 MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not read
 
 
-@dataclass
-class Context:
+class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    data: Data
-    config: Config
-    file: str = ""
-    run: Model | None = None
-    doc: Document | None = None  # the document being checked
-    text: bytes = b""  # its file's bytes, for `raw`
+    __slots__ = ("data", "config", "file", "run", "doc", "text")
+
+    def __init__(
+        self,
+        data: Data,
+        config: Config,
+        file: str = "",
+        run: Model | None = None,
+        doc: Document | None = None,
+        text: bytes = b"",
+    ) -> None:
+        self.data = data
+        self.config = config
+        self.file = file
+        self.run = run
+        self.doc = doc  # the document being checked
+        self.text = text  # its file's bytes, for `raw`
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
@@ -54,25 +64,36 @@ class Context:
         return source_text(self.doc, path, self.text)
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    file: str
-    findings: list[Finding] = field(default_factory=list)
-    model: Model = field(default_factory=Model)
-    directives: list = field(default_factory=list)  # suppressions (hyperlint.suppress)
-    errors: list[str] = field(default_factory=list)  # internal errors: exit code 2
+    __slots__ = ("file", "findings", "model", "directives", "errors")
+
+    def __init__(
+        self,
+        file: str,
+        findings: list[Finding] | None = None,
+        model: Model | None = None,
+        directives: list | None = None,
+        errors: list[str] | None = None,
+    ) -> None:
+        self.file = file
+        self.findings = [] if findings is None else findings
+        self.model = Model() if model is None else model
+        self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
+        self.errors = [] if errors is None else errors  # internal errors: exit code 2
 
 
-@dataclass
-class Result:
+class Result(Record):
     """What a whole run gives."""
 
-    findings: list[Finding]
-    model: Model
-    errors: list[str]
-    files: int
+    __slots__ = ("findings", "model", "errors", "files")
+
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+        self.findings = findings
+        self.model = model
+        self.errors = errors
+        self.files = files
 
 
 class RuleSet:

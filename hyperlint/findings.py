@@ -7,8 +7,9 @@ turns it into a ``Finding`` by adding the rule, severity, file, position
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
+
+from .record import Record, Value
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {"info": 1, "warning": 2, "error": 3}
@@ -35,34 +36,58 @@ class RunHit(NamedTuple):
     related: tuple = ()  # further Locs
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
+class Loc(Value):
     """A resolved place in a file, with the object it belongs to."""
 
-    file: str
-    line: int
-    column: int
-    end_line: int | None = None
-    end_column: int | None = None
-    pointer: str = ""
-    object: tuple | None = None  # (kind, namespace, name)
-    source: str | None = None  # Helm template from `# Source:`
-    doc: int | None = None  # document index in the file
+    __slots__ = ("file", "line", "column", "end_line", "end_column", "pointer", "object", "source", "doc")
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        pointer: str = "",
+        object: tuple | None = None,
+        source: str | None = None,
+        doc: int | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.pointer = pointer
+        self.object = object  # (kind, namespace, name)
+        self.source = source  # Helm template from `# Source:`
+        self.doc = doc  # document index in the file
 
     def describe(self) -> str:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
     """A rule's report, with its resolved location."""
 
-    rule: str
-    severity: str
-    message: str
-    loc: Loc
-    facts: dict | None = field(default=None, compare=False)
-    related: tuple = ()  # further Locs (e.g. the parameter a !Ref resolved to)
+    __slots__ = ("rule", "severity", "message", "loc", "facts", "related")
+    _quiet = ("facts",)
+
+    def __init__(
+        self,
+        rule: str,
+        severity: str,
+        message: str,
+        loc: Loc,
+        facts: dict | None = None,
+        related: tuple = (),
+    ) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.loc = loc
+        self.facts = facts
+        self.related = related  # further Locs (e.g. the parameter a !Ref resolved to)
 
     # flat accessors used by formatters
     @property
@@ -81,7 +106,7 @@ class Finding:
         return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.message)
 
     def with_(self, **changes) -> "Finding":
-        return replace(self, **changes)
+        return self.replace(**changes)
 
     def object_dict(self) -> dict[str, Any] | None:
         if not self.loc.object:

@@ -23,10 +23,10 @@ import codecs
 import difflib
 import os
 import tempfile
-from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from .findings import Finding
+from .record import Record
 from .rules import get
 
 
@@ -36,17 +36,16 @@ class Edit(NamedTuple):
     text: bytes
 
 
-@dataclass
-class Source:
+class Source(Record):
     """A file's bytes with line/column -> byte offset conversion (columns are characters)."""
 
-    data: bytes
-    is_json: bool = False
-    _starts: list[int] = field(default_factory=list)
+    __slots__ = ("data", "is_json", "_starts")
 
-    def __post_init__(self):
-        starts = [0]
-        find = self.data.find
+    def __init__(self, data: bytes, is_json: bool = False) -> None:
+        self.data = data
+        self.is_json = is_json
+        starts = [0]  # byte offset of each line
+        find = data.find
         pos = find(b"\n")
         while pos >= 0:
             starts.append(pos + 1)
@@ -240,20 +239,22 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
-@dataclass
-class FixOutcome:
-    files: dict  # display name -> fixed bytes
-    count: int  # findings fixed
-    diff: str
-    stdin: bytes | None  # the fixed stdin stream, when stdin was linted
+class FixOutcome(Record):
+    """What a fix run did: the fixed bytes per file, how many findings it fixed, the diff."""
+
+    __slots__ = ("files", "count", "diff", "stdin")
+
+    def __init__(self, files: dict, count: int, diff: str, stdin: bytes | None) -> None:
+        self.files = files  # display name -> fixed bytes
+        self.count = count  # findings fixed
+        self.diff = diff
+        self.stdin = stdin  # the fixed stdin stream, when stdin was linted
 
     def refreshed(self, found):
         """``found`` with stdin replaced by its fixed bytes, to lint again."""
-        from dataclasses import replace
-
-        inputs = [replace(i, stdin=self.files.get(i.display, i.stdin)) if i.stdin is not None else i
+        inputs = [i.replace(stdin=self.files.get(i.display, i.stdin)) if i.stdin is not None else i
                   for i in found.inputs]
-        return replace(found, inputs=inputs)
+        return found.replace(inputs=inputs)
 
 
 def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool = True) -> FixOutcome:

@@ -17,10 +17,10 @@ visits each node once, at most ``_MAX_DEPTH`` levels down, without recursion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+from .record import Record
 from .safe import scalar_text
 from .templating import is_placeholder
 
@@ -42,15 +42,20 @@ _BUILT_IN_GROUPS = frozenset({
     "autoscaling", "apiextensions.k8s.io", "admissionregistration.k8s.io", "apiregistration.k8s.io",
     "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io",
 })
-@dataclass
-class K8sObject:
+
+
+class K8sObject(Record):
     """A Kubernetes object (apiVersion and kind) and where it sits in its document."""
 
-    path: tuple  # where the object sits in its document: () or ("items", i)
-    data: dict
-    api_version: str
-    kind: str
-    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what rules ask again and again
+    __slots__ = ("path", "data", "api_version", "kind", "memo")
+    _quiet = ("memo",)
+
+    def __init__(self, path: tuple, data: dict, api_version: str, kind: str, memo: dict | None = None) -> None:
+        self.path = path  # where the object sits in its document: () or ("items", i)
+        self.data = data
+        self.api_version = api_version
+        self.kind = kind
+        self.memo = {} if memo is None else memo  # what rules ask again and again
 
     @property
     def metadata(self) -> dict:
@@ -81,19 +86,33 @@ class K8sObject:
         return self.path + steps
 
 
-@dataclass
-class PodTemplate:
+class PodTemplate(Record):
     """A pod spec found in an object, with how many pods it asks for."""
 
-    obj: K8sObject
-    path: tuple  # absolute path of the PodSpec-like mapping
-    spec: dict
-    role: str | None = None  # replica type, worker group, Argo template name ...
-    replicas: int | None = 1  # pods this template asks for (None: not knowable offline)
-    replicas_path: tuple | None = None  # the value a user changes to get fewer pods
-    defaults: tuple | None = None  # (path, mapping) holding defaults (Argo workflow spec)
-    container_paths: list = field(default_factory=list)  # [(path, container dict)]
-    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what rules ask again and again
+    __slots__ = ("obj", "path", "spec", "role", "replicas", "replicas_path", "defaults", "container_paths", "memo")
+    _quiet = ("memo",)
+
+    def __init__(
+        self,
+        obj: K8sObject,
+        path: tuple,
+        spec: dict,
+        role: str | None = None,
+        replicas: int | None = 1,
+        replicas_path: tuple | None = None,
+        defaults: tuple | None = None,
+        container_paths: list | None = None,
+        memo: dict | None = None,
+    ) -> None:
+        self.obj = obj
+        self.path = path  # absolute path of the PodSpec-like mapping
+        self.spec = spec
+        self.role = role  # replica type, worker group, Argo template name ...
+        self.replicas = replicas  # pods this template asks for (None: not knowable offline)
+        self.replicas_path = replicas_path  # the value a user changes to get fewer pods
+        self.defaults = defaults  # (path, mapping) holding defaults (Argo workflow spec)
+        self.container_paths = [] if container_paths is None else container_paths  # [(path, container dict)]
+        self.memo = {} if memo is None else memo  # what rules ask again and again
 
     @property
     def is_daemonset(self) -> bool:

@@ -10,70 +10,121 @@ their trees dropped as soon as they are done.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .findings import Loc
+from .record import Record, Value
 from .safe import scalar_text
 
 
-@dataclass(slots=True)
-class InstanceGroup:
+class InstanceGroup(Record):
     """One instance group of a HyperPod cluster."""
 
-    name: str | None
-    instance_types: list[str]  # resolved values (flexible groups may list several)
-    count: int | None
-    loc: Loc  # the group's definition (its name)
-    type_locs: list[Loc] = field(default_factory=list)
-    count_loc: Loc | None = None
-    counts: tuple = ()  # every count it can have (a parameter's Default and AllowedValues)
-    deep_health_checks: bool = False
-    labels: dict = field(default_factory=dict)
-    taints: list = field(default_factory=list)
-    restricted: bool = False
+    __slots__ = (
+        "name", "instance_types", "count", "loc", "type_locs", "count_loc", "counts", "deep_health_checks",
+        "labels", "taints", "restricted",
+    )
+
+    def __init__(
+        self,
+        name: str | None,
+        instance_types: list[str],
+        count: int | None,
+        loc: Loc,
+        type_locs: list[Loc] | None = None,
+        count_loc: Loc | None = None,
+        counts: tuple = (),
+        deep_health_checks: bool = False,
+        labels: dict | None = None,
+        taints: list | None = None,
+        restricted: bool = False,
+    ) -> None:
+        self.name = name
+        self.instance_types = instance_types  # resolved values (flexible groups may list several)
+        self.count = count
+        self.loc = loc  # the group's definition (its name)
+        self.type_locs = [] if type_locs is None else type_locs
+        self.count_loc = count_loc
+        self.counts = counts  # every count it can have (a parameter's Default and AllowedValues)
+        self.deep_health_checks = deep_health_checks
+        self.labels = {} if labels is None else labels
+        self.taints = [] if taints is None else taints
+        self.restricted = restricted
 
 
-@dataclass
-class HyperPodCluster:
+class HyperPodCluster(Record):
     """A HyperPod cluster: from a template, describe-cluster output or the configuration."""
 
-    name: str | None
-    origin: str  # "cloudformation" | "describe-cluster" | "configuration"
-    loc: Loc
-    groups: list[InstanceGroup] = field(default_factory=list)
-    node_recovery: str | None = None  # "Automatic" | "None" | None when not set
-    node_recovery_loc: Loc | None = None
-    autoscaling: bool = False  # Karpenter scales the groups: counts are not capacity
+    __slots__ = ("name", "origin", "loc", "groups", "node_recovery", "node_recovery_loc", "autoscaling")
+
+    def __init__(
+        self,
+        name: str | None,
+        origin: str,
+        loc: Loc,
+        groups: list[InstanceGroup] | None = None,
+        node_recovery: str | None = None,
+        node_recovery_loc: Loc | None = None,
+        autoscaling: bool = False,
+    ) -> None:
+        self.name = name
+        self.origin = origin  # "cloudformation" | "describe-cluster" | "configuration"
+        self.loc = loc
+        self.groups = [] if groups is None else groups
+        self.node_recovery = node_recovery  # "Automatic" | "None" | None when not set
+        self.node_recovery_loc = node_recovery_loc
+        self.autoscaling = autoscaling  # Karpenter scales the groups: counts are not capacity
 
 
-@dataclass(frozen=True, slots=True)
-class Constraint:
+class Constraint(Value):
     """One required node-selection constraint: `key op values`."""
 
-    key: str
-    op: str  # In, NotIn, Exists, DoesNotExist, Gt, Lt
-    values: tuple = ()
-    locs: tuple = ()  # the location of each value (or of the key when there are none); kept only for
-    #                   instance-type and instance-group keys, the only constraints run rules report
+    __slots__ = ("key", "op", "values", "locs")
+
+    def __init__(self, key: str, op: str, values: tuple = (), locs: tuple = ()) -> None:
+        self.key = key
+        self.op = op  # In, NotIn, Exists, DoesNotExist, Gt, Lt
+        self.values = values
+        # the location of each value (or of the key when there are none); kept only for
+        # instance-type and instance-group keys, the only constraints run rules report
+        self.locs = locs
 
 
-@dataclass(slots=True)
-class Workload:
+class Workload(Record):
     """One pod template, as the scheduler sees it."""
 
-    identity: tuple  # (kind, namespace, name)
-    role: str | None
-    loc: Loc
-    pods: int | None  # pods at a time (None: one per node for DaemonSets, or unknowable)
-    pods_loc: Loc | None
-    selection: list = field(default_factory=list)  # OR of AND-lists of Constraint; [] = any node
-    tolerations: list = field(default_factory=list)
-    host_network: bool = False
-    one_per_node: bool = False  # required pod anti-affinity on the hostname against itself
-    daemonset: bool = False
-    hma: bool = False  # the HyperPod health-monitoring agent
-    targets_hyperpod: bool = False  # by its own selectors (RULES.md)
-    component: str | None = None  # the HyperPod Helm chart component it is (`hyperlint.helmchart`), by id
+    __slots__ = (
+        "identity", "role", "loc", "pods", "pods_loc", "selection", "tolerations", "host_network",
+        "one_per_node", "daemonset", "hma", "targets_hyperpod", "component",
+    )
+
+    def __init__(
+        self,
+        identity: tuple,
+        role: str | None,
+        loc: Loc,
+        pods: int | None,
+        pods_loc: Loc | None,
+        selection: list | None = None,
+        tolerations: list | None = None,
+        host_network: bool = False,
+        one_per_node: bool = False,
+        daemonset: bool = False,
+        hma: bool = False,
+        targets_hyperpod: bool = False,
+        component: str | None = None,
+    ) -> None:
+        self.identity = identity  # (kind, namespace, name)
+        self.role = role
+        self.loc = loc
+        self.pods = pods  # pods at a time (None: one per node for DaemonSets, or unknowable)
+        self.pods_loc = pods_loc
+        self.selection = [] if selection is None else selection  # OR of AND-lists of Constraint; [] = any node
+        self.tolerations = [] if tolerations is None else tolerations
+        self.host_network = host_network
+        self.one_per_node = one_per_node  # required pod anti-affinity on the hostname against itself
+        self.daemonset = daemonset
+        self.hma = hma  # the HyperPod health-monitoring agent
+        self.targets_hyperpod = targets_hyperpod  # by its own selectors (RULES.md)
+        self.component = component  # the HyperPod Helm chart component it is (`hyperlint.helmchart`), by id
 
     # -- node-affinity instance-type lists (HP406) ----------------------------------
     def instance_type_constraints(self, keys) -> list[Constraint]:
@@ -109,28 +160,48 @@ class Workload:
         return f"{kind} {ident}" + (f" ({self.role})" if self.role else "")
 
 
-@dataclass
-class NodeGroup:
+class NodeGroup(Record):
     """Capacity of the same EKS cluster that is not HyperPod."""
 
-    name: str | None
-    origin: str  # "cloudformation" | "eksctl"
-    instance_types: list[str]
-    loc: Loc
-    count: int | None = None
-    labels: dict = field(default_factory=dict)
-    taints: list = field(default_factory=list)
+    __slots__ = ("name", "origin", "instance_types", "loc", "count", "labels", "taints")
+
+    def __init__(
+        self,
+        name: str | None,
+        origin: str,
+        instance_types: list[str],
+        loc: Loc,
+        count: int | None = None,
+        labels: dict | None = None,
+        taints: list | None = None,
+    ) -> None:
+        self.name = name
+        self.origin = origin  # "cloudformation" | "eksctl"
+        self.instance_types = instance_types
+        self.loc = loc
+        self.count = count
+        self.labels = {} if labels is None else labels
+        self.taints = [] if taints is None else taints
 
 
-@dataclass
-class Model:
+class Model(Record):
     """What one run knows across documents."""
 
-    clusters: list[HyperPodCluster] = field(default_factory=list)
-    node_groups: list[NodeGroup] = field(default_factory=list)
-    workloads: list = field(default_factory=list)
-    markers: set = field(default_factory=set)  # ("cni-policy-only", "Cilium"), ...
-    manifests_seen: bool = False  # any Kubernetes object in the run
+    __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen")
+
+    def __init__(
+        self,
+        clusters: list[HyperPodCluster] | None = None,
+        node_groups: list[NodeGroup] | None = None,
+        workloads: list | None = None,
+        markers: set | None = None,
+        manifests_seen: bool = False,
+    ) -> None:
+        self.clusters = [] if clusters is None else clusters
+        self.node_groups = [] if node_groups is None else node_groups
+        self.workloads = [] if workloads is None else workloads
+        self.markers = set() if markers is None else markers  # ("cni-policy-only", "Cilium"), ...
+        self.manifests_seen = manifests_seen  # any Kubernetes object in the run
 
     def merge(self, other: "Model") -> None:
         self.clusters += other.clusters

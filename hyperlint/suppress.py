@@ -24,9 +24,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 
 from .findings import Finding, Loc
+from .record import Record
 from .safe import scalar_text
 
 # A comment starts at the beginning of a line or after a blank (YAML 1.2, 6.6).
@@ -57,19 +57,32 @@ def _reason(text: bytes) -> str | None:
 ANNOTATION = "hyperlint.io/ignore"
 
 
-@dataclass
-class Directive:
+class Directive(Record):
     """One suppression: a comment, an annotation or resource metadata."""
 
-    rules: tuple[str, ...]
-    loc: Loc  # where the suppression is written
-    lines: tuple[int, ...] = ()  # lines it covers (line directives)
-    doc: int | None = None  # object/resource scope: document index ...
-    prefix: str | None = None  # ... and JSON-pointer prefix
-    whole_file: bool = False
-    reason: str | None = None
-    used: set = field(default_factory=set)
-    kind: str = "comment"  # "comment" | "annotation" | "metadata" | "malformed"
+    __slots__ = ("rules", "loc", "lines", "doc", "prefix", "whole_file", "reason", "used", "kind")
+
+    def __init__(
+        self,
+        rules: tuple[str, ...],
+        loc: Loc,
+        lines: tuple[int, ...] = (),
+        doc: int | None = None,
+        prefix: str | None = None,
+        whole_file: bool = False,
+        reason: str | None = None,
+        used: set | None = None,
+        kind: str = "comment",
+    ) -> None:
+        self.rules = rules
+        self.loc = loc  # where the suppression is written
+        self.lines = lines  # lines it covers (line directives)
+        self.doc = doc  # object/resource scope: document index ...
+        self.prefix = prefix  # ... and JSON-pointer prefix
+        self.whole_file = whole_file
+        self.reason = reason
+        self.used = set() if used is None else used
+        self.kind = kind  # "comment" | "annotation" | "metadata" | "malformed"
 
     def covers(self, f: Finding) -> bool:
         if f.rule not in self.rules or f.loc.file != self.loc.file:

@@ -43,7 +43,7 @@ from hyperlint.config import Config
 from hyperlint.data import Data
 from hyperlint.discover import Input, discover
 from hyperlint.engine import lint
-from hyperlint.parse import Document, parse_source
+from hyperlint.parse import parse_source
 
 HOSTILE = FIXTURES / "hostile"
 TIME_LIMIT = 10.0  # seconds, per input, through the real command line

@@ -23,7 +23,6 @@ import xml.etree.ElementTree as ET
 import os
 import random
 import re
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

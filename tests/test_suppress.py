@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 import hyperlint.rules as registry
@@ -297,8 +295,8 @@ def cfn_rule(monkeypatch):
                 yield Hit(("Resources", name, "Properties", "ClusterName"), "cluster name")
 
     real_catalog, real_load = registry.catalog(), registry.load
-    fake = replace(real_load("HP301"), id="HP298", name="fake", severity="warning", module="test",
-                   hooks={"check_cfn": check_cfn})
+    fake = real_load("HP301").replace(id="HP298", name="fake", severity="warning", module="test",
+                                      hooks={"check_cfn": check_cfn})
     entry = real_catalog["HP301"]._replace(module="test", hooks=frozenset({"check_cfn"}))
     monkeypatch.setattr(registry, "catalog", lambda: {**real_catalog, "HP298": entry})
     monkeypatch.setattr(registry, "load", lambda rid: fake if rid == "HP298" else real_load(rid))

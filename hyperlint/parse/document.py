@@ -12,8 +12,9 @@ key fields repeat the value's start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..record import Record
 
 # Values one document may stand for: scalars and containers, each alias (and
 # so each merge key) counted as the values it stands for; mapping keys are not
@@ -36,25 +37,40 @@ def short_repr(value, limit: int = 80) -> str:
     return describe(value, limit)
 
 
-@dataclass
-class ParseProblem:
+class ParseProblem(Record):
     """A syntax, encoding or structure error (reported as HP001)."""
 
-    message: str
-    line: int  # 0-based
-    col: int  # 0-based
-    doc_index: int | None = None
+    __slots__ = ("message", "line", "col", "doc_index")
+
+    def __init__(self, message: str, line: int, col: int, doc_index: int | None = None) -> None:
+        self.message = message
+        self.line = line  # 0-based
+        self.col = col  # 0-based
+        self.doc_index = doc_index
 
 
-@dataclass
-class Document:
+class Document(Record):
     """One parsed document: its plain tree and the positions of its values."""
 
-    index: int  # position of the document in its file, 0-based
-    root: Any
-    marks: dict = field(default_factory=dict)
-    root_mark: tuple = (0, 0, 0, 0, 0, 0)
-    start_line: int = 0  # 0-based line of the root node
-    end_line: int = 0
-    source: str | None = None  # Helm template from a `# Source:` comment
-    problems: list = field(default_factory=list)  # ParseProblems found inside (duplicate keys)
+    # __weakref__: tests check that each tree is dropped before the next is read
+    __slots__ = ("index", "root", "marks", "root_mark", "start_line", "end_line", "source", "problems", "__weakref__")
+
+    def __init__(
+        self,
+        index: int,
+        root: Any,
+        marks: dict | None = None,
+        root_mark: tuple = (0, 0, 0, 0, 0, 0),
+        start_line: int = 0,
+        end_line: int = 0,
+        source: str | None = None,
+        problems: list | None = None,
+    ) -> None:
+        self.index = index  # position of the document in its file, 0-based
+        self.root = root
+        self.marks = {} if marks is None else marks
+        self.root_mark = root_mark
+        self.start_line = start_line  # 0-based line of the root node
+        self.end_line = end_line
+        self.source = source  # Helm template from a `# Source:` comment
+        self.problems = [] if problems is None else problems  # ParseProblems found inside (duplicate keys)

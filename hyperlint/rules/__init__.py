@@ -30,29 +30,44 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
 from typing import Callable, NamedTuple
+
+from ..record import Value
 
 ID_PATTERN = re.compile(r"^HP\d{3}$")
 HOOKS = ("check_object", "check_pod", "check_cfn", "check_run", "refine")
 _MODULE_NAME = re.compile(r"^hp\d{3}_[a-z0-9_]+$")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Value):
     """A rule module's constants and hooks."""
 
-    id: str
-    name: str
-    severity: str
-    tier: str
-    fix: str | None
-    emits: tuple[str, ...]
-    doc: str
-    module: str
-    hooks: dict[str, Callable] = field(default_factory=dict, compare=False, hash=False)
+    __slots__ = ("id", "name", "severity", "tier", "fix", "emits", "doc", "module", "hooks")
+    _quiet = ("hooks",)
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        severity: str,
+        tier: str,
+        fix: str | None,
+        emits: tuple[str, ...],
+        doc: str,
+        module: str,
+        hooks: dict[str, Callable] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.tier = tier
+        self.fix = fix
+        self.emits = emits
+        self.doc = doc
+        self.module = module
+        self.hooks = {} if hooks is None else hooks
 
     @property
     def summary(self) -> str:

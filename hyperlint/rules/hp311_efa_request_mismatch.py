@@ -82,7 +82,7 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_training_job, node_terms, pod_templates, required_pairs
+from hyperlint.k8s import is_training_job, node_terms, pod_templates
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP311"

@@ -114,7 +114,6 @@ spec:
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from hyperlint.capacity import matches
 from hyperlint.findings import RunHit
@@ -144,7 +143,7 @@ def check_run(model, ctx):
                 if (instance_type, agent["id"]) in seen or not _runs_on(agent, entry):
                     continue
                 copies = present[agent["id"]]
-                nodes = replace(group, instance_types=[instance_type])
+                nodes = group.replace(instance_types=[instance_type])
                 if any(matches(w.selection, nodes, data) is not False for w in copies):
                     continue  # some copy runs there (or may: labels not knowable offline)
                 excluded = [w for w in copies if w.targets_hyperpod and not w.admits_instance_type(instance_type, keys)]
