@@ -123,6 +123,11 @@ class Data:
         return self.labels["hyperpod_prefix"]["instance_group_key"]
 
     @cached_property
+    def placement_keys(self) -> frozenset[str]:
+        """The node labels run rules report on (instance type, instance group)."""
+        return self.instance_type_keys | {self.instance_group_key}
+
+    @cached_property
     def closed_sets(self) -> dict[str, list[str]]:
         return {e["key"]: e["values"] for e in self.labels["closed_sets"]}
 

@@ -109,6 +109,15 @@ class RuleSet:
         self.rules = _LazyRules(self.ids)
         self.by_hook = _LazyHooks({h: [rid for rid in catalog if rid in self.ids and h in catalog[rid].hooks]
                                    for h in registry.HOOKS})
+        self._by_kind: dict[str, list] = {}
+
+    def object_rules(self, kind: str) -> list:
+        """The ``check_object`` rules for objects of ``kind`` (a rule's OBJECT_KINDS, if it has them)."""
+        rules = self._by_kind.get(kind)
+        if rules is None:
+            rules = self._by_kind[kind] = [r for r in self.by_hook["check_object"]
+                                           if r.object_kinds is None or kind in r.object_kinds]
+        return rules
 
     def __contains__(self, rule_id: str) -> bool:
         return rule_id in self.ids
@@ -286,7 +295,7 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             identity = obj.identity  # once per object, not once per rule
             result.model.manifests_seen = True
             pods = pod_templates(obj)
-            for rule in ruleset.by_hook["check_object"]:
+            for rule in ruleset.object_rules(obj.kind):
                 _run_hook(rule, "check_object", obj, ctx, doc, identity, result, ruleset)
             for pod in pods:
                 for rule in ruleset.by_hook["check_pod"]:
@@ -345,16 +354,17 @@ def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> 
                _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
 
 
+_POINTERS: dict[tuple, str] = {}  # path -> its printable pointer, for the paths a run meets most
+
+
 def _shown_pointer(path: tuple) -> str:
     """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
-    if all(not isinstance(step, str) or len(step) <= 256 for step in path):
-        return _cached_pointer(path)
-    return printable(pointer(path), 1000)  # huge keys are not kept in the cache
-
-
-@lru_cache(maxsize=4096)
-def _cached_pointer(path: tuple) -> str:
-    return sys.intern(printable(pointer(path), 1000))
+    shown = _POINTERS.get(path)
+    if shown is None:
+        shown = sys.intern(printable(pointer(path), 1000))
+        if len(shown) < 1000 and len(_POINTERS) < 8192:  # huge keys are not kept
+            _POINTERS[path] = shown
+    return shown
 
 
 @lru_cache(maxsize=1024)

@@ -83,7 +83,7 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
     obj = pod.obj
     terms = node_terms(pod)
 
-    reported = set(ctx.data.instance_type_keys) | {ctx.data.instance_group_key}
+    reported = ctx.data.placement_keys
 
     def constraint(term) -> Constraint:
         values = [(v, p) for v, p in term.values if _scalar(v)]  # a list or mapping here matches nothing
@@ -102,10 +102,10 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
             alternatives.setdefault(index, []).append(constraint(t))
     selection = [always + alt for alt in alternatives.values()] or ([always] if always else [])
     _, host_network = pod.field("hostNetwork")
-    images = [c.get("image") for _, c in pod.containers()]
     hma = pod.is_daemonset and (
         str(obj.name or "").startswith("health-monitoring-agent")
-        or any(isinstance(i, str) and image_parts(i)[0].endswith("/" + _HMA_IMAGE) for i in images)
+        or any(isinstance(i, str) and image_parts(i)[0].endswith("/" + _HMA_IMAGE)
+               for i in (c.get("image") for _, c in pod.containers()))
     )
     replicas_known = pod.replicas is not None and pod.replicas_path is not None
     component = pod_component(pod, ctx.data, doc.source)

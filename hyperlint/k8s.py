@@ -211,13 +211,36 @@ def _pod_templates(obj: K8sObject) -> list[PodTemplate]:
     if obj.kind in _PODLESS_KINDS and obj.group in _BUILT_IN_GROUPS:
         return []  # most of a Helm stream: nothing to search
     found = []
-    for rel in _find_pod_specs(obj.data):
+    for rel in _built_in_pod_spec(obj) or _find_pod_specs(obj.data):
         spec = _get(obj.data, rel)
         pod = PodTemplate(obj, obj.path + rel, spec)
         _count_pods(pod, rel)
         pod.container_paths = _container_paths(pod.path, spec)
         found.append(pod)
     return found
+
+
+# Where the built-in workload APIs hold their one pod spec (no search needed).
+_BUILT_IN_POD_SPECS = {
+    ("apps", "Deployment"): ("spec", "template", "spec"),
+    ("apps", "StatefulSet"): ("spec", "template", "spec"),
+    ("apps", "DaemonSet"): ("spec", "template", "spec"),
+    ("apps", "ReplicaSet"): ("spec", "template", "spec"),
+    ("batch", "Job"): ("spec", "template", "spec"),
+    ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template", "spec"),
+    ("", "Pod"): ("spec",),
+}
+
+
+def _built_in_pod_spec(obj: K8sObject) -> list[tuple] | None:
+    """The pod spec of a built-in workload where its API puts it, or None (search instead)."""
+    rel = _BUILT_IN_POD_SPECS.get((obj.group, obj.kind))
+    if rel is None:
+        return None
+    node = obj.data
+    for step in rel:
+        node = node.get(step) if isinstance(node, dict) else None
+    return [rel] if isinstance(node, dict) and isinstance(node.get("containers"), list) else None
 
 
 def _selects(selector, labels: dict) -> bool:

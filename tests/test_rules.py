@@ -54,3 +54,22 @@ def test_clean_corpus_has_no_findings():
     result = lint(found.inputs, Config())
     assert not result.errors, result.errors
     assert [f"{f.loc.file}:{f.loc.line} {f.rule} {f.message}" for f in result.findings] == []
+
+
+def test_object_kinds_hide_no_finding(monkeypatch):
+    """A rule's OBJECT_KINDS only saves calls: every fixture gives the same findings
+    when every check_object sees every object."""
+    from hyperlint.engine import RuleSet
+
+    found = discover([str(FIXTURES / "rules"), str(FIXTURES / "clean")])
+    config = Config(assume_hyperpod=True)
+
+    def keys(result):
+        return sorted((f.loc.file, f.loc.line, f.loc.column, f.rule, f.message) for f in result.findings)
+
+    filtered = lint(found.inputs, config)
+    monkeypatch.setattr(RuleSet, "object_rules", lambda self, kind: self.by_hook["check_object"])
+    unfiltered = lint(found.inputs, config)
+    assert keys(filtered) == keys(unfiltered)
+    kinds = {rid: r.object_kinds for rid, r in all_rules().items() if r.object_kinds is not None}
+    assert kinds and all("check_object" in all_rules()[rid].hooks for rid in kinds)

@@ -108,3 +108,29 @@ def test_odd_shapes_never_crash():
     assert {r for r, _, _ in found} == {"HP302", "HP305", "HP312"}
     assert ("HP302", "warning") in {(r, s) for r, s, _ in found}
     assert _findings(ODD_CFN, Config(select=rules), "template.yaml") == []
+
+
+def test_built_in_pod_spec_is_what_the_search_finds():
+    """The direct lookup for Deployments, Jobs, Pods ... gives the same pod spec as
+    the generic search, on every fixture and on a few misplaced shapes."""
+    from conftest import FIXTURES
+    from hyperlint.classify import classify
+    from hyperlint.k8s import _built_in_pod_spec, _find_pod_specs
+    from hyperlint.parse import parse_source
+
+    checked = 0
+    texts = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.yaml"))]
+    texts.append(b"apiVersion: apps/v1\nkind: Deployment\nspec: {template: {containers: []}}\n"
+                 b"---\napiVersion: batch/v1\nkind: Job\nspec: {template: {spec: {containers: x}}}\n")
+    for text in texts:
+        for doc in parse_source(text):
+            for unit in classify(getattr(doc, "root", None)):
+                if unit.kind != "k8s":
+                    continue
+                direct = _built_in_pod_spec(unit.value)
+                if direct is not None:
+                    assert direct == list(_find_pod_specs(unit.value.data))
+                    checked += 1
+                elif unit.value.kind in ("Deployment", "Job"):
+                    assert list(_find_pod_specs(unit.value.data)) in ([], [("spec", "template")])
+    assert checked > 20

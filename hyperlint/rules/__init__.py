@@ -10,6 +10,7 @@ what it is::
     EMITS = ("error", "warning")  # optional: every severity its findings can have
     TIER = "core"                 # or "extended"
     FIX = None                    # or "safe" / "unsafe" (hyperlint check --fix)
+    OBJECT_KINDS = ("Node",)      # optional: check_object sees only objects of these kinds
 
 and its hook functions say where it looks (all optional)::
 
@@ -44,7 +45,7 @@ _MODULE_NAME = re.compile(r"^hp\d{3}_[a-z0-9_]+$")
 class Rule(Value):
     """A rule module's constants and hooks."""
 
-    __slots__ = ("id", "name", "severity", "tier", "fix", "emits", "doc", "module", "hooks")
+    __slots__ = ("id", "name", "severity", "tier", "fix", "emits", "doc", "module", "hooks", "object_kinds")
     _quiet = ("hooks",)
 
     def __init__(
@@ -58,6 +59,7 @@ class Rule(Value):
         doc: str,
         module: str,
         hooks: dict[str, Callable] | None = None,
+        object_kinds: frozenset[str] | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -68,6 +70,7 @@ class Rule(Value):
         self.doc = doc
         self.module = module
         self.hooks = {} if hooks is None else hooks
+        self.object_kinds = object_kinds  # None: check_object sees every object
 
     @property
     def summary(self) -> str:
@@ -99,6 +102,7 @@ def _rule_from_module(mod: ModuleType) -> Rule:
         doc=(mod.__doc__ or "").strip(),
         module=mod.__name__,
         hooks={h: getattr(mod, h) for h in HOOKS if callable(getattr(mod, h, None))},
+        object_kinds=frozenset(mod.OBJECT_KINDS) if hasattr(mod, "OBJECT_KINDS") else None,
     )
 
 

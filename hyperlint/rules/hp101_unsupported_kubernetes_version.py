@@ -61,6 +61,7 @@ ID = "HP101"
 NAME = "unsupported-kubernetes-version"
 SEVERITY = "error"
 TIER = "core"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_cfn(template, ctx):

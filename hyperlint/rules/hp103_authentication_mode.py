@@ -58,6 +58,7 @@ ID = "HP103"
 NAME = "authentication-mode"
 SEVERITY = "error"
 TIER = "core"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 FIX = "unsafe"
 FIXED_MODE = "API_AND_CONFIG_MAP"
 

@@ -75,6 +75,7 @@ ID = "HP104"
 NAME = "vpc-cni-too-old"
 SEVERITY = "error"
 TIER = "core"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_pod(pod, ctx):

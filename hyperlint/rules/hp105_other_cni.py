@@ -60,6 +60,7 @@ ID = "HP105"
 NAME = "other-cni"
 SEVERITY = "error"
 TIER = "core"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_pod(pod, ctx):

@@ -88,6 +88,7 @@ ID = "HP106"
 NAME = "local-nvme-storage-manager"
 SEVERITY = "error"
 TIER = "extended"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 _WHY = ("the HyperPod AMI already joins the NVMe instance store into LVM volume group vg.01 at /opt/sagemaker, "
         "and a second manager of those disks causes I/O failures")

@@ -92,6 +92,7 @@ ID = "HP107"
 NAME = "ipv6-subnets-without-ipv6-cidr"
 SEVERITY = "warning"
 TIER = "core"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_cfn(template, ctx):

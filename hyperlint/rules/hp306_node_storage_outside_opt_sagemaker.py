@@ -73,6 +73,7 @@ ID = "HP306"
 NAME = "node-storage-outside-opt-sagemaker"
 SEVERITY = "warning"
 TIER = "core"
+OBJECT_KINDS = ("PersistentVolume",)
 
 
 def check_pod(pod, ctx):

@@ -57,6 +57,7 @@ ID = "HP309"
 NAME = "system-node-label-on-node"
 SEVERITY = "error"
 TIER = "extended"
+OBJECT_KINDS = ("Node",)
 
 
 def check_object(obj, ctx):

@@ -64,6 +64,7 @@ ID = "HP405"
 NAME = "chart-component-outside-aws-hyperpod"
 SEVERITY = "error"
 TIER = "extended"
+OBJECT_KINDS = ("ServiceAccount", "RoleBinding", "ClusterRoleBinding")
 
 _BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 
