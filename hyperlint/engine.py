@@ -109,15 +109,19 @@ class RuleSet:
         self.rules = _LazyRules(self.ids)
         self.by_hook = _LazyHooks({h: [rid for rid in catalog if rid in self.ids and h in catalog[rid].hooks]
                                    for h in registry.HOOKS})
-        self._by_kind: dict[str, list] = {}
+        self._by_kind: tuple[dict, list] | None = None
 
     def object_rules(self, kind: str) -> list:
-        """The ``check_object`` rules for objects of ``kind`` (a rule's OBJECT_KINDS, if it has them)."""
-        rules = self._by_kind.get(kind)
-        if rules is None:
-            rules = self._by_kind[kind] = [r for r in self.by_hook["check_object"]
-                                           if r.object_kinds is None or kind in r.object_kinds]
-        return rules
+        """The ``check_object`` rules for objects of ``kind``: a rule with OBJECT_KINDS
+        sees only those kinds (one list per kind the rules name; any other kind gets
+        the rules without OBJECT_KINDS, so the table never grows with the input)."""
+        if self._by_kind is None:
+            rules = self.by_hook["check_object"]
+            named = {k for r in rules for k in r.object_kinds or ()}
+            self._by_kind = ({k: [r for r in rules if r.object_kinds is None or k in r.object_kinds] for k in named},
+                             [r for r in rules if r.object_kinds is None])
+        by_kind, any_kind = self._by_kind
+        return by_kind.get(kind, any_kind)
 
     def __contains__(self, rule_id: str) -> bool:
         return rule_id in self.ids
