@@ -99,17 +99,20 @@ class Template:
                     continue
                 for i, item in enumerate(groups):
                     for group, path in self.branches(item, gpath + (i,)):
-                        if isinstance(group, dict):
+                        if isinstance(group, dict) and not is_function(group):
                             yield group, path
 
     def branches(self, value, path: tuple, _depth: int = 0) -> Iterator[tuple[Any, tuple]]:
         """The values a property can take through `Fn::If` (both branches), without
-        `AWS::NoValue`; anything else is yielded as it is."""
+        `AWS::NoValue` and malformed `Fn::If` (not three arguments: CloudFormation
+        rejects the template, and which value was meant cannot be known); anything
+        else is yielded as it is."""
         if isinstance(value, dict) and len(value) == 1 and _depth <= _MAX_DEPTH:
             (fn, arg), = value.items()
-            if fn == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
-                yield from self.branches(arg[1], path + ("Fn::If", 1), _depth + 1)
-                yield from self.branches(arg[2], path + ("Fn::If", 2), _depth + 1)
+            if fn == "Fn::If":
+                if isinstance(arg, list) and len(arg) == 3:
+                    yield from self.branches(arg[1], path + ("Fn::If", 1), _depth + 1)
+                    yield from self.branches(arg[2], path + ("Fn::If", 2), _depth + 1)
                 return
             if fn == "Ref" and arg == "AWS::NoValue":
                 return
@@ -589,6 +592,14 @@ def spell(parts: tuple, other) -> str | None:
         else:
             out.append(other)
     return "".join(out)
+
+
+def is_function(value) -> bool:
+    """An intrinsic function (`{"Ref": ...}`, `{"Fn::...": ...}`) rather than a literal mapping."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (key,) = value
+    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
 
 
 def is_no_value(value) -> bool:

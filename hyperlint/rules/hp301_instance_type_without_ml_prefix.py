@@ -117,7 +117,7 @@ def check_pod(pod, ctx):
     local = ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix)
     if pod.is_daemonset and not local:
         return  # node agents for EC2 node groups (HP305 covers device plugins HyperPod needs)
-    yield from _check(terms, ctx, local, ctx.config.assume_hyperpod, pod.is_daemonset)
+    yield from _check(terms, ctx, local, False, pod.is_daemonset)  # assumed targeting leaves EC2 twins alone
 
 
 def check_object(obj, ctx):

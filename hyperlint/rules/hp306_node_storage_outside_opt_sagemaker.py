@@ -122,8 +122,8 @@ def _judge(value, path, ctx, facts):
         return Hit(path, f"raw NVMe device '{value}' on a HyperPod node: the HyperPod AMI joins the NVMe drives "
                          f"into LVM volume group vg.01 mounted at {good}; use a path under {good}",
                    severity="error", facts=facts)
-    if norm.startswith("/dev/"):
-        return None  # a device (GPU, Neuron, fuse ...), not storage
+    if norm == "/dev" or norm.startswith("/dev/"):
+        return None  # devices (GPU, Neuron, fuse ... or the whole tree), not storage
     return Hit(path, f"node storage at '{value}': on HyperPod nodes the instance store and extra EBS volumes "
                      f"are mounted at {good}; use a path under {good}", facts=facts)
 
