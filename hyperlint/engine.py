@@ -308,6 +308,8 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
         elif unit.kind == "cfn":
             from .cfn import Template
 
+            for tag, line, col in doc.tags:
+                _parse_finding(result, ParseProblem(_unknown_tag_message(tag), line, col, doc.index), ruleset)
             template = Template(doc.root)
             for rule in ruleset.by_hook["check_cfn"]:
                 _run_hook(rule, "check_cfn", template, ctx, doc, None, result, ruleset)
@@ -321,6 +323,14 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
+
+
+def _unknown_tag_message(tag: str) -> str:
+    from .parse.yaml_events import CFN_TAGS
+
+    meant = next((t for t in CFN_TAGS if t.lower() == tag.lower()), None)
+    hint = f"write '{meant}'" if meant else "use a CloudFormation short form (!Ref, !GetAtt, !Sub, !If ...)"
+    return f"unknown tag '{tag}': CloudFormation rejects the template; {hint}"
 
 
 def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, ruleset: RuleSet, mapped=None) -> None:

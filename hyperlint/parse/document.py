@@ -53,7 +53,8 @@ class Document(Record):
     """One parsed document: its plain tree and the positions of its values."""
 
     # __weakref__: tests check that each tree is dropped before the next is read
-    __slots__ = ("index", "root", "marks", "root_mark", "start_line", "end_line", "source", "problems", "__weakref__")
+    __slots__ = ("index", "root", "marks", "root_mark", "start_line", "end_line", "source", "problems",
+                 "tags", "__weakref__")
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class Document(Record):
         end_line: int = 0,
         source: str | None = None,
         problems: list | None = None,
+        tags: list | None = None,
     ) -> None:
         self.index = index  # position of the document in its file, 0-based
         self.root = root
@@ -74,3 +76,4 @@ class Document(Record):
         self.end_line = end_line
         self.source = source  # Helm template from a `# Source:` comment
         self.problems = [] if problems is None else problems  # ParseProblems found inside (duplicate keys)
+        self.tags = [] if tags is None else tags  # (tag, line, col) of local tags that are not CloudFormation's

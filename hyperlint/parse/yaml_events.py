@@ -265,6 +265,7 @@ class _Builder:
         anchors: dict = {}
         marks: dict = {}
         problems: list = []
+        tags: list = []  # local tags that are not CloudFormation's (a template with one is rejected)
         result = [None, None]  # root value, root mark
         doc_start = 0
         budget = _limits.MAX_VALUES  # values the current document may still hold
@@ -380,6 +381,7 @@ class _Builder:
                     value = resolve_tagged(text, tag)
                 else:
                     value = text
+                    _note_tag(tags, tag, sm.line + off, sm.column)
                 # key_line == -1 marks a plain scalar (used to tell `<<` merge keys from '<<')
                 mark = (-1 if not style and tag is None else line, col, line, col, em.line + off, em.column)
                 if event.anchor is not None:
@@ -392,6 +394,8 @@ class _Builder:
                     raise _TooDeep(line + off, col)
                 ctag = _ctag(event)
                 tag = None if ctag is None else str(ctag)
+                if tag is not None and tag not in CFN_TAGS:
+                    _note_tag(tags, tag, line + off, col)
                 if event.anchor is not None or tag is not None:
                     line, col = _skip_properties(event, line, col)
                 line += off
@@ -447,6 +451,7 @@ class _Builder:
                     start_line=root_mark[2],
                     end_line=event.end_mark.line + off,
                     problems=problems,
+                    tags=tags,
                 )
                 for p in problems:
                     p.doc_index = self.doc_index
@@ -493,6 +498,12 @@ def _cfn_scalar(tag: str, text: str, marks: dict, span: tuple):
         wrapped = {name: text}
     marks[id(wrapped)] = {name: mark}
     return wrapped
+
+
+def _note_tag(tags: list, tag: str, line: int, col: int) -> None:
+    """Keep a local tag that is not a CloudFormation short form (`!if`), the first few per document."""
+    if tag.startswith("!") and tag != "!" and not tag.startswith("!!") and tag not in CFN_TAGS and len(tags) < 20:
+        tags.append((tag, line, col))
 
 
 def _wrap_cfn(tag: str, value, marks: dict, start: tuple):

@@ -14,6 +14,10 @@ say) is not YAML: where unquoted template text such as
 at that text and says to render it first, instead of a confusing "complex
 mapping key" error for each action.
 
+In a CloudFormation template, a short-form tag that CloudFormation does not
+know (`!if`, `!getatt`, a custom `!Tag`) is reported at the tag, with the
+short form it most likely means: CloudFormation rejects the whole template.
+
 It also reports files that could not be read at all, at line 1: no
 permission, a broken symbolic link, a file removed while hyperlint ran, a
 FIFO or device met in a folder (never opened), a file over 256 MiB. And
