@@ -6,8 +6,8 @@ CloudFormation would: a literal is itself; ``Ref`` to a parameter is its
 branches of ``Fn::If``; literal ``Fn::Join``/``Fn::Select``/``Fn::FindInMap``
 are computed; ``Ref``/``Fn::GetAtt`` to a resource of the template become a
 ``ResourceRef``. What cannot be known offline (imports, SSM parameters,
-pseudo parameters, ``AWS::NoValue``, parameters without a default) yields
-nothing: rules never guess.
+pseudo parameters, ``AWS::NoValue``, parameters without a default or with an
+empty one) yields nothing: rules never guess.
 """
 
 from __future__ import annotations
@@ -101,6 +101,17 @@ class Template:
                     for group, path in self.branches(item, gpath + (i,)):
                         if isinstance(group, dict) and not is_function(group):
                             yield group, path
+
+    def eks_orchestrators(self, props: dict, base: tuple) -> list[tuple[dict, tuple]]:
+        """(the `Eks` mapping, its path) of an AWS::SageMaker::Cluster's `Orchestrator`,
+        through `Fn::If` on either (both branches): empty for a Slurm cluster."""
+        found = []
+        for orchestrator, path in self.branches(props.get("Orchestrator"), base + ("Orchestrator",)):
+            if isinstance(orchestrator, dict) and not is_function(orchestrator):
+                for eks, eks_path in self.branches(orchestrator.get("Eks"), path + ("Eks",)):
+                    if isinstance(eks, dict) and not is_function(eks):
+                        found.append((eks, eks_path))
+        return found
 
     def branches(self, value, path: tuple, _depth: int = 0) -> Iterator[tuple[Any, tuple]]:
         """The values a property can take through `Fn::If` (both branches), without
@@ -233,12 +244,14 @@ class Template:
                 return  # resolved from Parameter Store at deploy time
             base = ("Parameters", target)
             default = param.get("Default", _NO_DEFAULT)
+            if default == "":
+                default = _NO_DEFAULT  # `Default: ""` is the idiom for "supplied at deploy time"
             if default is not _NO_DEFAULT:
                 yield Value(default, base + ("Default",), via)
             allowed = param.get("AllowedValues")
             if isinstance(allowed, list):
                 for i, v in enumerate(allowed):
-                    if v != default:  # the default is reported once, at the Default
+                    if v != default and v != "":  # the default is reported once, at the Default
                         yield Value(v, base + ("AllowedValues", i), via)
         elif target in self.resources:
             yield Value(ResourceRef(target, None), path, via)

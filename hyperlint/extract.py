@@ -167,16 +167,16 @@ def _cni_policy_only(obj: K8sObject, ctx, model: Model) -> None:
 
 # -- CloudFormation ---------------------------------------------------------------------
 
-def _eks_orchestrated(props) -> bool:
+def _eks_orchestrated(cluster: dict) -> bool:
     """Only HyperPod clusters orchestrated by EKS run the run's Kubernetes workloads
-    (a cluster without `Orchestrator` is a Slurm cluster)."""
-    orchestrator = props.get("Orchestrator")
+    (a describe-cluster document without `Orchestrator.Eks` is a Slurm cluster)."""
+    orchestrator = cluster.get("Orchestrator")
     return isinstance(orchestrator, dict) and "Eks" in orchestrator
 
 
 def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
-        if _eks_orchestrated(props):
+        if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         listed = props.get("InstanceTypes")

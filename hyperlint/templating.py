@@ -13,10 +13,11 @@ import re
 from .findings import Hit
 
 _ENV_PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__")
+_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_]")  # `$INSTANCE_TYPE`: envsubst fills it too
 
 
 def is_placeholder(value) -> bool:
-    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`, `<% x %>`, `__VAR__`): never judged.
+    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`, `$VAR`, `<% x %>`, `__VAR__`): never judged.
 
     In linear time: a lazy regex (`{{.*?}}`) took seconds on a value of 20,000
     `{` (quadratic), and values come from untrusted files."""
@@ -26,6 +27,8 @@ def is_placeholder(value) -> bool:
         return True
     start = value.find("${")
     if start >= 0 and value.find("}", start + 2) >= 0:
+        return True
+    if "$" in value and _SHELL_VARIABLE.search(value):
         return True
     if "<%" in value and _paired_on_a_line(value, "<%", "%>"):
         return True
@@ -49,7 +52,8 @@ def _paired_on_a_line(text: str, left: str, right: str) -> bool:
 def unrendered(path: tuple, value: str, what: str) -> Hit:
     """The HP003 report for a value a rule needed but cannot read."""
     shown = value if len(value) <= 80 else value[:77] + "..."
-    render = "helm template ..." if "{{" in value else "envsubst < file" if "${" in value else "your render step"
+    envsubst = "${" in value or "$" in value and _SHELL_VARIABLE.search(value)
+    render = "helm template ..." if "{{" in value else "envsubst < file" if envsubst else "your render step"
     return Hit(path, f"{what} '{shown}' is unrendered template text, so it was not checked; "
                      f"lint the rendered output ({render} | hyperlint check -)", rule="HP003")
 

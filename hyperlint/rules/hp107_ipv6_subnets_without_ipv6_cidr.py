@@ -97,7 +97,7 @@ OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 def check_cfn(template, ctx):
     for _, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
-        eks = _ipv6_eks_cluster(template, props)
+        eks = _ipv6_eks_cluster(template, props, base)
         if eks is None:
             continue
         for subnet, ref_path in template.subnet_refs(props, base):
@@ -107,16 +107,17 @@ def check_cfn(template, ctx):
                           related=(("Resources", subnet),))
 
 
-def _ipv6_eks_cluster(template, props) -> str | None:
-    orchestrator = props.get("Orchestrator")
-    eks = orchestrator.get("Eks") if isinstance(orchestrator, dict) else None
-    target = template.ref_target(eks.get("ClusterArn")) if isinstance(eks, dict) else None
-    if target is None or template.resource_type(target) != "AWS::EKS::Cluster":
-        return None
-    config = template.properties(target).get("KubernetesNetworkConfig")
-    family = config.get("IpFamily") if isinstance(config, dict) else None
-    families = {str(v.value).lower() for v in template.scalars(family, ())} if family is not None else set()
-    return target if "ipv6" in families else None
+def _ipv6_eks_cluster(template, props, base) -> str | None:
+    for eks, _ in template.eks_orchestrators(props, base):
+        target = template.ref_target(eks.get("ClusterArn"))
+        if target is None or template.resource_type(target) != "AWS::EKS::Cluster":
+            continue
+        config = template.properties(target).get("KubernetesNetworkConfig")
+        family = config.get("IpFamily") if isinstance(config, dict) else None
+        families = {str(v.value).lower() for v in template.scalars(family, ())} if family is not None else set()
+        if "ipv6" in families:
+            return target
+    return None
 
 
 def _has_ipv6(template, subnet: str) -> bool:

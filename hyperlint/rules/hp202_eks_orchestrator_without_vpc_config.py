@@ -64,12 +64,12 @@ TIER = "extended"
 
 def check_cfn(template, ctx):
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
-        orchestrator = props.get("Orchestrator")
-        if not (isinstance(orchestrator, dict) and presence(orchestrator.get("Eks"))):
+        orchestrators = template.eks_orchestrators(props, base)
+        if not orchestrators:
             continue
         if presence(props.get("VpcConfig")) is False:
             yield Hit(base + ("VpcConfig",),
                       f"HyperPod cluster {name} is orchestrated by Amazon EKS but has no VpcConfig; EKS orchestration "
                       f"requires VpcConfig (SecurityGroupIds and private Subnets in the EKS cluster's VPC), and it "
                       f"cannot be added after the cluster is created", key=True,
-                      related=(base + ("Orchestrator", "Eks"),))
+                      related=(orchestrators[0][1],))

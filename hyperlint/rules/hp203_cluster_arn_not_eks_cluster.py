@@ -15,7 +15,7 @@ Checks `Orchestrator.Eks.ClusterArn` of every `AWS::SageMaker::Cluster`:
   `!Sub arn:${AWS::Partition}:eks:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}`
   is fine, `!Sub arn:aws:iam::${AWS::AccountId}:role/${Name}` is not.
 
-Imports, parameters without a default, nested-stack outputs and custom
+Imports, parameters without a default (or with `Default: ""`), nested-stack outputs and custom
 resources cannot be known offline and are not reported. The ARN shape is
 data (`schemas/hyperpod-cluster.json`, `eks_cluster_arn`).
 
@@ -98,15 +98,13 @@ _OPAQUE = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource", 
 
 def check_cfn(template, ctx):
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
-        orchestrator = props.get("Orchestrator")
-        eks = orchestrator.get("Eks") if isinstance(orchestrator, dict) else None
-        if not isinstance(eks, dict) or "ClusterArn" not in eks:
-            continue
-        path = base + ("Orchestrator", "Eks", "ClusterArn")
-        for v in template.text_parts(eks["ClusterArn"], path):
-            hit = _judge(template, v, ctx)
-            if hit:
-                yield hit
+        for eks, eks_path in template.eks_orchestrators(props, base):
+            if "ClusterArn" not in eks:
+                continue
+            for v in template.text_parts(eks["ClusterArn"], eks_path + ("ClusterArn",)):
+                hit = _judge(template, v, ctx)
+                if hit:
+                    yield hit
 
 
 def _judge(template, v, ctx):
