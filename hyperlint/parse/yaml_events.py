@@ -435,6 +435,7 @@ class _Builder:
                 anchors = {}
                 marks = {}
                 problems = []
+                tags = []
                 result = [None, None]
                 self.doc_start = event.start_mark.line
                 doc_start = event.start_mark.line + off
