@@ -223,7 +223,7 @@ class Template:
         elif fn == "Fn::Sub":
             if isinstance(arg, str) and "${" not in arg:
                 yield Value(arg, path, _via)
-        elif not fn.startswith(("Fn::", "Ref", "Condition")):
+        elif not is_function(value):
             yield Value(value, path, _via)  # a plain one-key mapping, not an intrinsic
         # Fn::ImportValue, Fn::GetAZs, Fn::Split, Fn::Cidr, Fn::Base64, Fn::Transform ...: unknowable
 
@@ -608,11 +608,12 @@ def spell(parts: tuple, other) -> str | None:
 
 
 def is_function(value) -> bool:
-    """An intrinsic function (`{"Ref": ...}`, `{"Fn::...": ...}`) rather than a literal mapping."""
+    """An intrinsic function (`{"Ref": ...}`, `{"Fn::...": ...}`, a `{"Condition": ...}`
+    inside `Fn::And`/`Fn::Or`) rather than a literal one-key mapping."""
     if not isinstance(value, dict) or len(value) != 1:
         return False
     (key,) = value
-    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
+    return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
 
 
 def is_no_value(value) -> bool:

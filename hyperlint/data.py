@@ -180,6 +180,11 @@ class Data:
         entry = self.instance(name)
         return entry.get("class") if entry else None
 
+    def is_accelerated(self, name) -> bool:
+        """A GPU or Trainium type: the accelerators HyperPod's health-monitoring agent
+        watches and multi-node training runs NCCL/EFA on (Inferentia serves models)."""
+        return self.instance_class(name) in ("gpu", "trainium")
+
     # -- the HyperPod Helm chart and subnet sizing (HP405-HP407) ----------------
     @cached_property
     def chart_components(self) -> list[dict]:

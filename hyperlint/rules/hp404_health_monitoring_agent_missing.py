@@ -88,15 +88,13 @@ SEVERITY = "error"
 EMITS = ("error", "warning")
 TIER = "core"
 
-_ACCELERATED = ("gpu", "trainium")
-
 
 def check_run(model, ctx):
     if not model.manifests_seen or not model.clusters or any(w.hma for w in model.workloads):
         return
     for cluster in model.clusters:
         accelerated = sorted({g.name or "?" for g in cluster.groups
-                              if any(ctx.data.instance_class(t) in _ACCELERATED for t in g.instance_types)})
+                              if any(ctx.data.is_accelerated(t) for t in g.instance_types)})
         name = cluster.name or "the HyperPod cluster"
         loc = cluster.node_recovery_loc or cluster.loc
         if cluster.node_recovery == "?":
