@@ -85,11 +85,16 @@ def check(
     if fix or diff:
         from .fix import fix_run
 
-        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
+        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests)
+        for message in outcome.messages:  # a file meant to be fixed and not: one line each, exit code 2
+            typer.echo(f"hyperlint: {message}", err=True)
+        failed = 2 if outcome.messages else None
         if diff:
-            sys.stdout.write(outcome.diff)
-            raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))
-        if outcome.stdin is not None:  # the fixed stream goes to stdout, the report to stderr
+            sys.stdout.flush()
+            sys.stdout.buffer.write(outcome.diff)
+            raise typer.Exit(failed or (1 if outcome.diff else (2 if code == 2 else 0)))
+        if outcome.stdin is not None:  # the stream goes to stdout (fixed or as it came), the report to stderr
+            sys.stdout.flush()
             sys.stdout.buffer.write(outcome.stdin)
             sys.stdout.flush()
             report = sys.stderr
@@ -97,6 +102,7 @@ def check(
             typer.echo(f"hyperlint: fixed {outcome.count} finding{'s' if outcome.count != 1 else ''} in "
                        f"{len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
         result, code = lint_found(outcome.refreshed(found), config, notes=False)
+        code = failed or code
     write_report(fmt, result, output, report)
     raise typer.Exit(code)
 

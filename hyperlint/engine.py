@@ -67,7 +67,7 @@ class Context(Record):
 class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    __slots__ = ("file", "findings", "model", "directives", "errors")
+    __slots__ = ("file", "findings", "model", "directives", "errors", "digest")
 
     def __init__(
         self,
@@ -76,24 +76,28 @@ class FileResult(Record):
         model: Model | None = None,
         directives: list | None = None,
         errors: list[str] | None = None,
+        digest: bytes | None = None,
     ) -> None:
         self.file = file
         self.findings = [] if findings is None else findings
         self.model = Model() if model is None else model
         self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
         self.errors = [] if errors is None else errors  # internal errors: exit code 2
+        self.digest = digest  # of the bytes linted, when there are findings (hyperlint.fix checks it)
 
 
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files")
+    __slots__ = ("findings", "model", "errors", "files", "digests")
 
-    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
+                 digests: dict | None = None) -> None:
         self.findings = findings
         self.model = model
         self.errors = errors
         self.files = files
+        self.digests = {} if digests is None else digests  # file -> digest of the bytes linted
 
 
 class RuleSet:
@@ -270,6 +274,16 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
         except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
             result.errors.append(f"internal error on document {item.index + 1} of {inp.display}: {describe_failure(exc)}")
         del item  # the tree goes before the next document is read
+    if result.findings:
+        result.digest = digest(data)
+
+
+def digest(data: bytes) -> bytes:
+    """What identifies the exact bytes a file's findings were found in (``hyperlint.fix``
+    fixes nothing else)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:
@@ -558,11 +572,14 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     findings: list[Finding] = []
     errors: list[str] = []
     directives: dict[str, list] = {}
+    digests: dict[str, bytes] = {}
     for r in results:
         model.merge(r.model)
         findings += r.findings
         errors += r.errors
         directives.setdefault(r.file, []).extend(r.directives)
+        if r.digest is not None:
+            digests[r.file] = r.digest
     from . import extract
 
     extract.from_configuration(config, ctx, model)
@@ -596,7 +613,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs))
+    return Result(final, model, errors, len(inputs), digests)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

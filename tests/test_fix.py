@@ -48,7 +48,7 @@ def test_golden(case: Path, unsafe: bool):
         assert after != fixed(data, case.name)[0], "an unsafe case must differ from the safe fix"
     kind = ".unsafe" if unsafe else ".fixed"
     golden(case.with_name(case.stem + kind + case.suffix), after)
-    golden(case.with_name(case.name + kind + ".diff"), unified_diff(case.name, data, after).encode())
+    golden(case.with_name(case.name + kind + ".diff"), unified_diff(case.name, data, after))
 
 
 @pytest.mark.parametrize("case", INPUTS, ids=lambda p: p.name)
