@@ -505,7 +505,7 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
     for f in findings:
         by_file.setdefault(f.loc.file, []).append(f)
     outcome = FixOutcome({}, 0, b"", None)
-    written: dict[tuple[int, int], str] = {}  # (device, inode) -> display name: a hard link is fixed once
+    written: set[tuple[int, int]] = set()  # (device, inode) of the files written: a hard link is fixed once
     for inp in inputs:
         if inp.stdin is not None:
             outcome.stdin = inp.stdin  # printed as it came unless fixed below
@@ -523,7 +523,7 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
     return outcome
 
 
-def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcome, written: dict) -> None:
+def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcome, written: set) -> None:
     from .engine import _Unreadable, digest, read_input
     from .parse import decode, encoding_of
 
@@ -540,7 +540,7 @@ def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcom
         except (_Unreadable, OSError) as exc:
             raise NotFixed(f"cannot read it again ({_reason(exc)}); not fixed") from None
         if ident in written:
-            raise NotFixed(f"the same file as {written[ident]} (a hard link), fixed there")
+            return  # another name of a file fixed in place (a hard link): done once
     data, problem = decode(raw)
     if problem is not None:
         return
@@ -555,7 +555,7 @@ def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcom
     fixed_raw = bom + (fixed if encoding == "utf-8" else fixed.decode("utf-8").encode(encoding))
     if write and inp.path is not None:
         write_fixed(inp.path, raw, fixed_raw)
-        written[ident] = inp.display
+        written.add(ident)
     if inp.stdin is not None:
         outcome.stdin = fixed_raw
     outcome.files[inp.display] = fixed_raw
