@@ -607,6 +607,65 @@ def test_odd_file_names_trailing_slash_and_duplicates(tmp_path: Path):
     assert "my project/new\\nline.yaml" in files and "my project/caf\\xe9-\\xff.yaml" in files
 
 
+def test_file_names_are_reversible_in_json_and_sarif(tmp_path: Path):
+    """A real newline and a backslash followed by `n` are two names, and every
+    format tells them apart: JSON and text show `path_text` (reversible: the
+    backslash is doubled), SARIF percent-encodes the real name's bytes."""
+    from urllib.parse import unquote_to_bytes
+
+    from hyperlint.safe import path_from_text
+
+    names = [b"new\nline.yaml", b"new\\nline.yaml", b"back\\\\slash.yaml", b"c1-\xc2\x85.yaml", b"caf\xe9.yaml"]
+    for name in names:
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as fh:
+            fh.write(_pod("p").encode())
+    run = run_capped("check", "--format", "json", ".", cwd=tmp_path, tmp=tmp_path)
+    assert_contract(run, codes=(1,))
+    files = sorted(f["file"] for f in json.loads(run.stdout)["findings"])
+    assert len(set(files)) == len(names), files
+    assert sorted(os.fsencode(path_from_text(f)) for f in files) == sorted(names)
+    assert "new\\nline.yaml" in files and "new\\\\nline.yaml" in files and "caf\\xe9.yaml" in files
+    run = run_capped("check", "--format", "sarif", ".", cwd=tmp_path, tmp=tmp_path)
+    assert_contract(run, codes=(1,))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(run.stdout)["runs"][0]["results"]]
+    assert sorted(unquote_to_bytes(u) for u in uris) == sorted(names)
+    assert "new%0Aline.yaml" in uris and "new%5Cnline.yaml" in uris and "caf%E9.yaml" in uris
+
+
+@pytest.mark.parametrize("where", ["nodeSelector", "matchExpressions", "NotIn"])
+@pytest.mark.parametrize("value", ["{a: 1}", "[Schedulable]", "[[1]]"])
+def test_mappings_and_lists_where_labels_are_expected(where, value):
+    """A mapping or list as a label value, or among `values`, is never hashed (a set or
+    dict key): rules judge strings only, and say nothing about what they cannot read."""
+    health = value if where == "nodeSelector" else "Unschedulable"
+    values = f"[{value}, x]" if where != "nodeSelector" else "[Passed]"
+    op, key = ("NotIn", "sagemaker.amazonaws.com/compute-type") if where == "NotIn" else \
+        ("In", "sagemaker.amazonaws.com/deep-health-check-status")
+    text = f"""\
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata: {{name: j}}
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      template:
+        spec:
+          nodeSelector:
+            node.kubernetes.io/instance-type: ml.p5.48xlarge
+            sagemaker.amazonaws.com/node-health-status: {health}
+          affinity:
+            nodeAffinity:
+              requiredDuringSchedulingIgnoredDuringExecution:
+                nodeSelectorTerms:
+                  - matchExpressions:
+                      - {{key: {key}, operator: {op}, values: {values}}}
+          containers: [{{name: c, image: topolvm/topolvm:1.0}}]
+"""
+    result = lint([Input("j.yaml", None, text.encode())], Config(), DATA)
+    assert not result.errors
+
+
 def test_stdin_given_twice_is_read_once(tmp_path: Path):
     run = run_capped("check", "-", "-", cwd=tmp_path, tmp=tmp_path, stdin=_pod("stdin").encode())
     assert_contract(run, codes=(1,))
