@@ -39,7 +39,7 @@ import errno
 import os
 import stat
 import tempfile
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .findings import Finding, Loc
 from .parse.lines import line_starts
@@ -166,13 +166,14 @@ def insert_entry(source: Source, key_loc, key: str, value) -> Edit | None:
             indent + step + f"{k}: {v}".encode() + nl for k, v in value.items())
     else:
         text = indent + f"{key}: {value}".encode() + nl
+    where: int | None
     if child is not None:
-        at = source.offset(child, 1)
+        where = source.offset(child, 1)
     else:
-        at = source.offset(key_loc.line, 1)
-        at = None if at is None else at + len(source.line_bytes(key_loc.line))
+        where = source.offset(key_loc.line, 1)
+        where = None if where is None else where + len(source.line_bytes(key_loc.line))
         text = nl + text[: -len(nl)]
-    return None if at is None else Edit(at, at, text)
+    return None if where is None else Edit(where, where, text)
 
 
 def _next_content_line(source: Source, line: int) -> int | None:
@@ -238,7 +239,7 @@ def apply(data: bytes, edits: list[Edit]) -> tuple[bytes, set[Edit]]:
     return out, done
 
 
-def verify(original: bytes, fixed: bytes, is_json: bool, expected: list[Finding] = ()) -> bool:
+def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Finding] = ()) -> bool:
     """The fixed bytes parse with no more problems than the original, and the
     value at each of ``expected``'s pointers (and related places, for
     ``fix_related``) is its facts' ``fixed``."""
@@ -356,8 +357,10 @@ def write_fixed(path: str, before: bytes, after: bytes) -> None:
         raise NotFixed(_reason(exc)) from None
     if not stat.S_ISREG(st.st_mode):
         raise NotFixed("not a regular file any more; not rewritten")
-    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+    if not st.st_mode & 0o222:
         raise NotFixed(f"read-only file (mode {stat.S_IMODE(st.st_mode):04o}); not rewritten")
+    if not os.access(real, os.W_OK):
+        raise NotFixed(f"no permission to write it (mode {stat.S_IMODE(st.st_mode):04o}); not rewritten")
     if st.st_nlink > 1 or not _replace(real, before, after, st):
         _write_in_place(real, before, after)
 
@@ -365,9 +368,10 @@ def write_fixed(path: str, before: bytes, after: bytes) -> None:
 def _replace(real: str, before: bytes, after: bytes, st: os.stat_result) -> bool:
     """Rename a new file over ``real``; False (nothing done) when its owner or group cannot be kept."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".hyperlint-", dir=os.path.dirname(real))
+        fd, made_tmp = tempfile.mkstemp(prefix=".hyperlint-", dir=os.path.dirname(real))
     except OSError as exc:
         raise NotFixed(f"cannot write a file in its folder ({_reason(exc)})") from None
+    tmp: str | None = made_tmp
     try:
         try:
             made = os.fstat(fd)
@@ -382,7 +386,7 @@ def _replace(real: str, before: bytes, after: bytes, st: os.stat_result) -> bool
         finally:
             os.close(fd)
         _check_unchanged(real, before)
-        os.replace(tmp, real)
+        os.replace(made_tmp, real)
         tmp = None
         return True
     except OSError as exc:
@@ -527,8 +531,9 @@ def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcom
     from .engine import _Unreadable, digest, read_input
     from .parse import decode, encoding_of
 
-    if not any(f.rule in _fixers({f.rule}, unsafe) for f in mine):
-        return
+    fixable = _fixers({f.rule for f in mine if "fixed" in (f.facts or {})}, unsafe)
+    if not fixable:
+        return  # nothing this run may fix: the file is not read again
     ident = None
     if inp.stdin is not None:
         raw = inp.stdin

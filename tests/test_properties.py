@@ -559,7 +559,7 @@ def test_fix_and_diff_with_special_files(tmp_path):
     finally:
         signal.alarm(0)
     swapped = [f"{tmp_path}/swapped.yaml: cannot read it again (not a regular file (FIFO, socket or device); "
-               f"not read); not fixed"]
+               + "not read); not fixed"]
     assert diff.messages == swapped == fixed.messages
     assert sorted(diff.files) == sorted(fixed.files) == [f"{tmp_path}/a.yaml", f"{tmp_path}/z.yaml"]
     first = diff.diff[:diff.diff.index(b"--- a/", 1)]  # the diff of a.yaml, then that of z.yaml
