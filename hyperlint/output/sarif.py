@@ -70,8 +70,12 @@ def artifact_uri(file: str) -> str:
     ``%0A``, a backslash ``%5C``, an undecodable byte ``%FF``)."""
     if file == "-":
         return "stdin"
-    real = path_from_text(file)
-    return quote(os.fsencode(relative_path(real)), safe="/")
+    real = relative_path(path_from_text(file))
+    try:
+        data = os.fsencode(real)
+    except UnicodeEncodeError:  # a surrogate no file system gave (a name built by hand)
+        data = real.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
 
 
 def fingerprint(f) -> str:
