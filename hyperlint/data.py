@@ -26,6 +26,51 @@ def load_table(name: str) -> dict:
         return json.load(fh)
 
 
+def table_names() -> list[str]:
+    """Every data table in ``schemas/`` (not the JSON Schemas, not config.schema.json)."""
+    return sorted(p.stem for p in schemas_dir().glob("*.json") if not p.name.endswith(".schema.json"))
+
+
+def _dates(node, out: set) -> None:
+    if isinstance(node, dict):
+        if isinstance(node.get("as_of"), str):
+            out.add(node["as_of"])
+        for value in node.values():
+            _dates(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _dates(value, out)
+
+
+def table_summary(name: str) -> dict:
+    """{name, title, as_of (newest date in the table), oldest, sources, generated}: for
+    `hyperlint --version` and `hyperlint data`."""
+    doc = load_table(name)
+    dates: set = set()
+    _dates(doc, dates)
+    found: set = set()
+    _sources(doc, found)
+    sources = sorted(found)
+    generated = "generated" in str(doc.get("title", "")) or "refresh_data.py" in str(doc.get("description", ""))
+    return {"name": name, "title": doc.get("title", name), "as_of": max(dates) if dates else None,
+            "oldest": min(dates) if dates else None, "sources": sources, "generated": generated,
+            "package": doc.get("source_package") or doc.get("generated_from", {}).get("api_enum")}
+
+
+def _sources(node, out: set) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("source") and isinstance(value, str) and value.startswith("https://"):
+                out.add(value)
+            elif key == "sources" and isinstance(value, dict):
+                out.update(v for v in value.values() if isinstance(v, str) and v.startswith("https://"))
+            else:
+                _sources(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _sources(value, out)
+
+
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
 
@@ -85,8 +130,18 @@ class Data:
         return load_table("hyperpod-cluster")
 
     @cached_property
+    def cluster_api(self) -> dict:
+        """CreateCluster enums, patterns and limits (generated from the SageMaker API model)."""
+        return load_table("cluster-api")
+
+    @cached_property
+    def instance_table(self) -> dict:
+        """`schemas/instance-types.json` as shipped (entries, rejected types, sources, dates)."""
+        return load_table("instance-types")
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
-        table = {e["type"]: e for e in load_table("instance-types")["entries"]}
+        table = {e["type"]: e for e in self.instance_table["entries"]}
         for extra in self.overrides.get("instance_types", []):
             entry = dict(table.get(extra["type"], {}))
             entry.update({"class": "cpu", "arch": "x86_64", "efa": False, "chart": {}} if not entry else {})
@@ -94,6 +149,34 @@ class Data:
             entry.setdefault("max_pods_basis", "configuration")
             table[extra["type"]] = entry
         return table
+
+    # -- where a fact comes from (for messages) -------------------------------
+    def provenance(self, table: str, section: str | None, override: str) -> str:
+        """How a finding names the data it used: the table and its as-of date, and the
+        configuration key that overrides it, or that the configuration supplied it."""
+        if override in self.overrides:
+            return f"per data.{override} in the configuration"
+        doc = self.instance_table if table == "instance-types" else getattr(self, table.replace("-", "_"))
+        part = doc.get(section) if section else None
+        date = (part.get("as_of") if isinstance(part, dict) else None) or doc.get("as_of")
+        return (f"hyperlint's data {table}.json as of {date}; if AWS has changed this since, "
+                f"set data.{override} in the configuration")
+
+    @cached_property
+    def api_enum_as_of(self) -> str:
+        """The date of the API's instance-type enum the table was generated from."""
+        table = self.instance_table
+        return str(table.get("api_enum_as_of") or table.get("as_of"))
+
+    def rejected_type(self, name) -> dict | None:
+        """A type some AWS material names but the API does not accept (with the note why)."""
+        if not isinstance(name, str):
+            return None
+        return next((e for e in self.instance_table.get("rejected", ()) if e["type"] == name), None)
+
+    @cached_property
+    def deep_health_check_types(self) -> list[str]:
+        return list(self.cluster_api["deep_health_checks"]["values"])
 
     # -- derived facts ------------------------------------------------------
     @cached_property

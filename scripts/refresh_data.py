@@ -97,11 +97,8 @@ class Sources:
         import cfnlint
 
         self.botocore_version = botocore.__version__
-        released = BOTOCORE_RELEASED.get(self.botocore_version)
-        if released is None:
-            raise SourceError(f"add the PyPI release date of botocore {self.botocore_version} "
-                              "to BOTOCORE_RELEASED in scripts/refresh_data.py")
-        self.botocore_date = released
+        # unknown for an unpinned release: --check still shows the drift; writing refuses (main)
+        self.botocore_date = BOTOCORE_RELEASED.get(self.botocore_version, "unknown")
         model_dir = Path(botocore.__file__).parent / "data" / "sagemaker" / "2017-07-24"
         plain, packed = model_dir / "service-2.json", model_dir / "service-2.json.gz"
         if plain.exists():
@@ -144,6 +141,11 @@ class Sources:
     @property
     def botocore_label(self) -> str:
         return f"botocore {self.botocore_version}, sagemaker 2017-07-24 service-2.json"
+
+    @property
+    def cfnlint_schema_url(self) -> str:
+        return (f"https://github.com/aws-cloudformation/cfn-lint/blob/v{self.cfnlint_version}/"
+                "src/cfnlint/data/schemas/providers/us_east_1/aws-sagemaker-cluster.json")
 
     @property
     def cfnlint_url(self) -> str:
@@ -205,10 +207,211 @@ def api_shapes(src: Sources) -> dict:
     }
 
 
+# -- instance-facts.csv ----------------------------------------------------------------
+FACT_COLUMNS = ("type", "class", "arch", "max_pods", "max_pods_basis", "efa", "hma_daemonset", "nvidia_device_plugin",
+                "efa_device_plugin", "neuron_device_plugin", "status", "source", "as_of", "note")
+_SOURCE_LINE = re.compile(r"^#\s*source\s+([a-z0-9_]+):\s*(https://\S+)\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def read_facts(path: Path = FACTS_CSV) -> tuple[dict[str, str], list[dict]]:
+    """({source name: URL}, [row, ...]) from the reviewed CSV; every row is checked."""
+    sources: dict[str, str] = {}
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            m = _SOURCE_LINE.match(line)
+            if m:
+                sources[m.group(1)] = m.group(2)
+            continue
+        lines.append(line)
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != FACT_COLUMNS:
+        raise SourceError(f"{path.name}: the columns must be {', '.join(FACT_COLUMNS)}")
+    rows, seen = [], set()
+    for number, row in enumerate(reader, 2):
+        where = f"{path.name} row {number} ({row['type']})"
+        if row["type"] in seen:
+            raise SourceError(f"{where}: duplicate type")
+        seen.add(row["type"])
+        if not re.match(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$", row["type"]):
+            raise SourceError(f"{where}: not an ml. instance type name")
+        if row["class"] not in ("gpu", "trainium", "inferentia", "cpu") or row["arch"] not in ("x86_64", "arm64"):
+            raise SourceError(f"{where}: class or arch outside the known values")
+        if (row["max_pods"] == "") != (row["max_pods_basis"] == ""):
+            raise SourceError(f"{where}: max_pods and max_pods_basis go together")
+        if row["max_pods_basis"] not in ("", "documented", "ipv4-per-eni-minus-1"):
+            raise SourceError(f"{where}: unknown max_pods_basis {row['max_pods_basis']!r}")
+        if row["status"] not in ("", "rejected"):
+            raise SourceError(f"{where}: status is empty or 'rejected'")
+        if not row["source"].startswith("https://") or not _DATE.match(row["as_of"]):
+            raise SourceError(f"{where}: every row needs an https source and an as_of date")
+        for flag in ("efa", "nvidia_device_plugin", "efa_device_plugin", "neuron_device_plugin"):
+            if row[flag] not in ("true", "false"):
+                raise SourceError(f"{where}: {flag} is true or false")
+        rows.append(row)
+    return sources, rows
+
+
+def _entry(row: dict, in_api: bool, note: str) -> dict:
+    entry = {
+        "type": row["type"],
+        "class": row["class"],
+        "arch": row["arch"],
+        "max_pods": int(row["max_pods"]) if row["max_pods"] else None,
+        "max_pods_basis": row["max_pods_basis"] or None,
+        "efa": row["efa"] == "true",
+        "chart": {
+            "hma_daemonset": row["hma_daemonset"] or None,
+            "nvidia_device_plugin": row["nvidia_device_plugin"] == "true",
+            "efa_device_plugin": row["efa_device_plugin"] == "true",
+            "neuron_device_plugin": row["neuron_device_plugin"] == "true",
+        },
+        "in_api_enum": in_api,
+        "source": row["source"],
+        "as_of": row["as_of"],
+    }
+    if note:
+        entry["note"] = note
+    return entry
+
+
+# -- instance-types.json ----------------------------------------------------------------
+def instance_types(src: Sources) -> dict:
+    api = list(src.shapes["ClusterInstanceType"]["enum"])
+    api_set = set(api)
+    regional = {t for region in src.cfn_regional.values() if isinstance(region, dict) for t in region.get("enum", ())}
+    csv_sources, rows = read_facts()
+    by_type = {row["type"]: row for row in rows}
+    entries, rejected = [], []
+    not_regional = f"not in cfn-lint {src.cfnlint_version}'s regional instance-type list (its rule E3644 reports it)"
+    for row in rows:
+        in_api = row["type"] in api_set
+        notes = [row["note"]] if row["note"] else []
+        if row["status"] == "rejected":
+            if in_api:
+                raise SourceError(f"{row['type']} is marked rejected but the API enum has it: drop the status")
+            rejected.append({"type": row["type"], "note": row["note"], "source": row["source"], "as_of": row["as_of"]})
+            continue
+        if not in_api and not row["note"]:
+            raise SourceError(f"{row['type']} is not in the API enum: its row needs a note saying why it is kept")
+        if in_api and row["type"] not in regional:
+            notes.append(not_regional)
+        entries.append(_entry(row, in_api, "; ".join(notes)))
+    for name in api:  # new in the API, no reviewed facts yet: listed, never guessed (the schema test fails)
+        if name not in by_type:
+            entries.append({"type": name, "class": None, "arch": None, "max_pods": None, "max_pods_basis": None,
+                            "efa": None, "chart": None, "in_api_enum": True, "source": src.botocore_url,
+                            "as_of": src.botocore_date,
+                            "note": "new in the API enum: add its row to schemas/sources/instance-facts.csv"})
+    dates = [src.botocore_date, src.cfnlint_date] + [row["as_of"] for row in rows]
+    return {
+        "$schema": "./instance-types.schema.json",
+        "title": "SageMaker HyperPod (EKS) instance types",
+        "description": ("Every instance type HyperPod accepts (the CreateCluster API's ClusterInstanceType enum), "
+                        "plus types HyperPod material names outside that enum (in_api_enum false), with class, "
+                        "architecture, maximum pods per node (one pod network interface per HyperPod instance), EFA "
+                        "and the HyperPod Helm chart's coverage. max_pods is the HyperPod max-pods table's value "
+                        "(basis 'documented'), else the vpc-cni IPv4 addresses per ENI minus 1; null where no data "
+                        "exists. 'efa' follows the chart's EFA device-plugin list. 'rejected' lists types some "
+                        "material names but the API does not accept. Generated by scripts/refresh_data.py from "
+                        "botocore, cfn-lint and schemas/sources/instance-facts.csv; do not edit by hand."),
+        "generated_from": {
+            "api_enum": f"{src.botocore_label}, shape ClusterInstanceType ({len(api)} values)",
+            "regional_enum": f"cfn-lint {src.cfnlint_version} (schemas {src.cfnlint_date}), "
+                             "extensions/aws_sagemaker_cluster/instancetype_enum.json",
+            "facts": "schemas/sources/instance-facts.csv",
+        },
+        "sources": {"api_enum": src.botocore_url, "cfn_lint_regional_enum": src.cfnlint_url, **csv_sources},
+        "as_of": max(dates),
+        "api_enum_as_of": src.botocore_date,
+        "entries": entries,
+        "rejected": rejected,
+    }
+
+
+# -- cluster-api.json ----------------------------------------------------------------------
+def _string_facts(shape: dict) -> dict:
+    return {k: shape[k] for k in ("pattern", "min", "max") if k in shape}
+
+
+def cluster_api(src: Sources) -> dict:
+    s = src.shapes
+    group = s["ClusterInstanceGroupSpecification"]["members"]
+    kube = s[group["KubernetesConfig"]["shape"]]["members"]
+    labels = s[kube["Labels"]["shape"]]
+    taints = s[kube["Taints"]["shape"]]
+    taint = s[taints["member"]["shape"]]["members"]
+    checks = s[group["OnStartDeepHealthChecks"]["shape"]]
+    check_type = s[checks["member"]["shape"]]
+    cluster = s["CreateClusterRequest"]["members"]
+    cfn = src.cfn_cluster["definitions"]
+    cfn_checks = cfn["OnStartDeepHealthChecks"]
+    cfn_types = cfn["DeepHealthCheckType"]["enum"]
+    missing = [t for t in check_type["enum"] if t not in cfn_types]
+    return {
+        "$schema": "./cluster-api.schema.json",
+        "title": "SageMaker CreateCluster enums, patterns and limits that HyperPod rules check (generated)",
+        "description": ("Read from the SageMaker API model (botocore) and, where noted, cfn-lint's bundled "
+                        "AWS::SageMaker::Cluster schema. A pattern matches the whole value. Generated by "
+                        "scripts/refresh_data.py; do not edit by hand."),
+        "source": src.botocore_url,
+        "source_package": src.botocore_label,
+        "as_of": src.botocore_date,
+        "deep_health_checks": {
+            "shape": "DeepHealthCheckType",
+            "values": list(check_type["enum"]),
+            "min_items": checks.get("min"),
+            "max_items": checks.get("max"),
+            "cloudformation_values": list(cfn_types),
+            "cloudformation_max_items": cfn_checks.get("maxItems"),
+            "note": (f"cfn-lint {src.cfnlint_version}'s AWS::SageMaker::Cluster schema lacks "
+                     f"{', '.join(missing)}" if missing else "the CloudFormation schema has the same values"),
+        },
+        "node_recovery": {"shape": cluster["NodeRecovery"]["shape"],
+                          "values": list(s[cluster["NodeRecovery"]["shape"]]["enum"])},
+        "node_provisioning_mode": {"shape": cluster["NodeProvisioningMode"]["shape"],
+                                   "values": list(s[cluster["NodeProvisioningMode"]["shape"]]["enum"])},
+        "kubernetes_labels": {
+            "shape": kube["Labels"]["shape"],
+            "max_entries": labels.get("max"),
+            "key": _string_facts(s[labels["key"]["shape"]]),
+            "value": _string_facts(s[labels["value"]["shape"]]),
+        },
+        "kubernetes_taints": {
+            "shape": kube["Taints"]["shape"],
+            "max_entries": taints.get("max"),
+            "key": _string_facts(s[taint["Key"]["shape"]]),
+            "value": _string_facts(s[taint["Value"]["shape"]]),
+            "effects": list(s[taint["Effect"]["shape"]]["enum"]),
+        },
+        "cloudformation": {
+            "source": src.cfnlint_schema_url,
+            "source_package": f"cfn-lint {src.cfnlint_version} (schemas {src.cfnlint_date})",
+            "as_of": src.cfnlint_date,
+        },
+    }
+
+
 # -- output ----------------------------------------------------------------------------
 def render(doc: dict) -> str:
     """One canonical text per document: same inputs, same bytes."""
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def render_entries(doc: dict) -> str:
+    """A table whose ``entries`` hold one type per line, so a diff shows one line per changed type."""
+    lines = ["{"]
+    items = list(doc.items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        if key in ("entries", "rejected") and value:
+            rows = [f"    {json.dumps(v, ensure_ascii=False)}" for v in value]
+            lines.append(f"  {json.dumps(key)}: [\n" + ",\n".join(rows) + f"\n  ]{comma}")
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            lines.append(f"  {json.dumps(key)}: {text}{comma}")
+    return "\n".join(lines) + "\n}\n"
 
 
 def build(src: Sources | None = None) -> dict[str, str]:
@@ -216,6 +419,8 @@ def build(src: Sources | None = None) -> dict[str, str]:
     src = src or Sources()
     return {
         "api-shapes.json": render(api_shapes(src)),
+        "cluster-api.json": render(cluster_api(src)),
+        "instance-types.json": render_entries(instance_types(src)),
     }
 
 
@@ -251,6 +456,10 @@ def main(argv: list[str] | None = None) -> int:
         diff = drift(tables)
         sys.stdout.write(diff)
         return 1 if diff else 0
+    if '"as_of": "unknown"' in "".join(tables.values()):
+        print("refresh_data: add the PyPI release date of the installed botocore to BOTOCORE_RELEASED "
+              "in scripts/refresh_data.py (https://pypi.org/project/botocore/#history)", file=sys.stderr)
+        return 2
     for name, text in sorted(tables.items()):
         path = SCHEMAS / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

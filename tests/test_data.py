@@ -61,7 +61,7 @@ def test_instance_types_facts_from_the_docs():
     assert data.max_pods("ml.p6e-gb200.36xlarge") is None  # no data: never guessed
     assert data.instance_class("ml.trn1.32xlarge") == "trainium"
     assert data.instance_class("ml.m5.2xlarge") == "cpu"
-    assert len(data.instance_types) == 205
+    assert len(data.instance_types) == 213  # the API's 209 plus 4 inf2 outside its enum
     assert data.ml_form("p5.48xlarge") == "ml.p5.48xlarge"
     assert data.ml_form("t4g.small") is None
     assert data.suggest("ml.p5.48xl") == "ml.p5.48xlarge"
@@ -91,3 +91,121 @@ def test_helm_chart_and_subnet_facts():
     assert data.ips_per_node("ml.g5.12xlarge") == (50, "max pods + 1")
     assert data.ips_per_node("ml.p6e-gb200.36xlarge") is None  # no max pods: never guessed
     assert data.ips_per_node("ml.nope.xlarge") is None
+
+
+def test_the_api_types_the_audit_found_missing_are_known():
+    data = Data()
+    for name in ("ml.g7.2xlarge", "ml.g7.8xlarge", "ml.g7.48xlarge"):
+        entry = data.instance(name)
+        assert (entry["class"], entry["arch"], entry["max_pods"], entry["efa"], entry["in_api_enum"]) == (
+            "gpu", "x86_64", 63, False, True)  # vpc-cni IPv4Limit 64; the chart's EFA list has no g7
+    for name in ("ml.c8a.16xlarge", "ml.m8a.16xlarge"):
+        assert (data.instance_class(name), data.max_pods(name)) == ("cpu", 63)
+    assert data.instance("ml.inf2.xlarge")["in_api_enum"] is False
+    assert data.instance("ml.trn1.2xlarge") is None  # the API does not accept it ...
+    assert "sources conflict" in data.rejected_type("ml.trn1.2xlarge")["note"]  # ... though others list it
+    assert data.deep_health_check_types == ["InstanceStress", "InstanceConnectivity", "MultiNodeTrainingValidation"]
+
+
+def test_every_api_type_has_reviewed_facts():
+    table = Data().instance_table
+    api = [e for e in table["entries"] if e["in_api_enum"]]
+    assert len(api) == int(table["generated_from"]["api_enum"].split("(")[-1].split()[0])
+    assert all(e["class"] for e in api)
+    assert all(e.get("note") for e in table["entries"] if not e["in_api_enum"])
+
+
+# -- the generated tables against their pinned sources (scripts/refresh_data.py) -----------
+def _refresh_module():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("refresh_data", ROOT / "scripts" / "refresh_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def refresh():
+    """The generator, when the installed botocore and cfn-lint are the pinned ones.
+
+    Locally another version only skips (say which); in CI (CI=true) it fails: the test
+    extra pins them, so CI installs exactly those."""
+    import os
+
+    module = _refresh_module()
+    mismatch = module.version_mismatch()
+    if mismatch:
+        message = f"the drift check needs the botocore/cfn-lint pinned in pyproject.toml's test extra: {mismatch}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return module
+
+
+@pytest.fixture(scope="module")
+def sources(refresh):
+    return refresh.Sources()
+
+
+def test_generated_tables_equal_the_committed_ones(refresh, sources):
+    tables = refresh.build(sources)
+    assert set(tables) == {"api-shapes.json", "cluster-api.json", "instance-types.json"}
+    diff = refresh.drift(tables)
+    assert not diff, ("schemas/ differs from what the pinned sources give; review, then run "
+                      "`python scripts/refresh_data.py`:\n" + diff)
+
+
+def test_generation_is_deterministic_across_processes(refresh):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    for seed in ("1", "4242"):  # set and dict orders must not leak into the bytes
+        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh_data.py"), "--check"], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_new_api_type_shows_as_a_readable_diff_and_fails_the_schema(refresh, sources):
+    import copy
+
+    bumped = copy.copy(sources)
+    bumped.shapes = dict(sources.shapes)
+    enum = sources.shapes["ClusterInstanceType"]["enum"]
+    bumped.shapes["ClusterInstanceType"] = {**sources.shapes["ClusterInstanceType"], "enum": [*enum, "ml.p7.48xlarge"]}
+    tables = refresh.build(bumped)
+    diff = refresh.drift(tables)
+    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert any('"ml.p7.48xlarge"' in line and "instance-facts.csv" in line for line in added), diff
+    assert "+++ schemas/api-shapes.json (regenerated)" in diff  # the API enum there too
+    schema = json.loads((schemas_dir() / "instance-types.schema.json").read_text())
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(tables["instance-types.json"])))
+    assert errors, "a type without reviewed facts must fail the schema, never ship with guessed facts"
+
+
+def test_the_facts_file_is_checked_row_by_row(refresh, tmp_path):
+    good = (schemas_dir() / "sources" / "instance-facts.csv").read_text()
+    sources_, rows = refresh.read_facts(schemas_dir() / "sources" / "instance-facts.csv")
+    assert sources_["vpc_cni_limits"].startswith("https://github.com/aws/amazon-vpc-cni-k8s/")
+    assert {r["type"] for r in rows} >= {"ml.g7.8xlarge", "ml.inf2.xlarge", "ml.trn1.2xlarge"}
+    for broken, complaint in (
+        (good.replace("ml.p5.48xlarge,gpu,", "ml.p5.48xlarge,fpga,", 1), "class or arch"),
+        (good.replace("\nml.p4de.24xlarge,", "\nml.p4d.24xlarge,", 1), "duplicate"),
+        (good.replace(",2026-08-20,", ",last week,", 1), "as_of"),
+    ):
+        path = tmp_path / "instance-facts.csv"
+        path.write_text(broken)
+        with pytest.raises(refresh.SourceError, match=complaint):
+            refresh.read_facts(path)
+
+
+def test_the_pins_are_exact_and_in_the_test_extra(refresh):
+    pins = refresh.pinned_versions()
+    assert set(pins) == {"botocore", "cfn-lint"}
+    assert all(v[0].isdigit() for v in pins.values())
+    assert pins["botocore"] in refresh.BOTOCORE_RELEASED  # a pinned release needs its date
