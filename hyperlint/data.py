@@ -159,8 +159,7 @@ class Data:
         doc = self.instance_table if table == "instance-types" else getattr(self, table.replace("-", "_"))
         part = doc.get(section) if section else None
         date = (part.get("as_of") if isinstance(part, dict) else None) or doc.get("as_of")
-        return (f"hyperlint's data {table}.json as of {date}; if AWS has changed this since, "
-                f"set data.{override} in the configuration")
+        return f"data: {table}.json as of {date}; override with data.{override} in the configuration"
 
     @cached_property
     def api_enum_as_of(self) -> str:

@@ -209,3 +209,25 @@ def test_the_pins_are_exact_and_in_the_test_extra(refresh):
     assert set(pins) == {"botocore", "cfn-lint"}
     assert all(v[0].isdigit() for v in pins.values())
     assert pins["botocore"] in refresh.BOTOCORE_RELEASED  # a pinned release needs its date
+
+
+def test_instance_type_findings_yield_to_the_configuration():
+    """HP201 names the data it judged by and how to override it; an override silences it."""
+    from hyperlint.config import Config
+    from hyperlint.discover import Input
+    from hyperlint.engine import lint
+
+    stack = b"""Resources:
+  Cluster:
+    Type: AWS::SageMaker::Cluster
+    Properties:
+      Orchestrator: {Eks: {ClusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/c"}}
+      InstanceGroups:
+        - {InstanceGroupName: a, InstanceType: ml.inf2.48xlarge, InstanceCount: 1, ExecutionRole: r}
+        - {InstanceGroupName: b, InstanceType: ml.p9.48xlarge, InstanceCount: 1, ExecutionRole: r}
+"""
+    found = lint([Input("stack.yaml", None, stack)], Config(select=["HP201"])).findings
+    assert [(f.severity, "data.instance_types" in f.message) for f in found] == [("warning", True), ("error", True)]
+    overrides = {"instance_types": [{"type": "ml.inf2.48xlarge", "in_api_enum": True},
+                                    {"type": "ml.p9.48xlarge", "class": "gpu", "max_pods": 63}]}
+    assert lint([Input("stack.yaml", None, stack)], Config(select=["HP201"], data=overrides)).findings == []

@@ -104,7 +104,8 @@ def _judge(value, path, ctx, origin: str, reader: str):
     text = str(value).strip()
     if text in supported:
         return None
-    return Hit(path, f"Kubernetes version {text}{origin} is not supported by HyperPod (supported: {shown})")
+    return Hit(path, f"Kubernetes version {text}{origin} is not supported by HyperPod (supported: {shown}, "
+                     f"{ctx.data.provenance('eks', 'kubernetes_versions', 'kubernetes_versions')})")
 
 
 def _range(versions: list[str]) -> str:

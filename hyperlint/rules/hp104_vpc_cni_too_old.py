@@ -128,4 +128,5 @@ def _judge(version_text, path, ctx, what: str):
         return None
     need = ".".join(map(str, minimum))
     return Hit(path, f"{what} is older than {need}, the minimum Amazon VPC CNI version HyperPod supports; "
-                     f"upgrade to {need} or later")
+                     f"upgrade to {need} or later "
+                     f"({ctx.data.provenance('eks', 'vpc_cni', 'vpc_cni_minimum_version')})")

@@ -94,4 +94,6 @@ def check_cfn(template, ctx):
         if version is not None and version < minimum:
             yield Hit(v.path, f"{addon} add-on version {v.value}{v.origin()} is older than v{need}, the version "
                               f"HyperPod needs to attach EBS volumes to the nodes of {clusters[0]}; "
-                              f"use v{need} or later", related=(("Resources", clusters[0]),))
+                              f"use v{need} or later "
+                              f"({ctx.data.provenance('eks', 'ebs_csi', 'ebs_csi_minimum_version')})",
+                      related=(("Resources", clusters[0]),))

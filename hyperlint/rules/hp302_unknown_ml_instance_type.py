@@ -115,8 +115,9 @@ def _judge(value, path, effect: str, data):
         return
     guess = data.suggest(value.strip())
     hint = f"; did you mean '{guess}'?" if guess else ""
-    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} "
-                    f"(if HyperPod offers it, add it under data.instance_types in the configuration)",
+    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} (hyperlint's data: "
+                    f"the SageMaker API's instance types as of {data.api_enum_as_of}; if HyperPod offers it, "
+                    f"add it under data.instance_types in the configuration)",
               facts={"value": value})
 
 
