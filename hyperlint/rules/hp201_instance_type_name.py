@@ -120,7 +120,7 @@ def _judge(v, ctx):
     if fixed:
         return Hit(v.path, f"instance type '{value}'{v.origin()} has no 'ml.' prefix; HyperPod accepts '{fixed}'",
                    facts={"value": value, "fixed": fixed})
-    override = f"if AWS added it after that, add it under data.instance_types in the configuration"
+    override = "if AWS added it after that, add it under data.instance_types in the configuration"
     if data.rejected_type(value):
         return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type: the SageMaker API's "
                            f"ClusterInstanceType enum lacks it (hyperlint's data as of {data.api_enum_as_of}), "

@@ -70,9 +70,12 @@ A type HyperPod offers that hyperlint does not know yet goes into the
 known type for every rule.
 
 ## References
-- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+  (`InstanceType`: the `ClusterInstanceType` enum, the source of `schemas/instance-types.json`)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (nodes are labelled with the `ml.` name)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
+  (`InferenceEndpointConfig` `instanceType`)
 """
 
 from __future__ import annotations
