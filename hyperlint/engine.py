@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 import sys
-from functools import lru_cache
 from typing import Iterable
 
 from . import rules as registry
@@ -23,13 +22,13 @@ from .classify import classify
 from .config import Config
 from .data import Data
 from .discover import Input
-from .findings import RANK, Finding, Hit, Loc
+from .findings import RANK, Finding, Loc
 from .k8s import K8sObject, pod_templates
-from .locate import locate, pointer, source_text
+from .locate import make_finding, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
 from .record import Record
-from .safe import printable, scalar_text
+from .safe import printable
 from .templating import TemplateSource, template_problem_message
 
 PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
@@ -356,63 +355,6 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
                 result.findings.append(make_finding(reporter, hit, doc, ctx.file, identity))
     except Exception as exc:  # a rule bug must not stop the run
         result.errors.append(f"internal error in {rule.id} on {ctx.file}: {describe_failure(exc)}")
-
-
-def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
-    related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
-    return Finding(rule.id, hit.severity or rule.severity, sys.intern(printable(hit.message)),
-                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
-
-
-def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
-    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc).
-
-    Everything taken from the input (pointer, object names, Helm template) is
-    made printable here, so no output format ever sees a control character,
-    a line break or a lone surrogate from a file."""
-    span = locate(doc, path, key=key)
-    if identity is None:
-        identity = cfn_identity(doc.root, path)
-    # Strings that repeat from document to document (the same template rendered many
-    # times) are interned: a long stream keeps one copy, not one per location.
-    return Loc(file, span.line, span.column, span.end_line, span.end_column,
-               _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
-
-
-_POINTERS: dict[tuple, str] = {}  # path -> its printable pointer, for the paths a run meets most
-
-
-def _shown_pointer(path: tuple) -> str:
-    """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
-    shown = _POINTERS.get(path)
-    if shown is None:
-        shown = sys.intern(printable(pointer(path), 1000))
-        if len(shown) < 1000 and len(_POINTERS) < 8192:  # huge keys are not kept
-            _POINTERS[path] = shown
-    return shown
-
-
-@lru_cache(maxsize=1024)
-def _shown_identity(identity: tuple | None) -> tuple | None:
-    """The printable object identity, one shared tuple per object (locations are many)."""
-    if identity is None:
-        return None
-    return tuple(None if part is None else sys.intern(printable(part, 300)) for part in identity)
-
-
-@lru_cache(maxsize=256)
-def _shown_source(source: str | None) -> str | None:
-    return printable(source, 500) if source is not None else None
-
-
-def cfn_identity(root, path) -> tuple | None:
-    """(resource type, None, logical ID) for a path inside `Resources`."""
-    if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
-        resources = root.get("Resources")
-        res = resources.get(path[1]) if isinstance(resources, dict) else None
-        rtype = res.get("Type") if isinstance(res, dict) else None
-        return (scalar_text(rtype) or "Resource", None, scalar_text(path[1]) or "")
-    return None
 
 
 # -- the run --------------------------------------------------------------------------
