@@ -384,112 +384,12 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
     jobs = min(ctx.config.jobs or available_cpus(), len(inputs))
     if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
-    return _fork_map(jobs, inputs, ctx, ruleset)
-
-
-def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) -> list[FileResult]:
-    """Lint with ``jobs`` processes: this one and ``jobs - 1`` forked children.
-
-    Files go out in chunks through a pipe filled with chunk numbers before the
-    fork: every process reads the next number when it is free, so one slow
-    file holds up only its own chunk. Children inherit the inputs, tables and
-    modules, and send each chunk back as soon as it is done (a flag per file
-    with nothing to report, else its FileResult); this process reads them
-    between its own chunks. Chunks of a child that fails are linted here."""
-    import gc
-    import pickle
-    import signal
-    import struct
+    from .pool import fork_map
 
     _warm(ctx)
     ruleset.load_all()
-    n = len(inputs)
-    size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
-    chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]
-    queue_r, queue_w = os.pipe()
-    os.write(queue_w, b"".join(struct.pack("<I", i) for i in range(len(chunks))))
-    os.close(queue_w)
-
-    def next_chunk():
-        data = os.read(queue_r, 4)  # reads of whole 4-byte records from a pipe do not interleave
-        return struct.unpack("<I", data)[0] if len(data) == 4 else None
-
-    gc.freeze()  # the children's collections then leave the inherited heap alone (fewer pages copied)
-    children: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end, bytes received)
-    try:
-        for _ in range(jobs - 1):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(read_end)
-                code = 1
-                try:
-                    with os.fdopen(write_end, "wb") as out:
-                        while (c := next_chunk()) is not None:
-                            body = pickle.dumps([_packed(lint_file(inputs[i], ctx, ruleset)) for i in chunks[c]],
-                                                pickle.HIGHEST_PROTOCOL)
-                            out.write(struct.pack("<II", c, len(body)) + body)
-                            out.flush()
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write_end)
-            os.set_blocking(read_end, False)
-            children[pid] = (read_end, bytearray())
-
-        done: dict[int, list] = {}
-        while (c := next_chunk()) is not None:
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in chunks[c]]
-            for read_end, buf in children.values():
-                _drain(read_end, buf, done, block=False)
-        for pid, (read_end, buf) in list(children.items()):
-            _drain(read_end, buf, done, block=True)
-            os.close(read_end)
-            os.waitpid(pid, 0)
-            del children[pid]
-    finally:
-        os.close(queue_r)
-        for pid, (read_end, _) in children.items():  # only after an error here
-            os.close(read_end)
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-        gc.unfreeze()
-
-    results: list[FileResult] = []
-    for c, indices in enumerate(chunks):
-        if c not in done:  # its child died: lint it here
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in indices]
-        for i, r in zip(indices, done[c]):
-            results.append(r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r))
-    return results
-
-
-def _drain(fd: int, buf: bytearray, done: dict, block: bool) -> None:
-    """Read a child's finished chunks: (chunk number, length, pickled list) records."""
-    import pickle
-    import select
-    import struct
-
-    while True:
-        try:
-            data = os.read(fd, 1 << 16)
-        except BlockingIOError:
-            if not block:
-                return
-            select.select([fd], [], [])
-            continue
-        if not data:  # the child is done (or died: its unreported chunks are redone)
-            return
-        buf += data
-        while len(buf) >= 8:
-            c, length = struct.unpack_from("<II", buf)
-            if len(buf) < 8 + length:
-                break
-            done[c] = pickle.loads(bytes(buf[8:8 + length]))
-            del buf[:8 + length]
+    packed = fork_map(jobs, len(inputs), lambda i: _packed(lint_file(inputs[i], ctx, ruleset)))
+    return [r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r) for i, r in enumerate(packed)]
 
 
 def _warm(ctx: Context) -> None:
