@@ -231,3 +231,41 @@ def test_instance_type_findings_yield_to_the_configuration():
     overrides = {"instance_types": [{"type": "ml.inf2.48xlarge", "in_api_enum": True},
                                     {"type": "ml.p9.48xlarge", "class": "gpu", "max_pods": 63}]}
     assert lint([Input("stack.yaml", None, stack)], Config(select=["HP201"], data=overrides)).findings == []
+
+
+def test_version_and_data_commands_show_every_table_with_its_date():
+    from clitools import run
+
+    tables = sorted(p.stem for p in TABLES)
+    version = run("--version")
+    text = version.stdout.decode()
+    assert version.returncode == 0 and text.startswith("hyperlint ")
+    for name in tables:
+        line = next(l for l in text.splitlines() if l.strip().startswith(name + " "))
+        assert len(line.split()[-1]) == 10, line  # the as-of date
+    listing = run("data")
+    shown = listing.stdout.decode()
+    assert listing.returncode == 0
+    for name in tables:
+        block = shown.split(f"{name}.json: ", 1)[1].split("\n\n", 1)[0]
+        assert "as of:" in block and "source: https://" in block, block
+    assert "generated from: botocore" in shown.split("instance-types.json: ", 1)[1].split("\n\n", 1)[0]
+    as_json = json.loads(run("data", "--format", "json").stdout)
+    assert sorted(t["name"] for t in as_json) == tables
+    assert run("data", "--format", "yaml").returncode == 2
+
+
+def test_data_commands_import_no_package_source():
+    """`hyperlint data` and `--version` read the shipped tables, never botocore or cfn-lint."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    probe = ("import sys\nfrom hyperlint.cli import main\n"
+             "for argv in (['data'], ['--version']):\n"
+             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+             "print(sorted(m for m in ('botocore', 'cfnlint') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
