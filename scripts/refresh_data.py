@@ -335,6 +335,11 @@ def _string_facts(shape: dict) -> dict:
     return {k: shape[k] for k in ("pattern", "min", "max") if k in shape}
 
 
+def _cfn_string_facts(prop: dict) -> dict:
+    names = {"pattern": "pattern", "minLength": "min", "maxLength": "max"}
+    return {short: prop[key] for key, short in names.items() if key in prop}
+
+
 def cluster_api(src: Sources) -> dict:
     s = src.shapes
     group = s["ClusterInstanceGroupSpecification"]["members"]
@@ -377,6 +382,7 @@ def cluster_api(src: Sources) -> dict:
             "max_entries": labels.get("max"),
             "key": _string_facts(s[labels["key"]["shape"]]),
             "value": _string_facts(s[labels["value"]["shape"]]),
+            "cloudformation_key_patterns": sorted(cfn["ClusterKubernetesLabels"].get("patternProperties", {})),
         },
         "kubernetes_taints": {
             "shape": kube["Taints"]["shape"],
@@ -384,6 +390,8 @@ def cluster_api(src: Sources) -> dict:
             "key": _string_facts(s[taint["Key"]["shape"]]),
             "value": _string_facts(s[taint["Value"]["shape"]]),
             "effects": list(s[taint["Effect"]["shape"]]["enum"]),
+            "cloudformation_key": _cfn_string_facts(cfn["ClusterKubernetesTaint"]["properties"]["Key"]),
+            "cloudformation_value": _cfn_string_facts(cfn["ClusterKubernetesTaint"]["properties"]["Value"]),
         },
         "cloudformation": {
             "source": src.cfnlint_schema_url,
