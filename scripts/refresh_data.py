@@ -113,10 +113,15 @@ class Sources:
 
         self.cfnlint_version = version("cfn-lint")
         schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
-        self.cfnlint_date = json.loads((schemas / "version.json").read_text())["schema_date"][:10]
+        try:  # cfn-lint dates its bundled schemas (newer releases only)
+            self.cfnlint_date = json.loads((schemas / "version.json").read_text())["schema_date"][:10]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.cfnlint_date = "unknown"
         self.cfn_cluster = self._cfn_resource(schemas, "AWS::SageMaker::Cluster")
-        self.cfn_regional = json.loads(
-            (schemas / "extensions" / "aws_sagemaker_cluster" / "instancetype_enum.json").read_text())
+        regional = schemas / "extensions" / "aws_sagemaker_cluster" / "instancetype_enum.json"
+        if not regional.exists():
+            raise SourceError(f"cfn-lint {self.cfnlint_version} has no regional instance-type list at {regional}")
+        self.cfn_regional = json.loads(regional.read_text())
 
     @staticmethod
     def _cfn_resource(schemas: Path, type_name: str) -> dict:
@@ -293,8 +298,9 @@ def instance_types(src: Sources) -> dict:
                 raise SourceError(f"{row['type']} is marked rejected but the API enum has it: drop the status")
             rejected.append({"type": row["type"], "note": row["note"], "source": row["source"], "as_of": row["as_of"]})
             continue
-        if not in_api and not row["note"]:
-            raise SourceError(f"{row['type']} is not in the API enum: its row needs a note saying why it is kept")
+        if not in_api and not row["note"]:  # dropped from the enum, or a row never in it: shown, for review
+            notes.append(f"not in the API's ClusterInstanceType enum of botocore {src.botocore_version}; "
+                         "review its row in schemas/sources/instance-facts.csv")
         if in_api and row["type"] not in regional:
             notes.append(not_regional)
         entries.append(_entry(row, in_api, "; ".join(notes)))
@@ -464,9 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         diff = drift(tables)
         sys.stdout.write(diff)
         return 1 if diff else 0
-    if '"as_of": "unknown"' in "".join(tables.values()):
-        print("refresh_data: add the PyPI release date of the installed botocore to BOTOCORE_RELEASED "
-              "in scripts/refresh_data.py (https://pypi.org/project/botocore/#history)", file=sys.stderr)
+    if '"unknown"' in "".join(tables.values()):
+        print("refresh_data: a source has no date (add the PyPI release date of the installed botocore to "
+              "BOTOCORE_RELEASED in scripts/refresh_data.py: https://pypi.org/project/botocore/#history; "
+              "or use a cfn-lint that has data/schemas/version.json); nothing written", file=sys.stderr)
         return 2
     for name, text in sorted(tables.items()):
         path = SCHEMAS / name
