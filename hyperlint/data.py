@@ -263,8 +263,9 @@ class Data:
         return entry.get("class") if entry else None
 
     def is_accelerated(self, name) -> bool:
-        """A GPU or Trainium type: the accelerators HyperPod's health-monitoring agent
-        watches and multi-node training runs NCCL/EFA on (Inferentia serves models)."""
+        """A GPU or Trainium type: the accelerators deep health checks test and multi-node
+        training runs NCCL/NCCOM over EFA on. Inferentia serves models (the health-monitoring
+        agent watches it too, through its non-NVIDIA DaemonSet)."""
         return self.instance_class(name) in ("gpu", "trainium")
 
     # -- the HyperPod Helm chart and subnet sizing (HP405-HP407) ----------------
