@@ -113,8 +113,8 @@ def _judge(v, ctx):
         if entry.get("in_api_enum", True) is not False:
             return None
         return Hit(v.path, f"'{value}'{v.origin()} is not in the SageMaker API's ClusterInstanceType enum "
-                           f"(hyperlint's data as of {data.api_enum_as_of}), although HyperPod material names "
-                           f"it; CreateCluster may reject it. If your API accepts it, set in_api_enum: true "
+                           f"(data: instance-types.json, API enum as of {data.api_enum_as_of}), although HyperPod "
+                           f"material names it; CreateCluster may reject it. If your API accepts it, set in_api_enum: true "
                            f"for it under data.instance_types in the configuration", severity="warning")
     fixed = data.ml_form(value)
     if fixed:
@@ -123,9 +123,10 @@ def _judge(v, ctx):
     override = "if AWS added it after that, add it under data.instance_types in the configuration"
     if data.rejected_type(value):
         return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type: the SageMaker API's "
-                           f"ClusterInstanceType enum lacks it (hyperlint's data as of {data.api_enum_as_of}), "
+                           f"ClusterInstanceType enum lacks it (data: instance-types.json, API enum as of "
+                           f"{data.api_enum_as_of}), "
                            f"although some AWS material lists it (`hyperlint data` names the sources); {override}")
     guess = data.suggest(value)
     hint = f"; did you mean '{guess}'?" if guess else ""
-    return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type{hint} (hyperlint's data: the "
-                       f"SageMaker API's instance types as of {data.api_enum_as_of}; {override})")
+    return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type{hint} (data: instance-types.json, "
+                       f"API enum as of {data.api_enum_as_of}; {override})")

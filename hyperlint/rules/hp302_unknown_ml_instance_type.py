@@ -118,8 +118,8 @@ def _judge(value, path, effect: str, data):
         return
     guess = data.suggest(value.strip())
     hint = f"; did you mean '{guess}'?" if guess else ""
-    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} (hyperlint's data: "
-                    f"the SageMaker API's instance types as of {data.api_enum_as_of}; if HyperPod offers it, "
+    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} (data: "
+                    f"instance-types.json, API enum as of {data.api_enum_as_of}; if HyperPod offers it, "
                     f"add it under data.instance_types in the configuration)",
               facts={"value": value})
 
