@@ -56,7 +56,7 @@ def pinned_versions(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[no-redef]
     extra = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]["test"]
     pins = {}
     for req in extra:
@@ -440,7 +440,7 @@ def build(src: Sources | None = None) -> dict[str, str]:
 
 def drift(tables: dict[str, str], schemas: Path = SCHEMAS) -> str:
     """A unified diff of every generated table against the committed one ('' when equal)."""
-    out = []
+    out: list[str] = []
     for name, text in sorted(tables.items()):
         path = schemas / name
         old = path.read_text(encoding="utf-8") if path.exists() else ""

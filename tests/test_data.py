@@ -269,3 +269,18 @@ def test_data_commands_import_no_package_source():
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+def test_hand_kept_facts_agree_with_the_api_tables():
+    """The values the hand-kept tables require are values the API has (a typo there would
+    make a rule demand something CreateCluster rejects)."""
+    data = Data()
+    api = data.cluster_api
+    autoscaling = data.hyperpod_cluster["autoscaling"]
+    assert autoscaling["node_provisioning_mode"] in api["node_provisioning_mode"]["values"]
+    assert autoscaling["node_recovery"] in api["node_recovery"]["values"]
+    assert data.dhc_taint["effect"] in api["kubernetes_taints"]["effects"]
+    shapes = json.loads((schemas_dir() / "api-shapes.json").read_text())["shapes"]
+    assert shapes["DeepHealthCheckType"]["enum"] == data.deep_health_check_types
+    known = set(shapes["ClusterInstanceType"]["enum"])
+    assert {t for t, e in data.instance_types.items() if e["in_api_enum"]} == known
