@@ -93,13 +93,17 @@ class Sources:
     """The loaded inputs, with their versions and dates."""
 
     def __init__(self):
-        import botocore  # maintainer/test dependency only
-        import cfnlint
+        from importlib.metadata import version
+        from importlib.util import find_spec
 
-        self.botocore_version = botocore.__version__
+        # located, not imported: importing cfn-lint costs about a second
+        botocore, cfnlint = find_spec("botocore"), find_spec("cfnlint")
+        if botocore is None or cfnlint is None or not botocore.origin or not cfnlint.origin:
+            raise SourceError("botocore and cfn-lint must be installed (pip install -e '.[test]')")
+        self.botocore_version = version("botocore")
         # unknown for an unpinned release: --check still shows the drift; writing refuses (main)
         self.botocore_date = BOTOCORE_RELEASED.get(self.botocore_version, "unknown")
-        model_dir = Path(botocore.__file__).parent / "data" / "sagemaker" / "2017-07-24"
+        model_dir = Path(botocore.origin).parent / "data" / "sagemaker" / "2017-07-24"
         plain, packed = model_dir / "service-2.json", model_dir / "service-2.json.gz"
         if plain.exists():
             self.model = json.loads(plain.read_text(encoding="utf-8"))
@@ -109,10 +113,8 @@ class Sources:
             raise SourceError(f"botocore {self.botocore_version} has no SageMaker service model at {model_dir}")
         self.shapes = self.model["shapes"]
 
-        from importlib.metadata import version
-
         self.cfnlint_version = version("cfn-lint")
-        schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+        schemas = Path(cfnlint.origin).parent / "data" / "schemas"
         try:  # cfn-lint dates its bundled schemas (newer releases only)
             self.cfnlint_date = json.loads((schemas / "version.json").read_text())["schema_date"][:10]
         except (OSError, ValueError, KeyError, TypeError):
