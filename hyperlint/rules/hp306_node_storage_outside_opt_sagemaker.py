@@ -17,9 +17,11 @@ reference). Other paths live on the root volume (observation: a small one,
 which a dataset or checkpoint fills), and writing to the raw NVMe devices
 destroys the volume group the AMI built. No HyperPod EKS page mentions
 `/opt/dlami/nvme`, the DLAMI/Slurm mount point; the sources conflict,
-though: AWS's HyperPod EKS lifecycle scripts can put containerd and kubelet
-on `/opt/dlami/nvme`, so on such a cluster the path may exist. Hence a
-warning; suppress it where your lifecycle script creates that mount.
+though: AWS's HyperPod EKS lifecycle script (`base-config/on_create_main.sh`)
+can put containerd and kubelet on `/opt/dlami/nvme`, and AWS's "AI on
+SageMaker HyperPod" troubleshooting guide lists that mount point for the NVMe
+instance store, so on such a cluster the path exists. Hence a warning;
+suppress it where your lifecycle script creates that mount.
 
 ## Example
 ```yaml
