@@ -147,19 +147,24 @@ class Data:
             entry.update({"class": "cpu", "arch": "x86_64", "efa": False, "chart": {}} if not entry else {})
             entry.update(extra)
             entry.setdefault("max_pods_basis", "configuration")
+            entry["in_api_enum"] = True  # the configuration names it: the user knows their API accepts it
             table[extra["type"]] = entry
         return table
 
     # -- where a fact comes from (for messages) -------------------------------
-    def provenance(self, table: str, section: str | None, override: str) -> str:
+    def provenance(self, table: str, section: str | None, override: str | None) -> str:
         """How a finding names the data it used: the table and its as-of date, and the
-        configuration key that overrides it, or that the configuration supplied it."""
-        if override in self.overrides:
-            return f"per data.{override} in the configuration"
+        configuration key that overrides it (as written in the file: `data.kubernetes-versions`),
+        or that the configuration supplied the value."""
+        key = override.replace("_", "-") if override else None
+        if override and override in self.overrides:
+            return f"per data.{key} in the configuration"
         doc = self.instance_table if table == "instance-types" else getattr(self, table.replace("-", "_"))
         part = doc.get(section) if section else None
         date = (part.get("as_of") if isinstance(part, dict) else None) or doc.get("as_of")
-        return f"data: {table}.json as of {date}; override with data.{override} in the configuration"
+        if not key:
+            return f"data: {table}.json as of {date}"
+        return f"data: {table}.json as of {date}; override with data.{key} in the configuration"
 
     @cached_property
     def api_enum_as_of(self) -> str:

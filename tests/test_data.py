@@ -211,13 +211,12 @@ def test_the_pins_are_exact_and_in_the_test_extra(refresh):
     assert pins["botocore"] in refresh.BOTOCORE_RELEASED  # a pinned release needs its date
 
 
-def test_instance_type_findings_yield_to_the_configuration():
-    """HP201 names the data it judged by and how to override it; an override silences it."""
-    from hyperlint.config import Config
-    from hyperlint.discover import Input
-    from hyperlint.engine import lint
+def test_instance_type_findings_yield_to_the_configuration(tmp_path):
+    """HP201 names the data it judged by and the configuration key that overrides it; that
+    key, written as the message says in a configuration file, silences it."""
+    from clitools import run
 
-    stack = b"""Resources:
+    (tmp_path / "stack.yaml").write_text("""Resources:
   Cluster:
     Type: AWS::SageMaker::Cluster
     Properties:
@@ -225,12 +224,15 @@ def test_instance_type_findings_yield_to_the_configuration():
       InstanceGroups:
         - {InstanceGroupName: a, InstanceType: ml.inf2.48xlarge, InstanceCount: 1, ExecutionRole: r}
         - {InstanceGroupName: b, InstanceType: ml.p9.48xlarge, InstanceCount: 1, ExecutionRole: r}
-"""
-    found = lint([Input("stack.yaml", None, stack)], Config(select=["HP201"])).findings
-    assert [(f.severity, "data.instance_types" in f.message) for f in found] == [("warning", True), ("error", True)]
-    overrides = {"instance_types": [{"type": "ml.inf2.48xlarge", "in_api_enum": True},
-                                    {"type": "ml.p9.48xlarge", "class": "gpu", "max_pods": 63}]}
-    assert lint([Input("stack.yaml", None, stack)], Config(select=["HP201"], data=overrides)).findings == []
+""")
+    found = json.loads(run("check", "--select", "HP201", "--format", "json", "stack.yaml", cwd=tmp_path).stdout)
+    findings = found["findings"] if isinstance(found, dict) else found
+    assert [(f["severity"], "data.instance-types in the configuration" in f["message"]) for f in findings] == [
+        ("warning", True), ("error", True)]
+    (tmp_path / ".hyperlint.yaml").write_text(
+        "data:\n  instance-types:\n    - {type: ml.inf2.48xlarge}\n    - {type: ml.p9.48xlarge, class: gpu, max-pods: 63}\n")
+    proc = run("check", "--select", "HP201", "stack.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_version_and_data_commands_show_every_table_with_its_date():

@@ -18,7 +18,7 @@ a cluster on another version is outside that list (the page does not say how
 it fails). The list moves: the latest English copy lists 1.30 to 1.35 and
 drops 1.28 and 1.29, which older copies (and some translations) still list.
 The table is data with a date (`hyperlint data`); when AWS's list changes
-before hyperlint's, set `data.kubernetes_versions` in the configuration.
+before hyperlint's, set `data.kubernetes-versions` in the configuration.
 
 ## Example
 ```yaml

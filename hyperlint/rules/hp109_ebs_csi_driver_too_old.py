@@ -96,5 +96,5 @@ def check_cfn(template, ctx):
             yield Hit(v.path, f"{addon} add-on version {v.value}{v.origin()} is older than v{need}, the version "
                               f"HyperPod needs to attach EBS volumes to the nodes of {clusters[0]}; "
                               f"use v{need} or later "
-                              f"({ctx.data.provenance('eks', 'ebs_csi', 'ebs_csi_minimum_version')})",
+                              f"({ctx.data.provenance('eks', 'ebs_csi', None)})",
                       related=(("Resources", clusters[0]),))

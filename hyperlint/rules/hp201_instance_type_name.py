@@ -66,10 +66,10 @@ Resources:
 Safe for a missing `ml.` prefix: `hyperlint check --fix` adds it.
 
 ## Configuration
-A type AWS added after the data's date goes under `data.instance_types` in
-the configuration (`{type: ml.p7.48xlarge, class: gpu, max_pods: 49}`). A
-type outside the API enum that your API does accept: the same entry with
-`in_api_enum: true`.
+A type AWS added after the data's date goes under `data.instance-types` in
+the configuration (`{type: ml.p7.48xlarge, class: gpu, max-pods: 49}`); so
+does a type outside the API enum that your API does accept (a type the
+configuration lists counts as accepted).
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
@@ -114,13 +114,13 @@ def _judge(v, ctx):
             return None
         return Hit(v.path, f"'{value}'{v.origin()} is not in the SageMaker API's ClusterInstanceType enum "
                            f"(data: instance-types.json, API enum as of {data.api_enum_as_of}), although HyperPod "
-                           f"material names it; CreateCluster may reject it. If your API accepts it, set in_api_enum: true "
-                           f"for it under data.instance_types in the configuration", severity="warning")
+                           f"material names it; CreateCluster may reject it. If your API accepts it, list it under "
+                           f"data.instance-types in the configuration", severity="warning")
     fixed = data.ml_form(value)
     if fixed:
         return Hit(v.path, f"instance type '{value}'{v.origin()} has no 'ml.' prefix; HyperPod accepts '{fixed}'",
                    facts={"value": value, "fixed": fixed})
-    override = "if AWS added it after that, add it under data.instance_types in the configuration"
+    override = "if AWS added it after that, add it under data.instance-types in the configuration"
     if data.rejected_type(value):
         return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type: the SageMaker API's "
                            f"ClusterInstanceType enum lacks it (data: instance-types.json, API enum as of "
