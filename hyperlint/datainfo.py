@@ -33,6 +33,6 @@ def render(fmt: str = "text") -> str:
         for url in s["sources"]:
             out.append(f"  source: {url}")
         out.append("")
-    out.append("Override a fact under `data:` in the configuration file (.hyperlint.yaml), e.g. "
-               "kubernetes_versions, vpc_cni_minimum_version, ebs_csi_minimum_version, instance_types.")
+    out.append("Override a fact under `data:` in the configuration file (.hyperlint.yaml or "
+               "[tool.hyperlint.data]): kubernetes-versions, vpc-cni-minimum-version, instance-types.")
     return "\n".join(out) + "\n"
