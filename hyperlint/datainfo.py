@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .data import table_names, table_summary
+from .data import load_table, table_names, table_summary
 
 
 def version_lines() -> list[str]:
@@ -33,6 +33,7 @@ def render(fmt: str = "text") -> str:
         for url in s["sources"]:
             out.append(f"  source: {url}")
         out.append("")
-    out.append("Override a fact under `data:` in the configuration file (.hyperlint.yaml or "
-               "[tool.hyperlint.data]): kubernetes-versions, vpc-cni-minimum-version, instance-types.")
+    keys = ", ".join(load_table("config.schema")["properties"]["data"]["properties"])
+    out.append(f"Override a fact under `data:` in the configuration file (.hyperlint.yaml or "
+               f"[tool.hyperlint.data]): {keys}.")
     return "\n".join(out) + "\n"
