@@ -128,14 +128,20 @@ def _refresh_module():
 
 
 @pytest.fixture(scope="module")
-def refresh():
+def generator():
+    """scripts/refresh_data.py as a module (its CSV and pin checks need no installed source)."""
+    return _refresh_module()
+
+
+@pytest.fixture(scope="module")
+def refresh(generator):
     """The generator, when the installed botocore and cfn-lint are the pinned ones.
 
     Locally another version only skips (say which); in CI (CI=true) it fails: the test
     extra pins them, so CI installs exactly those."""
     import os
 
-    module = _refresh_module()
+    module = generator
     mismatch = module.version_mismatch()
     if mismatch:
         message = f"the drift check needs the botocore/cfn-lint pinned in pyproject.toml's test extra: {mismatch}"
@@ -188,7 +194,8 @@ def test_a_new_api_type_shows_as_a_readable_diff_and_fails_the_schema(refresh, s
     assert errors, "a type without reviewed facts must fail the schema, never ship with guessed facts"
 
 
-def test_the_facts_file_is_checked_row_by_row(refresh, tmp_path):
+def test_the_facts_file_is_checked_row_by_row(generator, tmp_path):
+    refresh = generator
     good = (schemas_dir() / "sources" / "instance-facts.csv").read_text()
     sources_, rows = refresh.read_facts(schemas_dir() / "sources" / "instance-facts.csv")
     assert sources_["vpc_cni_limits"].startswith("https://github.com/aws/amazon-vpc-cni-k8s/")
@@ -204,7 +211,8 @@ def test_the_facts_file_is_checked_row_by_row(refresh, tmp_path):
             refresh.read_facts(path)
 
 
-def test_the_pins_are_exact_and_in_the_test_extra(refresh):
+def test_the_pins_are_exact_and_in_the_test_extra(generator):
+    refresh = generator
     pins = refresh.pinned_versions()
     assert set(pins) == {"botocore", "cfn-lint"}
     assert all(v[0].isdigit() for v in pins.values())
