@@ -287,7 +287,10 @@ def _entry(row: dict, in_api: bool, note: str) -> dict:
 def instance_types(src: Sources) -> dict:
     api = list(src.shapes["ClusterInstanceType"]["enum"])
     api_set = set(api)
-    regional = {t for region in src.cfn_regional.values() if isinstance(region, dict) for t in region.get("enum", ())}
+    regions: dict[str, list[str]] = {}
+    for region, listed in sorted(src.cfn_regional.items()):
+        for name in listed.get("enum", ()) if isinstance(listed, dict) else ():
+            regions.setdefault(name, []).append(region)
     csv_sources, rows = read_facts()
     by_type = {row["type"]: row for row in rows}
     entries, rejected = [], []
@@ -295,15 +298,20 @@ def instance_types(src: Sources) -> dict:
     for row in rows:
         in_api = row["type"] in api_set
         notes = [row["note"]] if row["note"] else []
-        if row["status"] == "rejected":
-            if in_api:
-                raise SourceError(f"{row['type']} is marked rejected but the API enum has it: drop the status")
-            rejected.append({"type": row["type"], "note": row["note"], "source": row["source"], "as_of": row["as_of"]})
-            continue
         if not in_api and not row["note"]:  # dropped from the enum, or a row never in it: shown, for review
             notes.append(f"not in the API's ClusterInstanceType enum of botocore {src.botocore_version}; "
                          "review its row in schemas/sources/instance-facts.csv")
-        if in_api and row["type"] not in regional:
+        if not in_api:  # what cfn-lint's regional list says of it, computed, so it cannot go stale
+            found = regions.get(row["type"])
+            notes.append(f"in cfn-lint {src.cfnlint_version}'s regional instance-type list ({', '.join(found)})"
+                         if found else f"not in cfn-lint {src.cfnlint_version}'s regional instance-type list either")
+        if row["status"] == "rejected":
+            if in_api:
+                raise SourceError(f"{row['type']} is marked rejected but the API enum has it: drop the status")
+            rejected.append({"type": row["type"], "note": "; ".join(notes), "source": row["source"],
+                             "as_of": row["as_of"]})
+            continue
+        if in_api and row["type"] not in regions:
             notes.append(not_regional)
         entries.append(_entry(row, in_api, "; ".join(notes)))
     for name in api:  # new in the API, no reviewed facts yet: listed, never guessed (the schema test fails)

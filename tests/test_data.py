@@ -103,7 +103,7 @@ def test_the_api_types_the_audit_found_missing_are_known():
         assert (data.instance_class(name), data.max_pods(name)) == ("cpu", 63)
     assert data.instance("ml.inf2.xlarge")["in_api_enum"] is False
     assert data.instance("ml.trn1.2xlarge") is None  # the API does not accept it ...
-    assert "sources conflict" in data.rejected_type("ml.trn1.2xlarge")["note"]  # ... though others list it
+    assert "the sources conflict" in data.rejected_type("ml.trn1.2xlarge")["note"]  # ... though others list it
     assert data.deep_health_check_types == ["InstanceStress", "InstanceConnectivity", "MultiNodeTrainingValidation"]
 
 
