@@ -26,51 +26,6 @@ def load_table(name: str) -> dict:
         return json.load(fh)
 
 
-def table_names() -> list[str]:
-    """Every data table in ``schemas/`` (not the JSON Schemas, not config.schema.json)."""
-    return sorted(p.stem for p in schemas_dir().glob("*.json") if not p.name.endswith(".schema.json"))
-
-
-def _dates(node, out: set) -> None:
-    if isinstance(node, dict):
-        if isinstance(node.get("as_of"), str):
-            out.add(node["as_of"])
-        for value in node.values():
-            _dates(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            _dates(value, out)
-
-
-def table_summary(name: str) -> dict:
-    """{name, title, as_of (newest date in the table), oldest, sources, generated}: for
-    `hyperlint --version` and `hyperlint data`."""
-    doc = load_table(name)
-    dates: set = set()
-    _dates(doc, dates)
-    found: set = set()
-    _sources(doc, found)
-    sources = sorted(found)
-    generated = "generated" in str(doc.get("title", "")) or "refresh_data.py" in str(doc.get("description", ""))
-    return {"name": name, "title": doc.get("title", name), "as_of": max(dates) if dates else None,
-            "oldest": min(dates) if dates else None, "sources": sources, "generated": generated,
-            "package": doc.get("source_package") or doc.get("generated_from", {}).get("api_enum")}
-
-
-def _sources(node, out: set) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key.endswith("source") and isinstance(value, str) and value.startswith("https://"):
-                out.add(value)
-            elif key == "sources" and isinstance(value, dict):
-                out.update(v for v in value.values() if isinstance(v, str) and v.startswith("https://"))
-            else:
-                _sources(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            _sources(value, out)
-
-
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
 

@@ -9,7 +9,50 @@ from __future__ import annotations
 
 import json
 
-from .data import load_table, table_names, table_summary
+from .data import load_table, schemas_dir
+
+
+def table_names() -> list[str]:
+    """Every data table in ``schemas/`` (not the JSON Schemas, not config.schema.json)."""
+    return sorted(p.stem for p in schemas_dir().glob("*.json") if not p.name.endswith(".schema.json"))
+
+
+def _dates(node, out: set) -> None:
+    if isinstance(node, dict):
+        if isinstance(node.get("as_of"), str):
+            out.add(node["as_of"])
+        for value in node.values():
+            _dates(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _dates(value, out)
+
+
+def table_summary(name: str) -> dict:
+    """{name, title, as_of (newest date in the table), oldest, sources, package}."""
+    doc = load_table(name)
+    dates: set = set()
+    _dates(doc, dates)
+    found: set = set()
+    _sources(doc, found)
+    sources = sorted(found)
+    return {"name": name, "title": doc.get("title", name), "as_of": max(dates) if dates else None,
+            "oldest": min(dates) if dates else None, "sources": sources,
+            "package": doc.get("source_package") or doc.get("generated_from", {}).get("api_enum")}
+
+
+def _sources(node, out: set) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("source") and isinstance(value, str) and value.startswith("https://"):
+                out.add(value)
+            elif key == "sources" and isinstance(value, dict):
+                out.update(v for v in value.values() if isinstance(v, str) and v.startswith("https://"))
+            else:
+                _sources(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _sources(value, out)
 
 
 def version_lines() -> list[str]:
