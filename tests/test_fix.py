@@ -192,11 +192,11 @@ FIXED_POD = POD.replace(": schedulable}", ": Schedulable}")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _cli(*args, cwd, stdin: bytes | None = None):
-    """`hyperlint ARGS` in a subprocess that cannot hang the suite: (exit code, stdout bytes, stderr text)."""
+def _cli(*args, cwd, stdin: bytes | None = None, subprocess: bool = False):
+    """`hyperlint ARGS` (in a subprocess that cannot hang the suite if asked): (exit code, stdout bytes, stderr text)."""
     from clitools import run
 
-    proc = run(*args, cwd=cwd, stdin=stdin, timeout=30)
+    proc = run(*args, cwd=cwd, stdin=stdin, timeout=30, subprocess=subprocess)
     stderr = proc.stderr.decode()
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     return proc.returncode, proc.stdout, stderr
@@ -207,9 +207,9 @@ def test_fix_and_diff_never_open_a_fifo(tmp_path):
     (tmp_path / "a.yaml").write_text(POD)
     os.mkfifo(tmp_path / "pipe.yaml")  # nobody writes: a blocking open would wait forever
     (tmp_path / "z.yaml").write_text(POD)
-    code, out, err = _cli("check", "--diff", ".", cwd=tmp_path)
+    code, out, err = _cli("check", "--diff", ".", cwd=tmp_path, subprocess=True)
     assert code == 1 and out.count(b"+  nodeSelector: {sagemaker.amazonaws.com/node-health-status: Schedulable}") == 2
-    code, out, err = _cli("check", "--fix", ".", cwd=tmp_path)
+    code, out, err = _cli("check", "--fix", ".", cwd=tmp_path, subprocess=True)
     assert code == 1 and b"pipe.yaml:1:1: HP001" in out and "fixed 2 findings in 2 files" in err
     assert (tmp_path / "a.yaml").read_text() == FIXED_POD == (tmp_path / "z.yaml").read_text()
 

@@ -411,9 +411,8 @@ def test_stream_memory_grows_with_the_file_not_with_its_documents(tmp_path: Path
     assert growth < 4 * 20 * 10**6, f"peak RSS {small.peak_rss / 2**20:.0f} MB -> {large.peak_rss / 2**20:.0f} MB"
 
 
-@pytest.mark.slow
 def test_100_mb_stream_is_linted_in_bounded_memory(tmp_path: Path):
-    """The full size (`pytest -m slow`; CI runs it): the peak stays far below the 500 MB
+    """The full size (marked slow in conftest.py: `pytest -m slow`, which CI runs): the peak stays far below the 500 MB
     cap (the file itself is 100 MB of it), whatever the number of documents."""
     run = _lint_stream(tmp_path, 100)
     # the file itself, one document's tree, and per workload and finding a few hundred bytes of run
