@@ -38,7 +38,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not re
 class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    __slots__ = ("data", "config", "file", "run", "doc", "text")
+    __slots__ = ("data", "config", "file", "run", "doc", "text", "_lf_only")
+    _quiet = ("_lf_only",)
 
     def __init__(
         self,
@@ -55,12 +56,17 @@ class Context(Record):
         self.run = run
         self.doc = doc  # the document being checked
         self.text = text  # its file's bytes, for `raw`
+        self._lf_only: bool | None = None  # whether LF is its only line break (found on the first `raw`)
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
         if self.doc is None or not self.text:
             return None
-        return source_text(self.doc, path, self.text)
+        if self._lf_only is None:
+            from .parse.lines import only_lf
+
+            self._lf_only = only_lf(self.text, self.file.lower().endswith(".json"))
+        return source_text(self.doc, path, self.text, self._lf_only)
 
 
 class FileResult(Record):

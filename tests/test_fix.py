@@ -410,6 +410,15 @@ def test_every_line_break_lints_and_fixes(brk, tmp_path):
     assert code == 1 and out == broken and "-:4:1: HP001" in err  # the stream is never lost
 
 
+@pytest.mark.parametrize("brk", BREAKS.values(), ids=BREAKS.keys())
+def test_source_text_counts_lines_as_the_parser(brk):
+    """`ctx.raw` (the text as written: `1.20`, not the number 1.2) finds the same line the parser reported."""
+    text = ("Resources:\n  C:\n    Type: AWS::EKS::Cluster\n    Properties:\n      Version: 1.20\n"
+            "      RoleArn: arn:aws:iam::111122223333:role/eks\n      AccessConfig: {AuthenticationMode: API}\n")
+    findings = lint([Input("s.yaml", None, text.replace("\n", brk).encode())], Config()).findings
+    assert [(f.rule, f.line, f.message[:35]) for f in findings] == [("HP101", 5, "Version 1.20 is the YAML number 1.2")]
+
+
 def test_the_cr_only_fixture_fixes(tmp_path):
     path = tmp_path / "cr.yaml"
     data = (FIXTURES / "hostile" / "line_endings_cr.yaml").read_bytes()

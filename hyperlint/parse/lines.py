@@ -80,3 +80,15 @@ def last_line_start(data: bytes, base: int, pos: int, lf_only: bool) -> int:
     for m in _YAML.finditer(data, base, pos):
         start = m.end()
     return start
+
+
+def line_text(data: bytes, line: int, lf_only: bool) -> bytes | None:
+    """The 0-based ``line`` without its line break, or None past the end."""
+    start = line_start(data, 0, line, lf_only)
+    if start is None:
+        return None
+    if lf_only:
+        end = data.find(b"\n", start)
+        return data[start:end if end >= 0 else len(data)]
+    m = _YAML.search(data, start)
+    return data[start:m.start() if m else len(data)]
