@@ -419,6 +419,14 @@ def test_source_text_counts_lines_as_the_parser(brk):
     assert [(f.rule, f.line, f.message[:35]) for f in findings] == [("HP101", 5, "Version 1.20 is the YAML number 1.2")]
 
 
+@pytest.mark.parametrize("brk", BREAKS.values(), ids=BREAKS.keys())
+def test_suppression_comments_count_lines_as_the_parser(brk):
+    text = POD.replace("schedulable}", "schedulable}  # hyperlint: disable=HP303 -- on purpose")
+    text = "# hyperlint: disable=HP301\n" + text  # own line: covers the next code line
+    findings = lint([Input("p.yaml", None, text.replace("\n", brk).encode())], Config()).findings
+    assert [(f.rule, f.line) for f in findings] == [("HP002", 1)]  # HP303 suppressed; HP301 suppresses nothing
+
+
 def test_the_cr_only_fixture_fixes(tmp_path):
     path = tmp_path / "cr.yaml"
     data = (FIXTURES / "hostile" / "line_endings_cr.yaml").read_bytes()

@@ -92,3 +92,15 @@ def line_text(data: bytes, line: int, lf_only: bool) -> bytes | None:
         return data[start:end if end >= 0 else len(data)]
     m = _YAML.search(data, start)
     return data[start:m.start() if m else len(data)]
+
+
+_SAME_LENGTH = {b"\r\n": b" \n", b"\r": b"\n", b"\n": b"\n", b"\xc2\x85": b" \n", b"\xe2\x80\xa8": b"  \n",
+                b"\xe2\x80\xa9": b"  \n"}
+
+
+def as_lf(data: bytes) -> bytes:
+    """``data`` with every YAML line break turned into LF, padded with spaces to the
+    same length: byte offsets stay, and code that counts LF counts the parser's lines."""
+    if only_lf(data):
+        return data
+    return _YAML.sub(lambda m: _SAME_LENGTH[m.group()], data)
