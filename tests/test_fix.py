@@ -427,6 +427,13 @@ def test_suppression_comments_count_lines_as_the_parser(brk):
     assert [(f.rule, f.line) for f in findings] == [("HP002", 1)]  # HP303 suppressed; HP301 suppresses nothing
 
 
+@pytest.mark.parametrize("brk", BREAKS.values(), ids=BREAKS.keys())
+def test_helm_source_comments_count_lines_as_the_parser(brk):
+    text = "---\n# Source: chart/templates/a.yaml\n" + POD + "---\n# Source: chart/templates/b.yaml\n" + POD
+    findings = lint([Input("s.yaml", None, text.replace("\n", brk).encode())], Config()).findings
+    assert [(f.line, f.loc.source) for f in findings] == [(7, "chart/templates/a.yaml"), (15, "chart/templates/b.yaml")]
+
+
 def test_the_cr_only_fixture_fixes(tmp_path):
     path = tmp_path / "cr.yaml"
     data = (FIXTURES / "hostile" / "line_endings_cr.yaml").read_bytes()

@@ -74,9 +74,11 @@ def parse_source(data: bytes, json: bool = False) -> Iterator[Document | ParsePr
         del data
         yield from parse_json(text)
         return
+    from .lines import as_lf
     from .yaml_events import parse_yaml
 
-    sources = _SourceComments(data)
+    # the comments' lines counted as the parser counts them (CR, NEL, U+2028 ...: hyperlint.parse.lines)
+    sources = _SourceComments(as_lf(data) if b"# Source: " in data else data)
     prev_end = -1
     for item in parse_yaml(data):
         if isinstance(item, Document):
