@@ -546,10 +546,10 @@ def _fix_input(inp, mine, unsafe: bool, write: bool, digests, outcome: FixOutcom
         if ident in written:
             return  # another name of a file fixed in place (a hard link): done once
     data, problem = decode(raw)
+    if digests is not None and (problem is not None or digests.get(inp.display) != digest(data)):
+        raise NotFixed("changed since it was linted; not fixed (run hyperlint again)")
     if problem is not None:
         return
-    if digests is not None and digests.get(inp.display) != digest(data):
-        raise NotFixed("changed since it was linted; not fixed (run hyperlint again)")
     bom, encoding = encoding_of(raw)
     if encoding != "utf-8" and bom + data.decode("utf-8").encode(encoding) != raw:
         raise NotFixed(f"its {encoding.upper()} text does not convert back to the same bytes; not fixed")
