@@ -405,6 +405,7 @@ def _write_in_place(real: str, before: bytes, after: bytes) -> None:
     except OSError as exc:
         raise NotFixed(f"cannot write ({_reason(exc)})") from None
     backup = None
+    safe = True  # the file holds whole bytes (the old or the new ones): the backup may go
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotFixed("not a regular file any more; not rewritten")
@@ -419,24 +420,26 @@ def _write_in_place(real: str, before: bytes, after: bytes) -> None:
                 os.close(bfd)
         except OSError as exc:
             raise NotFixed(f"cannot write a backup copy in its folder ({_reason(exc)}); not rewritten") from None
+        safe = False  # from here until the write is done, an interruption keeps the backup
         try:
             os.lseek(fd, 0, os.SEEK_SET)
             _write_all(fd, after)
             os.ftruncate(fd, len(after))
             os.fsync(fd)
+            safe = True
         except OSError as exc:
             try:
                 os.lseek(fd, 0, os.SEEK_SET)
                 _write_all(fd, before)
                 os.ftruncate(fd, len(before))
                 os.fsync(fd)
+                safe = True
             except OSError:
-                kept, backup = backup, None
-                raise NotFixed(f"cannot write ({_reason(exc)}); the original bytes are in {kept}") from None
+                raise NotFixed(f"cannot write ({_reason(exc)}); the original bytes are in {backup}") from None
             raise NotFixed(f"cannot write ({_reason(exc)}); left unchanged") from None
     finally:
         os.close(fd)
-        if backup is not None:
+        if backup is not None and safe:
             try:
                 os.unlink(backup)
             except OSError:

@@ -327,6 +327,37 @@ def test_fix_keeps_hard_links(tmp_path):
     assert not [p.name for p in (tmp_path / "lint").iterdir() if p.name.startswith(".hyperlint")]
 
 
+@pytest.mark.parametrize("restore_fails", [False, True], ids=["restored", "backup-kept"])
+def test_an_in_place_write_that_fails_loses_nothing(restore_fails, tmp_path, monkeypatch):
+    """Disk full in the middle of an in-place write: the original is written back, or,
+    if even that fails, its bytes stay in the backup copy the message names."""
+    from hyperlint import fix
+
+    path = tmp_path / "p.yaml"
+    path.write_text(POD)
+    os.link(path, tmp_path / "other.yaml")  # two links: written in place
+    real_write_all = fix._write_all
+    calls = []
+
+    def failing(fd, data):
+        calls.append(data)
+        if data == FIXED_POD.encode() or restore_fails and len(calls) > 2:
+            os.write(fd, data[:10])  # part of it reached the file
+            raise OSError(28, "No space left on device")
+        real_write_all(fd, data)
+
+    monkeypatch.setattr(fix, "_write_all", failing)
+    with pytest.raises(fix.NotFixed) as refused:
+        fix.write_fixed(str(path), POD.encode(), FIXED_POD.encode())
+    backups = [p for p in tmp_path.iterdir() if p.name.startswith(".hyperlint-backup-")]
+    if restore_fails:
+        assert str(refused.value) == f"cannot write (No space left on device); the original bytes are in {backups[0]}"
+        assert backups[0].read_text() == POD
+    else:
+        assert str(refused.value) == "cannot write (No space left on device); left unchanged"
+        assert path.read_text() == POD and not backups
+
+
 def _main(args, capfd) -> tuple[int, str, str]:
     from hyperlint.cli import main
 
