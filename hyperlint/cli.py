@@ -85,9 +85,11 @@ def check(
     result, code = lint_found(found, config)
     report = sys.stdout
     if fix or diff:
+        from .engine import lint
         from .fix import fix_run
 
-        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests)
+        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests,
+                          relint=lambda inputs: lint(inputs, config))
         for message in outcome.messages:  # a file meant to be fixed and not: one line each, exit code 2
             typer.echo(f"hyperlint: {message}", err=True)
         failed = 2 if outcome.messages else None

@@ -491,6 +491,23 @@ def test_fix_keeps_the_encoding_of_stdin_and_files(encoding, tmp_path):
     assert (code, out) == (1, bad) and "HP001" in err
 
 
+def test_one_fix_makes_another_safe_and_one_run_does_both(tmp_path):
+    """Without the health label, only the nodeSelector's instance type is a sure fix; once it
+    says ml.p5.48xlarge the workload targets HyperPod, and the affinity's types are sure too.
+    `--fix` goes on until nothing more is fixed (found by the fuzz test: a second run fixed them)."""
+    data = (FIX / "k8s-block.yaml").read_bytes().replace(b"sagemaker.amazonaws.com/node-health-status",
+                                                         b"sagemaker.amazoniws.com/node-health-status")
+    once, done = fixed(data, "job.yaml")
+    assert [f.line for f in done if f.rule == "HP301"] == [14]  # one round alone: the first fix only
+    path = tmp_path / "job.yaml"
+    path.write_bytes(data)
+    code, diff, err = _cli("check", "--diff", "job.yaml", cwd=tmp_path)
+    assert code == 1 and diff.count(b"\n+  ") == 3, diff
+    code, out, err = _cli("check", "--fix", "--select", "HP301", "job.yaml", cwd=tmp_path)
+    assert code == 0 and "fixed 3 findings in 1 file" in err, (out, err)
+    assert _cli("check", "--diff", "job.yaml", cwd=tmp_path)[1] == b""
+
+
 def test_fixing_hp201_fixes_the_default_and_its_allowed_values_together():
     data = (FIXTURES / "rules" / "HP201.yaml").read_bytes()
     once, done = fixed(data, "HP201.yaml")

@@ -85,7 +85,8 @@ def check_fix(name: str, data: bytes, result, config: Config, unsafe: bool = Fal
     (as it was, or fixed), the diff rebuilds the fixed bytes exactly, and one fix
     fixes everything: linting the result again leaves nothing a second fix would
     change (a parameter Default and its AllowedValues, two findings on one value ...)."""
-    outcome = fix_run([Input(name, None, data)], result.findings, unsafe=unsafe, write=False, digests=result.digests)
+    outcome = fix_run([Input(name, None, data)], result.findings, unsafe=unsafe, write=False, digests=result.digests,
+                      relint=lambda inputs: lint(inputs, config, DATA))
     assert outcome.messages == [], outcome.messages
     after = outcome.stdin
     assert after is not None
