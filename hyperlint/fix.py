@@ -30,6 +30,10 @@ What a fix must never do, and how it is prevented:
 
 Every file that cannot be fixed for one of these reasons, or cannot be
 written, gets one message; the run goes on and its exit code is 2.
+
+``fix_run`` fixes in rounds (lint again in memory, fix again) until a round
+fixes nothing, so one run fixes what a second would; each file is then
+written once.
 """
 
 from __future__ import annotations
