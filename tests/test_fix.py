@@ -193,7 +193,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _cli(*args, cwd, stdin: bytes | None = None, subprocess: bool = False):
-    """`hyperlint ARGS` (in a subprocess that cannot hang the suite if asked): (exit code, stdout bytes, stderr text)."""
+    """`hyperlint ARGS` (in a subprocess, which cannot hang the suite, if asked): (exit code, stdout, stderr)."""
     from clitools import run
 
     proc = run(*args, cwd=cwd, stdin=stdin, timeout=30, subprocess=subprocess)
