@@ -72,6 +72,8 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
+    show_files: bool = typer.Option(False, "--show-files", "--verbose", "-v",
+                                    help="List the files of a directory walk skipped as not inputs, with the reason."),
 ) -> None:
     """Lint files and directories (*.yaml, *.yml, *.json)."""
     fmt = _output_format(output_format, output)
@@ -81,6 +83,9 @@ def check(
                           assume_hyperpod=assume_hyperpod)
     found = discover_paths(list(paths) if paths else ["."], config, stdin_filename)
     result, code = lint_found(found, config)
+    if show_files:
+        for file, reason in result.skipped:
+            typer.echo(f"hyperlint: skipped {file}: {reason}", err=True)
     report = sys.stdout
     if fix or diff:
         from .fix import fix_run
@@ -143,10 +148,13 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
 
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
-    for chart in sorted(set(found.chart_templates)):
+    from .safe import path_text
+
+    for chart in sorted(set(found.charts)):
+        shown = path_text(chart)
         typer.echo(
-            f"hyperlint: skipped Helm chart templates in {chart}/templates (not YAML until rendered); "
-            f"lint the chart with: helm template {chart} | hyperlint check -",
+            f"hyperlint: skipped Helm chart {shown} (chart source is not YAML until rendered); "
+            f"lint the chart with: helm template {shown} | hyperlint check -",
             err=True,
         )
     for message in found.notes:
@@ -161,6 +169,7 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    result.skipped = sorted(found.skipped + result.skipped)  # what recognise found not to be inputs
     for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))

@@ -67,7 +67,7 @@ class Context(Record):
 class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    __slots__ = ("file", "findings", "model", "directives", "errors")
+    __slots__ = ("file", "findings", "model", "directives", "errors", "skipped")
 
     def __init__(
         self,
@@ -76,24 +76,28 @@ class FileResult(Record):
         model: Model | None = None,
         directives: list | None = None,
         errors: list[str] | None = None,
+        skipped: str | None = None,
     ) -> None:
         self.file = file
         self.findings = [] if findings is None else findings
         self.model = Model() if model is None else model
         self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
         self.errors = [] if errors is None else errors  # internal errors: exit code 2
+        self.skipped = skipped  # why a walked file is not an input (hyperlint.recognise), else None
 
 
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files")
+    __slots__ = ("findings", "model", "errors", "files", "skipped")
 
-    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
+                 skipped: list[tuple[str, str]] | None = None) -> None:
         self.findings = findings
         self.model = model
         self.errors = errors
-        self.files = files
+        self.files = files  # inputs linted
+        self.skipped = [] if skipped is None else skipped  # (file, reason): walked files that are not inputs
 
 
 class RuleSet:
@@ -253,23 +257,46 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
     del raw
     ctx = Context(ctx.data, ctx.config, inp.display, text=data)
     if problem is not None:
+        if inp.walked:  # a binary file, text in a broken encoding: not meant as an input
+            from .recognise import NOT_TEXT
+
+            result.skipped = NOT_TEXT
+            return
         _parse_finding(result, problem, ruleset)
         return
     from .suppress import scan_comments
 
     result.directives = scan_comments(data, inp.display)
     templated = None if inp.is_json or b"{{" not in data else TemplateSource(data)
+    units = 0
+    first_problem: int | None = None  # 0-based line of the first parse problem
     for item in parse_source(data, json=inp.is_json):
-        if isinstance(item, ParseProblem):
-            _parse_finding(result, item, ruleset, templated)
-            continue
-        for p in item.problems:
+        problems = [item] if isinstance(item, ParseProblem) else item.problems
+        for p in problems:
+            if first_problem is None:
+                first_problem = max(p.line, 0)
             _parse_finding(result, p, ruleset, templated)
+        if isinstance(item, ParseProblem):
+            continue
         try:
-            _lint_document(item, ctx, ruleset, result)
+            units += _lint_document(item, ctx, ruleset, result)
         except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
+            units += 1  # it was something: not judged a non-input on a failure of hyperlint
             result.errors.append(f"internal error on document {item.index + 1} of {inp.display}: {describe_failure(exc)}")
         del item  # the tree goes before the next document is read
+    if inp.walked:
+        _drop_if_not_input(result, inp, data, first_problem, units)
+
+
+def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_problem: int | None, units: int) -> None:
+    """A walked file that recognise says is not an input gives nothing but its reason."""
+    from .recognise import by_content
+
+    reason = by_content(inp.display, data, first_problem, units)
+    if reason is not None:
+        result.skipped = reason
+        result.findings = []
+        result.directives = []
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:
@@ -287,12 +314,14 @@ def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templa
     result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(message), loc))
 
 
-def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> int:
+    """Lint one document; how many objects, templates and cluster documents it held."""
     from . import extract
     from .suppress import object_directives
 
     ctx.doc = doc
-    for unit in classify(doc.root):
+    units = classify(doc.root)
+    for unit in units:
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
             obj: K8sObject = unit.value
@@ -323,6 +352,7 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
+    return len(units)
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -409,8 +439,8 @@ def cfn_identity(root, path) -> tuple | None:
 def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
-    if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
-            or m.workloads or m.markers):
+    if not (result.findings or result.errors or result.directives or result.skipped or m.clusters
+            or m.node_groups or m.workloads or m.markers):
         return m.manifests_seen
     return result
 
@@ -558,7 +588,10 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     findings: list[Finding] = []
     errors: list[str] = []
     directives: dict[str, list] = {}
+    skipped: list[tuple[str, str]] = []
     for r in results:
+        if r.skipped is not None:
+            skipped.append((r.file, r.skipped))
         model.merge(r.model)
         findings += r.findings
         errors += r.errors
@@ -596,7 +629,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs))
+    return Result(final, model, errors, len(inputs) - len(skipped), skipped)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
