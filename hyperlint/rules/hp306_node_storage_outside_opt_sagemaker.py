@@ -3,18 +3,28 @@
 ## What it does
 For pod templates that target HyperPod, checks `hostPath` volumes and local
 PersistentVolumes (`spec.local.path`, `spec.hostPath.path`) whose node
-affinity targets HyperPod. Node storage must come from `/opt/sagemaker`:
-a warning for any other data path (`/opt/dlami/nvme`, `/mnt/k8s-disks`,
-`/local`, `/scratch` ...), an error for raw NVMe devices (`/dev/nvme*`).
-System paths (`/dev/shm`, `/var/log`, `/sys`, `/proc`, `/etc`, `/run`,
-`/dev/infiniband` ...) and other devices are fine.
+affinity targets HyperPod. Node storage should come from `/opt/sagemaker`:
+a warning for any other data path (`/mnt/k8s-disks`, `/local`, `/scratch`
+...), an error for raw NVMe devices (`/dev/nvme*`). System paths (`/dev/shm`,
+`/var/log`, `/sys`, `/proc`, `/etc`, `/run`, `/dev/infiniband` ...) and other
+devices are fine.
+
+`/opt/dlami/nvme` is info only: AWS sources disagree whether HyperPod EKS
+nodes mount the NVMe instance store there (the HyperPod lifecycle scripts and
+AWS workshop material do) or only join it into `/opt/sagemaker` (the EBS CSI
+page). On an instance type without instance store it stays a warning: there
+is no NVMe to mount, so the path is a folder on the root volume.
+
+Node-setup DaemonSets are exempt: a DaemonSet whose pod runs privileged (a
+privileged container or `hostPID`) and mounts the host's root (`/`) or one
+host folder only (the folder it prepares: it formats, mounts or discovers the
+disks there for other pods).
 
 ## Why is this bad?
 On HyperPod EKS nodes the extra EBS volume of `InstanceStorageConfigs` and
-the NVMe instance store (LVM volume group `vg.01`) are both mounted at
+the NVMe instance store (LVM volume group `vg.01`) are mounted at
 `/opt/sagemaker`. Other paths live on the small root volume (and fill it),
-`/opt/dlami/nvme` is a Slurm/DLAMI convention that does not exist here, and
-writing to the raw NVMe devices destroys the volume group the AMI built.
+and writing to the raw NVMe devices destroys the volume group the AMI built.
 
 ## Example
 ```yaml
@@ -33,7 +43,7 @@ spec:
   volumes:
     - name: scratch
       hostPath:
-        path: /opt/dlami/nvme
+        path: /mnt/k8s-disks/0
 ```
 
 ## Use instead
@@ -64,6 +74,7 @@ spec:
 from __future__ import annotations
 
 import posixpath
+import re
 
 from hyperlint.findings import Hit
 from hyperlint.k8s import node_terms, targeting_facts, targets_in_run, volume_node_terms
@@ -81,7 +92,7 @@ def check_pod(pod, ctx):
     if facts is None:
         return
     path, volumes = pod.field("volumes")
-    if not isinstance(volumes, list):
+    if not isinstance(volumes, list) or _node_setup(pod, volumes, ctx.data.storage):
         return
     for i, vol in enumerate(volumes):
         host = vol.get("hostPath") if isinstance(vol, dict) else None
@@ -124,8 +135,73 @@ def _judge(value, path, ctx, facts):
                    severity="error", facts=facts)
     if norm == "/dev" or norm.startswith("/dev/"):
         return None  # devices (GPU, Neuron, fuse ... or the whole tree), not storage
+    dlami = storage["dlami_nvme"]["path"]
+    if _under(norm, [dlami]):
+        without = _without_instance_store(facts, ctx.data)
+        if without:
+            return Hit(path, f"node storage at '{value}': {', '.join(without)} has no NVMe instance store, so "
+                             f"nothing is mounted at {dlami} and the data lands on the small root volume; "
+                             f"use a path under {good}", facts=facts)
+        return Hit(path, f"node storage at '{value}': AWS sources disagree whether HyperPod EKS nodes mount the "
+                         f"NVMe instance store at {dlami} (HyperPod lifecycle scripts do) or join it into {good} "
+                         f"(HyperPod AMI, LVM volume group vg.01); {good} is the documented path",
+                   severity="info", facts=facts)
     return Hit(path, f"node storage at '{value}': on HyperPod nodes the instance store and extra EBS volumes "
                      f"are mounted at {good}; use a path under {good}", facts=facts)
+
+
+def _node_setup(pod, volumes: list, storage: dict) -> bool:
+    """A node-setup DaemonSet: privileged (a privileged container or hostPID) and
+    mounting the host's root or one host folder only (the folder it prepares)."""
+    if not pod.is_daemonset:
+        return False
+    _, host_pid = pod.field("hostPID")
+    privileged = host_pid is True or any(
+        isinstance(c.get("securityContext"), dict) and c["securityContext"].get("privileged") is True
+        for _, c in pod.containers())
+    if not privileged:
+        return False
+    folders = set()
+    for vol in volumes:
+        host = vol.get("hostPath") if isinstance(vol, dict) else None
+        where = host.get("path") if isinstance(host, dict) else None
+        if not isinstance(where, str) or not where.startswith("/"):
+            continue
+        norm = posixpath.normpath(where)
+        if norm == "/":
+            return True
+        if not (_under(norm, storage["system_paths"]["prefixes"]) or norm == "/dev" or norm.startswith("/dev/")):
+            folders.add(norm)
+    return len(folders) == 1
+
+
+def _without_instance_store(facts, data) -> list[str]:
+    """The instance types the pod requires, when every one is known to have no
+    instance store (``storage.json`` ``instance_store``); else []."""
+    types = [v for k, v in facts.get("pairs", ()) if k in data.instance_type_keys]
+    if not types or not all(_has_instance_store(t, data) is False for t in types):
+        return []
+    return types
+
+
+_FAMILY = re.compile(r"^(?:ml\.)?([a-z]+)(\d+)([a-z-]*)(?:-[a-z0-9]+)?\.")
+
+
+def _has_instance_store(name: str, data) -> bool | None:
+    """True/False when the data says whether ``name`` has NVMe instance store, None when unknown."""
+    table = data.storage["instance_store"]
+    m = _FAMILY.match(name)
+    if m is None:
+        return None
+    family = name.split(".")[1] if name.startswith("ml.") else name.split(".")[0]
+    if family in table["families_with"]:
+        return True
+    if family in table["families_without"]:
+        return False
+    cls = data.instance_class("ml." + name if not name.startswith("ml.") else name)
+    if cls == "cpu":
+        return "d" in m.group(3)
+    return None
 
 
 def _under(path: str, prefixes) -> bool:
