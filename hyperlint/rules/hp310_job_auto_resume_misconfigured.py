@@ -10,9 +10,10 @@ For a job annotated `sagemaker.amazonaws.com/enable-job-auto-resume: "true"`
   PyTorchJob and PaddleJob, `Never` for TFJob, MPIJob, MXJob, XGBoostJob and
   JAXJob), the pod template's `restartPolicy` for other kinds;
 - a namespace other than `kubeflow` or one whose name starts with `hyperpod`.
-
-A job without `metadata.namespace` gets its namespace when it is applied, so
-the namespace is not checked then.
+  A job without `metadata.namespace` lands in `default` (kubectl's default
+  namespace), unless a `kustomization.yaml` in its folder sets a namespace or
+  the configuration names another default
+  (`data: {workloads: {job_auto_resume: {default_namespace: ...}}}`).
 
 ## Why is this bad?
 HyperPod resumes a job after a node fault only under these conditions: the
@@ -72,6 +73,10 @@ spec:
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+
 from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -87,13 +92,20 @@ def check_object(obj, ctx):
         return
     namespace = obj.metadata.get("namespace")
     path = obj.at("metadata", "namespace")
+    allowed = " or ".join([f"'{n}'" for n in conf["namespaces"]]
+                          + [f"one starting with '{p}'" for p in conf["namespace_prefixes"]])
     if is_placeholder(namespace):
         yield unrendered(path, namespace, "namespace")
     elif isinstance(namespace, str) and not _allowed(namespace, conf):
-        allowed = " or ".join([f"'{n}'" for n in conf["namespaces"]]
-                              + [f"one starting with '{p}'" for p in conf["namespace_prefixes"]])
         yield Hit(path, f"job auto-resume ({conf['annotation']}) works only in namespace {allowed}; "
                         f"'{namespace}' is neither, so the job is not resumed after a node fault")
+    elif "namespace" not in obj.metadata and not _kustomized(ctx.file):
+        default = conf.get("default_namespace", "default")
+        if not _allowed(default, conf):
+            yield Hit(obj.at("metadata"), f"job auto-resume ({conf['annotation']}) works only in namespace "
+                                          f"{allowed}; this job sets no namespace, so it runs in '{default}' "
+                                          f"and is not resumed after a node fault; set metadata.namespace",
+                      key=True)
 
 
 def check_pod(pod, ctx):
@@ -124,6 +136,44 @@ def _auto_resume(obj, ctx) -> dict | None:
     if value is None or str(value).lower() != conf["value"]:
         return None
     return conf
+
+
+_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_SETS_NAMESPACE = re.compile(rb"^namespace[ \t]*:[ \t]*[^\s#]", re.MULTILINE)
+_FOLDERS: dict[str, bool] = {}  # folder -> whether a kustomization there sets a namespace
+
+
+def _kustomized(file: str) -> bool:
+    """Whether a kustomization file beside ``file`` sets a namespace (then it is not `default`)."""
+    if not file or file == "-":
+        return False
+    folder = os.path.dirname(file) or "."
+    if folder not in _FOLDERS:
+        sets = False
+        for name in _KUSTOMIZATIONS:
+            text = _small_file(os.path.join(folder, name))
+            if text is not None:
+                sets = bool(_SETS_NAMESPACE.search(text))
+                break
+        _FOLDERS[folder] = sets
+    return _FOLDERS[folder]
+
+
+def _small_file(path: str) -> bytes | None:
+    """The first MiB of a regular file (never a FIFO or a device: checked before
+    and after a non-blocking open), or None."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        return os.read(fd, 1 << 20) if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _allowed(namespace: str, conf: dict) -> bool:
