@@ -136,18 +136,19 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
     return config
 
 
-def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
-    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
-    return lint_found(discover_paths(targets, config, stdin_filename), config)
+def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
+    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr.
+    ``as_walk``: the files named are a walk-like selection (see ``discover``)."""
+    return lint_found(discover_paths(targets, config, stdin_filename, as_walk), config)
 
 
-def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
+def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
     from .engine import MAX_FILE_BYTES
 
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
-    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
+    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename, as_walk=as_walk)
     from .safe import path_text
 
     for chart in sorted(set(found.charts)):

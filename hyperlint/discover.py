@@ -96,7 +96,10 @@ class Discovery(Record):
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
-             stdin_filename: str | None = None) -> Discovery:
+             stdin_filename: str | None = None, as_walk: bool = False) -> Discovery:
+    """The inputs for ``paths``. ``as_walk``: the files named were picked by a walk-like
+    selection (the files a pull request changed), so recognise judges them as a walk
+    would, with the current folder as the walk's root."""
     found = Discovery()
     seen: set[str] = set()
     stdin_done = False
@@ -119,6 +122,8 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             continue
         if stat.S_ISDIR(st.st_mode):
             _walk(_strip_slashes(raw), exclude, found, seen)
+        elif stat.S_ISREG(st.st_mode) and as_walk:
+            _add_selected_file(raw, found, seen)
         elif stat.S_ISREG(st.st_mode):
             _add_file(raw, found, seen, explicit=True)
         else:
@@ -253,6 +258,19 @@ def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real:
             found.add_chart(_chart_path(chart, path))
             return
     found.inputs.append(Input(_display(path), path, walked=not explicit))
+
+
+def _add_selected_file(path: str, found: Discovery, seen: set[str]) -> None:
+    """A file of a walk-like selection: chart source, not an input by name, or a walked input."""
+    chart = recognise.chart_above(os.path.dirname(os.path.abspath(path)), stop=os.getcwd())
+    if chart is not None:
+        found.add_chart(_chart_path(chart, path))
+        return
+    skip = recognise.by_name(os.path.basename(path))
+    if skip:
+        found.skipped.append((_display(path), skip))
+        return
+    _add_file(path, found, seen, explicit=False)
 
 
 def _display(path: str) -> str:
