@@ -151,7 +151,7 @@ _K8S_API = re.compile(rb'^[ \t-]*"?apiVersion"?[ \t]*:', re.MULTILINE)
 _K8S_KIND = re.compile(rb'^[ \t-]*"?kind"?[ \t]*:', re.MULTILINE)
 _K8S_JSON = re.compile(rb'"apiVersion"\s*:')
 _K8S_JSON_KIND = re.compile(rb'"kind"\s*:')
-_CFN_RESOURCES = re.compile(rb'^[ \t]*"?Resources"?[ \t]*:', re.MULTILINE)
+_CFN_RESOURCES = re.compile(rb'(?:^[ \t]*Resources|"Resources")[ \t]*:', re.MULTILINE)
 _CFN_TYPE = re.compile(rb'"?Type"?[ \t]*:[ \t]*["\']?(AWS|Custom)::')
 _API_GROUPS = re.compile(rb'"InstanceGroups"\s*:')
 _API_NAME = re.compile(rb'"Cluster(Name|Arn)"\s*:')
@@ -187,19 +187,23 @@ def _line(text: bytes, n: int) -> bytes:
     return text[start:end if end >= 0 else len(text)]
 
 
-def template_source(display: str, text: bytes, line: int) -> str | None:
+def template_source(display: str, text: bytes, line: int, folder: bool = True) -> str | None:
     """Why a file that does not parse (first error on 0-based ``line``) is
     template source, or None: unrendered template text on or just before that
-    line, or a file or folder named as a template."""
+    line, or a file named as a template (`*-template.yaml`), or (``folder``) one
+    in a folder named so (`templates/`)."""
     for n in range(max(line - 2, 0), line + 1):
         shown = _line(text, n)
         if (b"{{" in shown and b"}}" in shown) or _ENV_LINE.search(shown):
             return f"template source: unrendered template text on line {n + 1}; lint what it renders"
     parts = display.replace("\\", "/").split("/")
     stem = parts[-1].rsplit(".", 1)[0]
-    if _TEMPLATE_NAME.search(stem) or any(p.lower() in ("templates", "k8s_templates", "template") for p in parts[:-1]):
+    if _TEMPLATE_NAME.search(stem) or (folder and any(p.lower() in _TEMPLATE_FOLDERS for p in parts[:-1])):
         return "template source (named as a template; does not parse until rendered); lint what it renders"
     return None
+
+
+_TEMPLATE_FOLDERS = ("templates", "k8s_templates", "template")
 
 
 def by_content(display: str, text: bytes, problem_line: int | None, units: int) -> str | None:
@@ -208,7 +212,9 @@ def by_content(display: str, text: bytes, problem_line: int | None, units: int) 
     ``problem_line``: 0-based line of its first parse problem (None: it parsed);
     ``units``: how many Kubernetes objects, templates and cluster documents it held."""
     if units:
-        return None
+        # some documents are objects, but the file breaks where template text or a
+        # file named as a template says it is template source: not an input until rendered
+        return None if problem_line is None else template_source(display, text, problem_line, folder=False)
     if not text.strip():
         return "not an input: empty file"
     if problem_line is None:
