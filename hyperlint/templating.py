@@ -17,7 +17,7 @@ _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_]")  # `$INSTANCE_TYPE`: envsubst fills
 # Obvious placeholders a user is meant to fill in: `PLACEHOLDER_INSTANCE_TYPE`,
 # `<instance-type>`, `REPLACE_ME`, `CHANGE_ME`, `YOUR_CLUSTER_NAME`. Linear-time patterns.
 _FILL_IN = re.compile(r"(?<![A-Za-z0-9])(?:PLACEHOLDER|REPLACE[_-]?ME|CHANGE[_-]?ME|YOUR[_-][A-Z0-9][A-Z0-9_-]*)"
-                      r"(?![a-z0-9])|<[A-Za-z][A-Za-z0-9_ .-]{0,60}>")
+                      r"(?![a-z0-9])|<[A-Za-z][A-Za-z0-9_.-]{0,60}>")
 
 
 def is_placeholder(value) -> bool:
