@@ -69,6 +69,10 @@ spec:
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+- `/opt/dlami/nvme`: the HyperPod EKS lifecycle scripts
+  (https://github.com/aws-samples/awsome-distributed-training/tree/main/1.architectures/7.sagemaker-hyperpod-eks/LifecycleScripts/base-config)
+  and https://awslabs.github.io/ai-on-sagemaker-hyperpod/ (`schemas/storage.json` `dlami_nvme`)
+- Instance store per type: https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html (`storage.json` `instance_store`)
 """
 
 from __future__ import annotations
