@@ -31,7 +31,9 @@ SEVERITY_LEVELS = ("error", "warning", "info")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"hyperlint {__version__}")
+        from .datainfo import version_lines
+
+        typer.echo("\n".join([f"hyperlint {__version__}", *version_lines()]))
         raise typer.Exit(0)
 
 
@@ -247,6 +249,17 @@ def show_rule(
     sys.stdout.write(render_rule(rule, output_format))
 
 
+@app.command("data")
+def show_data(
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List the data tables rules judge by, with their sources and as-of dates."""
+    from .datainfo import render
+
+    _choice(output_format, ("text", "json"), "--format")
+    sys.stdout.write(render(output_format))
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Console entry point: run the app and map every outcome to an exit code."""
     for stream in (sys.stdout, sys.stderr):  # never fail on a character the terminal cannot show
@@ -294,6 +307,9 @@ def _exit_code_of(exc: BaseException) -> int:
         print("hyperlint: internal error: RecursionError: a value nested too deeply "
               "(please report it with the input that caused it)", file=sys.stderr)
         return 2
+    from .engine import show_traceback
+
+    show_traceback(exc)
     print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "
           f"(please report it with the input that caused it)", file=sys.stderr)
     return 2

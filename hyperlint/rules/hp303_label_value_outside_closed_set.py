@@ -56,6 +56,7 @@ Safe when only the letter case differs (`schedulable` -> `Schedulable`).
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (the values of `node-health-status` and `deep-health-check-status`; `schemas/labels.json` `closed_sets`)
 - `sagemaker.amazonaws.com/compute-type: hyperpod`: secondary (HyperPod add-on pods and AWS
   sample code select HyperPod nodes with it; see `schemas/labels.json`)
 """
@@ -72,6 +73,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP303"
 NAME = "label-value-outside-closed-set"
 SEVERITY = "error"
+EMITS = ("error", "warning")  # warning: a placeholder named after an instance type under compute-type
 TIER = "core"
 FIX = "safe"
 

@@ -22,9 +22,16 @@ disks there for other pods).
 
 ## Why is this bad?
 On HyperPod EKS nodes the extra EBS volume of `InstanceStorageConfigs` and
-the NVMe instance store (LVM volume group `vg.01`) are mounted at
-`/opt/sagemaker`. Other paths live on the small root volume (and fill it),
-and writing to the raw NVMe devices destroys the volume group the AMI built.
+the NVMe instance store (LVM volume group `vg.01`) are both mounted at
+`/opt/sagemaker` (the EBS CSI page and the `ClusterEbsVolumeConfig` API
+reference). Other paths live on the root volume (observation: a small one,
+which a dataset or checkpoint fills), and writing to the raw NVMe devices
+destroys the volume group the AMI built. For `/opt/dlami/nvme` the sources
+conflict: no HyperPod EKS page mentions it, but AWS's HyperPod EKS lifecycle
+script (`base-config/on_create_main.sh`) can put containerd and kubelet there
+and AWS's "AI on SageMaker HyperPod" troubleshooting guide lists it as the
+NVMe instance store's mount point, so on such a cluster the path exists:
+hence info, not a warning.
 
 ## Example
 ```yaml
@@ -68,7 +75,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (`InstanceStorageConfigs` at `/opt/sagemaker`; no NVMe CSI driver)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+  (the NVMe LVM volume group `vg.01` at `/opt/sagemaker`)
+- https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html
+  (`VolumeSizeInGB`: the extra volume is mounted at `/opt/sagemaker`)
 - `/opt/dlami/nvme`: the HyperPod EKS lifecycle scripts
   (https://github.com/aws-samples/awsome-distributed-training/tree/main/1.architectures/7.sagemaker-hyperpod-eks/LifecycleScripts/base-config)
   and https://awslabs.github.io/ai-on-sagemaker-hyperpod/ (`schemas/storage.json` `dlami_nvme`)
@@ -87,6 +98,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP306"
 NAME = "node-storage-outside-opt-sagemaker"
 SEVERITY = "warning"
+EMITS = ("warning", "error", "info")  # error for raw NVMe devices; info for /opt/dlami/nvme
 TIER = "core"
 OBJECT_KINDS = ("PersistentVolume",)
 
