@@ -215,7 +215,7 @@ def by_content(display: str, text: bytes, problem_line: int | None, units: int) 
         # some documents are objects, but the file breaks where template text or a
         # file named as a template says it is template source: not an input until rendered
         return None if problem_line is None else template_source(display, text, problem_line, folder=False)
-    if not text.strip():
+    if not text or text.isspace():  # no copy of a large file
         return "not an input: empty file"
     if problem_line is None:
         return ("not an input: no Kubernetes object, CloudFormation template, eksctl ClusterConfig "
