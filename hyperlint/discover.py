@@ -224,11 +224,11 @@ def _strip_dot(path: str) -> str:
     return path.removeprefix("./")
 
 
-def _chart_path(chart: str, top: str) -> str:
-    """A chart folder found above or at the walk's start, as a path relative to the
-    current folder when it is below it (`chart`, not `/home/.../chart`)."""
-    rel = os.path.relpath(chart)
-    return chart if rel.startswith("..") and os.path.isabs(top) else rel
+def _chart_path(chart: str, given: str) -> str:
+    """An absolute chart folder in the form of the path it was found from: absolute
+    for an absolute path, else relative to the current folder (`chart`, like the
+    folders a walk meets)."""
+    return chart if os.path.isabs(given) else os.path.relpath(chart)
 
 
 _BROKEN = "broken symbolic link (its target does not exist); not read"
