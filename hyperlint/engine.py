@@ -307,6 +307,7 @@ def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_proble
         result.skipped = reason
         result.findings = []
         result.directives = []
+        result.model = Model()  # what its parsed documents held joins no cross-document rule
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:

@@ -74,3 +74,22 @@ def test_chart_above(tmp_path):
     assert chart_above(str(chart / "config"), stop=str(chart / "config")) is None  # above the walk's root
     assert chart_above(str(chart / "templates" / "sub")) == str(chart)  # a chart's templates: at any height
     assert chart_above(str(repo)) is None
+
+
+def test_a_skipped_template_joins_no_cross_document_rule(tmp_path, monkeypatch):
+    """A file named as a template whose later document breaks is skipped whole: the
+    objects of its first documents reach neither the rules nor the run model."""
+    from hyperlint.config import Config
+    from hyperlint.discover import discover
+    from hyperlint.engine import lint
+
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "job-template.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  nodeSelector: {node.kubernetes.io/instance-type: ml.p5.48xlarge}\n"
+        "  containers: [{name: c, image: x}]\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: MODEL_TAG-nlb\n  annotations:NLB_ANNOTATIONS\nspec: {}\n")
+    monkeypatch.chdir(tmp_path)
+    result = lint(discover(["."]).inputs, Config())
+    assert result.findings == [] and result.model.workloads == [] and not result.model.manifests_seen
+    assert [f for f, _ in result.skipped] == ["ui/job-template.yaml"]
