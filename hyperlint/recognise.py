@@ -162,19 +162,26 @@ def meant_as_input(text: bytes) -> bool:
     object or eksctl ClusterConfig (`apiVersion:` with `kind:`), a CloudFormation
     template (`AWSTemplateFormatVersion`, or `Resources:` with `Type: AWS::`), a
     create-cluster/describe-cluster JSON (`InstanceGroups` with `ClusterName`)."""
-    if b"AWSTemplateFormatVersion" in text:
+    if _cfn_text(text):
         return True
     if b"apiVersion" in text and b"kind" in text and (
             (_K8S_API.search(text) and _K8S_KIND.search(text))
             or (_K8S_JSON.search(text) and _K8S_JSON_KIND.search(text))):
         return True
-    if b"Resources" in text and _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text):
-        return True
     return bool(b"InstanceGroups" in text and _API_GROUPS.search(text) and _API_NAME.search(text))
+
+
+def _cfn_text(text: bytes) -> bool:
+    """`AWSTemplateFormatVersion`, or `Resources:` with `Type: AWS::` (a CloudFormation template)."""
+    return b"AWSTemplateFormatVersion" in text or bool(
+        b"Resources" in text and _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text))
 
 
 _TEMPLATE_NAME = re.compile(r"(^|[._-])(template|tmpl|tpl)s?([._-]|$)", re.IGNORECASE)
 _ENV_LINE = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+# A Helm/Go template action (`{{ .Values.x }}`, `{{- if ... }}`) or a Jinja statement
+# (`{% if %}`) on one line; not CloudFormation's dynamic references (`{{resolve:ssm:...}}`).
+_ACTION = re.compile(rb"\{\{(?!resolve:)[^\n]{0,400}?\}\}|\{%[^\n]{0,400}?%\}")
 
 
 def _line(text: bytes, n: int) -> bytes:
@@ -192,10 +199,15 @@ def template_source(display: str, text: bytes, line: int, folder: bool = True) -
     template source, or None: unrendered template text on or just before that
     line, or a file named as a template (`*-template.yaml`), or (``folder``) one
     in a folder named so (`templates/`)."""
+    envsubst = not _cfn_text(text)  # `${Name}` in a template is Fn::Sub's, not envsubst's
     for n in range(max(line - 2, 0), line + 1):
         shown = _line(text, n)
-        if (b"{{" in shown and b"}}" in shown) or _ENV_LINE.search(shown):
+        if _ACTION.search(shown) or (envsubst and _ENV_LINE.search(shown)):
             return f"template source: unrendered template text on line {n + 1}; lint what it renders"
+    action = _ACTION.search(text)
+    if action is not None:  # a Helm/Go or Jinja action elsewhere: the file is a template as a whole
+        n = text.count(b"\n", 0, action.start())
+        return f"template source: unrendered template text on line {n + 1}; lint what it renders"
     parts = display.replace("\\", "/").split("/")
     stem = parts[-1].rsplit(".", 1)[0]
     if _TEMPLATE_NAME.search(stem) or (folder and any(p.lower() in _TEMPLATE_FOLDERS for p in parts[:-1])):

@@ -93,3 +93,17 @@ def test_a_skipped_template_joins_no_cross_document_rule(tmp_path, monkeypatch):
     result = lint(discover(["."]).inputs, Config())
     assert result.findings == [] and result.model.workloads == [] and not result.model.manifests_seen
     assert [f for f, _ in result.skipped] == ["ui/job-template.yaml"]
+
+
+def test_template_actions_anywhere_make_a_broken_file_template_source():
+    text = b"{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  x y: [\n"
+    assert "line 1" in by_content("job.yaml", text, 5, 0)
+    jinja = b"{% for g in groups %}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  x y: [\n"
+    assert "template source" in by_content("job.yaml", jinja, 5, 0)
+    # a CloudFormation dynamic reference is not template text: a broken template is HP001
+    cfn = b"AWSTemplateFormatVersion: 2010-09-09\nResources:\n  S:\n    Type: AWS::S3::Bucket\n" \
+          b"    Properties: {BucketName: '{{resolve:ssm:name}}'}\n  x: [\n"
+    assert by_content("stack.yaml", cfn, 5, 0) is None
+    sub = b"AWSTemplateFormatVersion: 2010-09-09\nResources:\n  S:\n    Type: AWS::S3::Bucket\n" \
+          b"    Properties: {BucketName: !Sub '${AWS::StackName}-${Env}'}\n  x: [\n"
+    assert by_content("stack.yaml", sub, 5, 0) is None  # Fn::Sub's ${Env}, not envsubst
