@@ -18,9 +18,11 @@ The one place that decides what a file met on a directory walk is:
   (``meant_as_input``: `apiVersion:` with `kind:`, `AWSTemplateFormatVersion`,
   `Resources:` with `Type: AWS::`, cluster JSON keys), such as JSON with
   comments or a Hydra config with `{placeholders}`. A file that does not parse
-  because of unrendered template text (`{{ }}`, `${VAR}`) or that is named as a
-  template (`*-template.yaml`, a `templates/` folder) is template source: it is
-  not an input until rendered.
+  and holds unrendered template text (a Helm/Go `{{ }}` or Jinja `{% %}` action
+  anywhere, an envsubst `${VAR}` where it breaks; never CloudFormation's
+  `{{resolve:...}}` or `Fn::Sub` variables) or is named as a template
+  (`*-template.yaml`, or a `templates/` folder when nothing in it parsed) is
+  template source: it is not an input until rendered.
 - a broken symbolic link met on a walk is skipped (``BROKEN_LINK``).
 
 Everything else is an input. A file named on the command line or read from
