@@ -106,3 +106,19 @@ def test_chart_files_are_never_read_raw(tmp_path: Path, monkeypatch):
     found, _ = _lint_tree(REALWORLD / "awsome-distributed-training", tmp_path, monkeypatch)
     chart = "4.validation_and_observability/3.efa-node-exporter/EKS/"
     assert not [i.display for i in found.inputs if i.display.startswith(chart)]
+
+
+def test_website_hydra_and_chart_as_the_issue_states(tmp_path: Path):
+    """`hyperlint check .` on a repository with a website (tsconfig.json), Hydra configs and a
+    Helm chart: no HP001 for any of them, one hint naming the chart, the skipped files counted."""
+    from clitools import run
+
+    tree = tmp_path / "repo"
+    shutil.copytree(REALWORLD / "website-hydra-chart", tree)
+    proc = run("check", ".", cwd=tree)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "HP001" not in out
+    chart = "tests/k8s_workflow/k8s_baseline_artifacts/llama-8b/k8s_template"
+    assert err.splitlines() == [f"hyperlint: skipped Helm chart {chart} (chart source is not YAML until rendered); "
+                                f"lint the chart with: helm template {chart} | hyperlint check -"]
+    assert out.splitlines()[-1].endswith("; 5 files skipped as not inputs (--show-files lists them)")
