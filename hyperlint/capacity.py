@@ -234,6 +234,17 @@ def plan(model: Model, data) -> Plan:
     return Plan(groups, homeless)
 
 
+def plan_scopes(scopes, data) -> Plan:
+    """The plans of each scope (``hyperlint.scopes``) side by side: workloads are
+    placed only on the instance groups of their own scope."""
+    groups, homeless = [], []
+    for scope in scopes:
+        p = plan(scope.model, data)
+        groups += p.groups
+        homeless += p.homeless
+    return Plan(groups, homeless)
+
+
 def _may_select_ec2(w: Workload, data) -> bool:
     """Some alternative of the selection also accepts EC2 nodes: no HyperPod
     label is required and each instance-type list names an EC2 type beside

@@ -161,6 +161,8 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    for message in result.notes if notes else ():
+        typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))
@@ -192,7 +194,7 @@ def capacity(
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod."),
 ) -> None:
     """Show pod capacity per HyperPod instance group and what cannot be placed."""
-    from .capacity import plan
+    from .capacity import plan_scopes
     from .data import Data
     from .discover import discover
     from .engine import lint
@@ -206,7 +208,9 @@ def capacity(
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
     result = lint(found.inputs, config, rules=False)
-    render(plan(result.model, Data(config.data)), sys.stdout, output_format)
+    for message in result.notes:
+        typer.echo(f"hyperlint: note: {message}", err=True)
+    render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, output_format)
     raise typer.Exit(2 if found.errors or result.errors else 0)
 
 

@@ -106,6 +106,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP301"
 NAME = "instance-type-without-ml-prefix"
 SEVERITY = "error"
+EMITS = ("error", "warning", "info")
 TIER = "core"
 FIX = "safe"
 
@@ -199,16 +200,19 @@ def _message(value: str, fixed: str, effect: str, targets: bool) -> str:
 
 
 def refine(finding, ctx):
+    """Severity by scope (RULES.md HP301): error when the pod template targets HyperPod
+    (by its own selectors or an instance group of its scope); silent when a non-HyperPod
+    node group of the scope provides the type; warning when the scope shows HyperPod and
+    has no non-HyperPod node group; info otherwise."""
     facts = finding.facts or {}
     run = ctx.run
     if facts.get("field"):
         return finding  # an inference resource: it runs on HyperPod whatever else the cluster has
-    if facts.get("value") in run.non_hyperpod_instance_types:
+    text = _message(facts["value"], facts["fixed"], _effect(facts["operator"]), True)
+    if facts.get("targets") or targets_in_run(facts, run):
+        return finding.with_(severity="error", message=text, facts={**facts, "unsafe_fix": False})
+    if run.non_hyperpod_provides(facts["value"]):
         return None  # the type of a non-HyperPod node group of this cluster: correct as written
-    if not facts.get("targets") and targets_in_run(facts, run):
-        return finding.with_(
-            severity="error",
-            message=_message(facts["value"], facts["fixed"], _effect(facts["operator"]), True),
-            facts={**facts, "unsafe_fix": False},
-        )
-    return finding
+    if run.shows_hyperpod and not run.node_groups:
+        return finding.with_(severity="warning")
+    return finding.with_(severity="info")
