@@ -19,18 +19,25 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
    configuration lists it (`manifests` globs, relative to the configuration
    file's folder, matched with ``fnmatch``: `*` also crosses folders), else
 3. the **nearest-directory match**: walk from the file's folder (a folder
-   place: that folder) up to the filesystem root; at the first folder that
-   holds at least one source (in it or below it), the file joins that source
-   when it is the only one there, and no cluster when there are several.
+   place: that folder) up to the filesystem root. At each folder, the
+   candidates are the sources standing in that folder itself, or, when there
+   are none, the sources anywhere below it. At the first folder with any
+   candidate, the file joins that source when it is the only candidate, and
+   no cluster when there are several (ambiguous: never a guess).
+   Sources of one folder that name each other (a HyperPod cluster's
+   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
 4. A file that joins no cluster is judged with the files of its own folder
    that joined none either (cross-document rules see no cluster there, so
    HP401-HP409 stay silent), and ``Grouping.note`` says once which clusters
    were found and how to map them.
 
 A source file always belongs to its own scope. With rule 3 a folder added
-next to a run changes nothing in it, as long as each file already had its
-nearest source in its own part of the tree (a run with one source far away
-from its manifests needs the configuration once a second source arrives).
+to a run changes nothing outside it as long as each file already found its
+source before reaching the folder the new one hangs from (a source in the
+file's own folder or an ancestor's, or the only one below the file's nearest
+ancestor with any). A run whose one source sits in a sibling folder of its
+manifests (`infra/`, `k8s/`) needs the configuration once a second source
+arrives beside them: which of the two they belong to cannot be known.
 
 ``tied_to_hyperpod`` decides RULES.md "Tied to HyperPod" for the HP1xx rules.
 """
@@ -111,23 +118,30 @@ def group(parts: list[Part], config, configured: Model | None = None) -> Groupin
     """Group ``parts`` (each file's model fragment) into scopes; ``configured``
     is the configuration's `cluster:` section, a source placed at the configuration file."""
     sources, others = _sources(parts, config, configured)
-    if len(sources) <= 1:
+    linked = _linked(sources)
+    if len(linked) <= 1:
         model = _merged([p.model for p in parts] + ([configured] if configured is not None else []))
         scope = Scope(sources, [p.file for p in parts], model)
-        return Grouping([scope], {f: [scope] for s in [scope] for f in s.files + _config_files(sources)})
-    scopes = [Scope([s], list(s.files), None) for s in sources]
-    by_source = {id(s): scope for s, scope in zip(sources, scopes)}
-    members: dict[int, list[Part]] = {id(s): [] for s in sources}
+        return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)})
+    scopes = [Scope(together, [f for s in together for f in s.files], None) for together in linked]
+    scope_of = {id(s): scope for scope in scopes for s in scope.sources}
+    members: dict[int, list[Part]] = {id(scope): [] for scope in scopes}
     orphans: dict[str, list[Part]] = {}
     for part in others:
-        chosen = _configured(part, sources, config) or _nearest(part, sources)
-        for s in chosen:
-            members[id(s)].append(part)
-            by_source[id(s)].files.append(part.file)
+        mapped = _configured(part, sources, config)
+        chosen = []
+        for s in mapped or _nearest(part, sources):
+            if scope_of[id(s)] not in chosen:
+                chosen.append(scope_of[id(s)])
+        if len(chosen) > 1 and not mapped:
+            chosen = []  # several clusters at the same distance: ambiguous, never a guess
+        for scope in chosen:
+            members[id(scope)].append(part)
+            scope.files.append(part.file)
         if not chosen:
             orphans.setdefault(os.path.dirname(part.path), []).append(part)
-    for s, scope in zip(sources, scopes):
-        scope.model = _merged([s.model] + [p.model for p in members[id(s)]])
+    for scope in scopes:
+        scope.model = _merged([s.model for s in scope.sources] + [p.model for p in members[id(scope)]])
     for folder in sorted(orphans):
         items = orphans[folder]
         scopes.append(Scope([], [p.file for p in items], _merged([p.model for p in items])))
@@ -137,6 +151,32 @@ def group(parts: list[Part], config, configured: Model | None = None) -> Groupin
             by_file.setdefault(f, []).append(scope)
     unmapped = [p.file for items in orphans.values() for p in items if p.model.manifests_seen]
     return Grouping(scopes, by_file, _note(sources, unmapped, config) if unmapped else None)
+
+
+def _linked(sources: list[Source]) -> list[list[Source]]:
+    """Sources that describe one cluster together: in the same folder, a HyperPod
+    cluster of one names (`Orchestrator.Eks.ClusterArn`) an EKS cluster of the other
+    (an eksctl `ClusterConfig` beside its `create-cluster` input, nested stacks)."""
+    groups: list[list[Source]] = []
+    for s in sources:
+        joined = None
+        for g in groups:
+            if any(o.folder == s.folder and (_names(o, s) or _names(s, o)) for o in g):
+                if joined is None:
+                    g.append(s)
+                    joined = g
+                else:  # s links two groups: one
+                    joined += g
+                    g.clear()
+        groups = [g for g in groups if g]
+        if joined is None:
+            groups.append([s])
+    return groups
+
+
+def _names(hyperpod: Source, eks: Source) -> bool:
+    names = {e.name for e in eks.model.eks_clusters if e.name}
+    return any(names & set(c.eks) for c in hyperpod.model.clusters)
 
 
 def _config_files(sources: list[Source]) -> list[str]:
@@ -196,13 +236,14 @@ def _configured(part: Part, sources: list[Source], config) -> list[Source]:
 
 
 def _nearest(part: Part, sources: list[Source]) -> list[Source]:
-    """The one source of the nearest folder (from the file's own, upwards) that holds any."""
+    """The one source of the nearest folder (from the file's own, upwards) that holds
+    any: the sources standing in that folder itself, else those in its subfolders."""
     here = absolute(part.model.place) if part.model.place else os.path.dirname(part.path)
     while True:
         inside = here.rstrip(os.sep) + os.sep
-        found = [s for s in sources if s.folder == here or s.folder.startswith(inside)]
+        found = [s for s in sources if s.folder == here] or [s for s in sources if s.folder.startswith(inside)]
         if found:
-            return found if len(found) == 1 else []
+            return found
         parent = os.path.dirname(here)
         if parent == here:
             return []
@@ -219,9 +260,9 @@ def _merged(models: list[Model]) -> Model:
 def _note(sources: list[Source], unmapped: list[str], config) -> str:
     shown = ", ".join(s.shown for s in sources[:6]) + (" ..." if len(sources) > 6 else "")
     files = f"{len(unmapped)} file{'s' if len(unmapped) != 1 else ''} with Kubernetes manifests ({unmapped[0]}" + \
-        (" ..." if len(unmapped) > 1 else "") + ")"
+        (" ..." if len(unmapped) > 1 else "") + ") " + ("belongs" if len(unmapped) == 1 else "belong")
     where = config.source or ".hyperlint.yaml"
-    return (f"{len(sources)} cluster sources in this run ({shown}); {files} belong to none of them, so the "
+    return (f"{len(sources)} cluster sources in this run ({shown}); {files} to none of them, so the "
             f"cross-document rules ({CROSS_RULES}) skip them. Map them in {where}: "
             f"clusters: [{{source: {sources[0].shown}, manifests: ['<folder>/*']}}, ...]")
 
