@@ -592,7 +592,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
                 kept = refine(f, scope_ctx)
             except Exception as exc:
                 errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
-        if kept is not None and kept.rule.startswith(scopes.EKS_CLUSTER_RULES) and kept.severity != "info" \
+        if kept is not None and scopes.judges_eks_cluster(rule) and kept.severity != "info" \
                 and not scopes.tied_to_hyperpod(scope_ctx.scope, f.loc.file, ctx.data, config):
             kept = kept.with_(severity="info", message=kept.message + scopes.untied_note())
         if kept is not None:

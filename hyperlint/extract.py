@@ -269,13 +269,17 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
         if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
     description = template.root.get("Description")
+    # a HyperPod node access entry of the same stack ties its EKS cluster to HyperPod
+    entries = {v.value.upper() for _, props, base in template.resources_of_type("AWS::EKS::AccessEntry")
+               for v in template.scalars(props.get("Type"), base + ("Type",)) if isinstance(v.value, str)}
+    hyperpod_entry = bool(entries & set(ctx.data.eks["access_entries"]["no_access_policy_types"]))
     for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         cluster_name = _eks_name(template, name)
         model.eks_clusters.append(EksCluster(
             name=cluster_name,
             origin="cloudformation",
             loc=_loc(doc, ("Resources", name), ctx, key=True),
-            named_hyperpod=names_hyperpod(ctx.data, name, cluster_name, scalar_text(description)),
+            named_hyperpod=hyperpod_entry or names_hyperpod(ctx.data, name, cluster_name, scalar_text(description)),
         ))
     _chart_deploy_step(template, doc, ctx, model)
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):

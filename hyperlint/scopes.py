@@ -50,7 +50,7 @@ import os
 from .model import Model
 from .record import Record
 
-EKS_CLUSTER_RULES = "HP1"  # RULES.md: the HP1xx rules judge the EKS cluster (lowered to info when not tied)
+EKS_CLUSTER_RULES = "HP1"  # RULES.md: the HP1xx rules judge the EKS cluster
 CROSS_RULES = "HP401-HP409"
 
 
@@ -268,6 +268,13 @@ def _note(sources: list[Source], unmapped: list[str], config) -> str:
 
 
 # -- RULES.md "Tied to HyperPod" ------------------------------------------------------------
+
+def judges_eks_cluster(rule) -> bool:
+    """An HP1xx rule whose findings are info on an EKS cluster not tied to HyperPod:
+    it says so by listing info among its EMITS (rules whose subject is HyperPod's
+    by definition, HP108's HYPERPOD_LINUX access entries, do not)."""
+    return rule is not None and rule.id.startswith(EKS_CLUSTER_RULES) and "info" in rule.emits
+
 
 def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     """Is the EKS cluster that a finding in ``file`` judges tied to HyperPod?
