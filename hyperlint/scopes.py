@@ -21,9 +21,11 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
 3. the **nearest-directory match**: walk from the file's folder (a folder
    place: that folder) up to the filesystem root. At each folder, the
    candidates are the sources standing in that folder itself, or, when there
-   are none, the sources anywhere below it. At the first folder with any
-   candidate, the file joins that source when it is the only candidate, and
-   no cluster when there are several (ambiguous: never a guess).
+   are none, the sources standing in one of its direct subfolders (`infra/`
+   beside `k8s/`). At the first folder with any candidate, the file joins
+   that source when it is the only candidate (or all candidates are one
+   cluster, below), and no cluster when there are several (ambiguous: never
+   a guess). A source deeper below a shared ancestor is another example's.
    Sources of one folder that name each other (a HyperPod cluster's
    `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
 4. A file that joins no cluster is judged with the files of its own folder
@@ -33,11 +35,10 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
 
 A source file always belongs to its own scope. With rule 3 a folder added
 to a run changes nothing outside it as long as each file already found its
-source before reaching the folder the new one hangs from (a source in the
-file's own folder or an ancestor's, or the only one below the file's nearest
-ancestor with any). A run whose one source sits in a sibling folder of its
-manifests (`infra/`, `k8s/`) needs the configuration once a second source
-arrives beside them: which of the two they belong to cannot be known.
+source before reaching the folder the new one hangs from. A run whose one
+source sits in a sibling folder of its manifests (`infra/`, `k8s/`) needs the
+configuration once a second source arrives beside them: which of the two
+they belong to cannot be known.
 
 ``tied_to_hyperpod`` decides RULES.md "Tied to HyperPod" for the HP1xx rules.
 """
@@ -236,12 +237,13 @@ def _configured(part: Part, sources: list[Source], config) -> list[Source]:
 
 
 def _nearest(part: Part, sources: list[Source]) -> list[Source]:
-    """The one source of the nearest folder (from the file's own, upwards) that holds
-    any: the sources standing in that folder itself, else those in its subfolders."""
+    """The sources of the nearest folder (from the file's own, upwards) that has any:
+    those standing in that folder itself, else those standing in one of its direct
+    subfolders (`infra/` beside `k8s/`). Sources deeper down belong to other examples."""
     here = absolute(part.model.place) if part.model.place else os.path.dirname(part.path)
     while True:
-        inside = here.rstrip(os.sep) + os.sep
-        found = [s for s in sources if s.folder == here] or [s for s in sources if s.folder.startswith(inside)]
+        found = [s for s in sources if s.folder == here] or \
+            [s for s in sources if os.path.dirname(s.folder) == here and s.folder != here]
         if found:
             return found
         parent = os.path.dirname(here)
