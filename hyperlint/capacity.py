@@ -2,8 +2,9 @@
 
 HyperPod gives each instance one network interface, so a node holds only a
 few pods (5 on `ml.t3.medium`, 49 on `ml.p5.48xlarge`; `schemas/instance-types.json`).
-``plan(model, data)`` places the run's workloads on the instance groups of
-the run's HyperPod clusters:
+``plan(model, data)`` places the workloads of one scope (``hyperlint.scopes``)
+on the instance groups of its HyperPod clusters (``plan_scopes``: every scope
+of a run, side by side):
 
 - a group's nodes carry the labels HyperPod sets (`ml.` instance type,
   `sagemaker.amazonaws.com/instance-group-name`, `compute-type: hyperpod`,

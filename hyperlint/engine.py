@@ -432,6 +432,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
                              for r in results], config, configured if configured.clusters else None)
     contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
+    contexts[id(None)] = Context(ctx.data, config, "", Model(), scope=scopes.Scope([], [], Model()))
 
     # rules that need the scope to decide (severity, or whether to report at all)
     refined: list[Finding] = []

@@ -105,10 +105,11 @@ class Grouping(Record):
         self.by_file = by_file
         self.note = note
 
-    def scope_of(self, file: str) -> Scope:
-        """The scope a finding in ``file`` is judged in (its first, when configuration lists it in several)."""
+    def scope_of(self, file: str) -> Scope | None:
+        """The scope a finding in ``file`` is judged in (its first, when configuration lists it in
+        several); with several scopes, None for a place that is no file of the run."""
         found = self.by_file.get(file)
-        return found[0] if found else self.scopes[0]
+        return found[0] if found else (self.scopes[0] if len(self.scopes) == 1 else None)
 
 
 def absolute(path: str) -> str:

@@ -1,4 +1,4 @@
-"""Workload targets an instance group that the run does not define.
+"""Workload targets an instance group that its cluster does not define.
 
 ## What it does
 When the workload's scope holds a HyperPod cluster definition (see
