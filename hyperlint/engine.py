@@ -465,7 +465,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs), grouping.scopes, [grouping.note] if grouping.note else [])
+    return Result(final, model, errors, len(inputs), grouping.scopes, grouping.notes)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

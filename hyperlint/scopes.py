@@ -30,7 +30,7 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
    `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
 4. A file that joins no cluster is judged with the files of its own folder
    that joined none either (cross-document rules see no cluster there, so
-   HP401-HP409 stay silent), and ``Grouping.note`` says once which clusters
+   HP401-HP409 stay silent), and ``Grouping.notes`` says once which clusters
    were found and how to map them.
 
 A source file always belongs to its own scope. With rule 3 a folder added
@@ -96,14 +96,15 @@ class Scope(Record):
 
 
 class Grouping(Record):
-    """The scopes of a run, the scopes of each file, and the one note for unmapped files."""
+    """The scopes of a run, the scopes of each file, and what to tell the user once
+    (files that belong to no cluster, `clusters:` entries that name no source of the run)."""
 
-    __slots__ = ("scopes", "by_file", "note")
+    __slots__ = ("scopes", "by_file", "notes")
 
-    def __init__(self, scopes: list[Scope], by_file: dict[str, list[Scope]], note: str | None = None) -> None:
+    def __init__(self, scopes: list[Scope], by_file: dict[str, list[Scope]], notes: list[str] | None = None) -> None:
         self.scopes = scopes
         self.by_file = by_file
-        self.note = note
+        self.notes = [] if notes is None else notes
 
     def scope_of(self, file: str) -> Scope | None:
         """The scope a finding in ``file`` is judged in (its first, when configuration lists it in
@@ -124,7 +125,8 @@ def group(parts: list[Part], config, configured: Model | None = None) -> Groupin
     if len(linked) <= 1:
         model = _merged([p.model for p in parts] + ([configured] if configured is not None else []))
         scope = Scope(sources, [p.file for p in parts], model)
-        return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)})
+        return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)},
+                        _unknown_entries(sources, config))
     scopes = [Scope(together, [f for s in together for f in s.files], None) for together in linked]
     scope_of = {id(s): scope for scope in scopes for s in scope.sources}
     members: dict[int, list[Part]] = {id(scope): [] for scope in scopes}
@@ -152,7 +154,8 @@ def group(parts: list[Part], config, configured: Model | None = None) -> Groupin
         for f in scope.files + _config_files(scope.sources):
             by_file.setdefault(f, []).append(scope)
     unmapped = [p.file for items in orphans.values() for p in items if p.model.manifests_seen]
-    return Grouping(scopes, by_file, _note(sources, unmapped, config) if unmapped else None)
+    notes = ([_note(sources, unmapped, config)] if unmapped else []) + _unknown_entries(sources, config)
+    return Grouping(scopes, by_file, notes)
 
 
 def _linked(sources: list[Source]) -> list[list[Source]]:
@@ -258,6 +261,17 @@ def _merged(models: list[Model]) -> Model:
     for m in models:
         out.merge(m)
     return out
+
+
+def _unknown_entries(sources: list[Source], config) -> list[str]:
+    """A `clusters:` entry whose source is no cluster source of this run (a typo, or a
+    folder not linted this time): said, never an error."""
+    base = _base(config)
+    places = {s.place for s in sources}
+    return [f"{config.source or 'configuration'}: clusters[{i}].source {entry['source']!r} is not a cluster "
+            f"source of this run (a template, create/describe-cluster JSON, eksctl ClusterConfig or Terraform "
+            f"folder among the linted files); its entry is not used"
+            for i, entry in enumerate(config.clusters) if absolute(os.path.join(base, entry["source"])) not in places]
 
 
 def _note(sources: list[Source], unmapped: list[str], config) -> str:

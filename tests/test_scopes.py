@@ -82,6 +82,17 @@ def test_configuration_maps_manifests_to_a_cluster(tmp_path, monkeypatch):
     assert not result.notes
 
 
+def test_a_clusters_entry_naming_no_source_is_said(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    shutil.copytree(SCOPES / "hp402_unrelated_examples", root)
+    (root / ".hyperlint.yaml").write_text("clusters:\n  - source: examples/cluster-c/create-cluster.yaml\n"
+                                          "    manifests: ['inference/*']\n")
+    result, _ = lint_tree(root, monkeypatch, read_config(root / ".hyperlint.yaml", ".hyperlint.yaml"))
+    assert any("clusters[0].source 'examples/cluster-c/create-cluster.yaml' is not a cluster source of this run"
+               in n for n in result.notes), result.notes
+    assert any("belongs to none of them" in n for n in result.notes)  # inference/ is still unmapped
+
+
 def test_configuration_ties_an_eks_cluster_to_hyperpod(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     shutil.copytree(SCOPES / "eksctl_plain_gpu", root)
