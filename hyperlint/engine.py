@@ -430,7 +430,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     model.merge(configured)
     paths = {inp.display: scopes.absolute(inp.path or inp.display) for inp in inputs}
     grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
-                             for r in results], config, configured if configured.clusters else None)
+                             for r in results], config, configured if configured.clusters else None, model)
     contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
     contexts[id(None)] = Context(ctx.data, config, "", Model(), scope=scopes.Scope([], [], Model()))
 

@@ -117,13 +117,15 @@ def absolute(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
 
 
-def group(parts: list[Part], config, configured: Model | None = None) -> Grouping:
+def group(parts: list[Part], config, configured: Model | None = None, whole: Model | None = None) -> Grouping:
     """Group ``parts`` (each file's model fragment) into scopes; ``configured``
-    is the configuration's `cluster:` section, a source placed at the configuration file."""
+    is the configuration's `cluster:` section, a source placed at the configuration file;
+    ``whole``, when given, is all of them merged already (the one scope of most runs)."""
     sources, others = _sources(parts, config, configured)
     linked = _linked(sources)
     if len(linked) <= 1:
-        model = _merged([p.model for p in parts] + ([configured] if configured is not None else []))
+        model = whole if whole is not None else \
+            _merged([p.model for p in parts] + ([configured] if configured is not None else []))
         scope = Scope(sources, [p.file for p in parts], model)
         return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)},
                         _unknown_entries(sources, config))
