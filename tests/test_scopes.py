@@ -137,3 +137,47 @@ def test_capacity_uses_the_same_scopes(tmp_path):
     assert {c["name"] for c in doc["clusters"]} == {"example-a", "example-b"}
     # the job of example-a's folder is judged against example-a only; inference/ against none
     assert [u["workload"] for u in doc["unplaced"]] == ["Job kubeflow/train"]
+
+
+# -- the nearest-directory match, case by case ------------------------------------------------
+
+def _part(path: str, source: bool = False, eks: str | None = None, names: tuple = ()):
+    from hyperlint.findings import Loc
+    from hyperlint.model import EksCluster, HyperPodCluster, Model
+    from hyperlint.scopes import Part
+
+    model = Model(manifests_seen=not source)
+    if source and eks:
+        model.eks_clusters.append(EksCluster(eks, "eksctl", Loc(path, 1, 1)))
+    elif source:
+        model.clusters.append(HyperPodCluster("hp", "describe-cluster", Loc(path, 1, 1), eks=names))
+    return Part(path, "/repo/" + path, model)
+
+
+def _scopes_of(parts):
+    from hyperlint.scopes import group
+
+    grouping = group(parts, Config())
+    return {p.file: sorted(s.label for s in grouping.by_file.get(p.file, ()) if s.sources) for p in parts}
+
+
+@pytest.mark.parametrize("job, joins", [
+    ("a/job.yaml", ["a/cluster.json"]),  # its own folder
+    ("a/k8s/deep/job.yaml", ["a/cluster.json"]),  # an ancestor's
+    ("b/k8s/job.yaml", ["b/infra/cluster.json"]),  # a direct subfolder of an ancestor (infra/ beside k8s/)
+    ("c/tests/x/job.yaml", []),  # c/ holds c/deep/er/cluster.json only two levels down: another example's
+    ("d/job.yaml", []),  # two sources in d/: ambiguous
+    ("job.yaml", []),  # the top: its direct subfolders a/ and d/ hold three sources: ambiguous
+])
+def test_nearest_directory_match(job, joins):
+    parts = [_part("a/cluster.json", True), _part("b/infra/cluster.json", True), _part("c/deep/er/cluster.json", True),
+             _part("d/one.json", True), _part("d/two.json", True), _part(job)]
+    assert _scopes_of(parts)[job] == joins
+
+
+def test_sources_of_one_folder_that_name_each_other_are_one_cluster():
+    parts = [_part("x/eksctl.yaml", True, eks="training"), _part("x/create-cluster.json", True, names=("training",)),
+             _part("x/job.yaml"), _part("y/cluster.json", True)]
+    assert _scopes_of(parts)["x/job.yaml"] == ["x/eksctl.yaml, x/create-cluster.json"]
+    parts[1] = _part("x/create-cluster.json", True, names=("other",))  # names another EKS cluster: two clusters
+    assert _scopes_of(parts)["x/job.yaml"] == []
