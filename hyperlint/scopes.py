@@ -129,7 +129,7 @@ def group(parts: list[Part], config, configured: Model | None = None, whole: Mod
         scope = Scope(sources, [p.file for p in parts], model)
         return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)},
                         _unknown_entries(sources, config))
-    scopes = [Scope(together, [f for s in together for f in s.files], None) for together in linked]
+    scopes = [Scope(together, [f for s in together for f in s.files], Model()) for together in linked]
     scope_of = {id(s): scope for scope in scopes for s in scope.sources}
     members: dict[int, list[Part]] = {id(scope): [] for scope in scopes}
     orphans: dict[str, list[Part]] = {}
