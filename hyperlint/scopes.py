@@ -9,8 +9,10 @@ a HyperPod cluster (CloudFormation `AWS::SageMaker::Cluster`, a saved
 `create-cluster`/`describe-cluster` JSON, the configuration's `cluster:`
 section), an EKS cluster (`AWS::EKS::Cluster`, an eksctl `ClusterConfig`) or
 EKS/eksctl node groups. It is identified by its *place*: its file, or the
-folder a contribution names (``Model.place``: a Terraform module folder).
-Karpenter NodePools are manifests applied to a cluster, not sources.
+folder a contribution names in ``Model.place`` (every `.tf` file of one
+Terraform module names the module's folder, so they are one source; a Helm
+chart's renders name the chart's folder, so they belong where the chart
+stands). Karpenter NodePools are manifests applied to a cluster, not sources.
 
 Every other file (manifests, templates without a cluster) joins scopes this way:
 
