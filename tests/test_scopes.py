@@ -137,6 +137,10 @@ def test_capacity_uses_the_same_scopes(tmp_path):
     assert {c["name"] for c in doc["clusters"]} == {"example-a", "example-b"}
     # the job of example-a's folder is judged against example-a only; inference/ against none
     assert [u["workload"] for u in doc["unplaced"]] == ["Job kubeflow/train"]
+    (root / ".hyperlint.yaml").write_text(  # the configuration maps inference/ to example-a, as for check
+        "clusters:\n  - source: examples/cluster-a/create-cluster.yaml\n    manifests: ['inference/*']\n")
+    doc = json.loads(run("capacity", "--format", "json", ".", cwd=root).stdout)
+    assert sorted(u["workload"] for u in doc["unplaced"]) == ["Deployment default/serve", "Job kubeflow/train"]
 
 
 # -- the nearest-directory match, case by case ------------------------------------------------
