@@ -126,6 +126,13 @@ def test_the_note_is_said_once_on_stderr(tmp_path):
     assert "2 files with Kubernetes manifests (inference/deploy.yaml ...) belong to none of them" in err
     assert "clusters: [{source: examples/cluster-a/create-cluster.yaml" in err
     assert "note" not in proc.stdout.decode()
+    import json
+
+    doc = json.loads(run("check", "-f", "json", ".", cwd=root).stdout)
+    assert len(doc["notes"]) == 1 and doc["notes"][0].startswith("2 cluster sources in this run")
+    sarif = json.loads(run("check", "-f", "sarif", ".", cwd=root).stdout)
+    (note,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note" and note["message"]["text"] == doc["notes"][0]
 
 
 def test_capacity_uses_the_same_scopes(tmp_path):
