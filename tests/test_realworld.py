@@ -63,6 +63,7 @@ TREES = {
         },
     ),
     "cfn-functions": ([], {}),
+    "aws-do-eks": ([], {}),
     "dlami-nvme": ([], {}),
 }
 
