@@ -72,11 +72,7 @@ _NAMES = {
     "cloudbuild.yaml": "CI pipeline",
     "cloudbuild.yml": "CI pipeline",
     "codecov.yml": "coverage service configuration",
-    "environment.yml": "conda environment",
-    "environment.yaml": "conda environment",
-    "conda.yaml": "conda environment",
     "pubspec.yaml": "Dart package manifest",
-    "citation.cff": "citation file",
     "dependabot.yml": "dependency bot configuration",
     "mlc_config.json": "link checker configuration",
 }
