@@ -11,8 +11,9 @@ For a job annotated `sagemaker.amazonaws.com/enable-job-auto-resume: "true"`
   JAXJob), the pod template's `restartPolicy` for other kinds;
 - a namespace other than `kubeflow` or one whose name starts with `hyperpod`.
   A job without `metadata.namespace` lands in `default` (kubectl's default
-  namespace), unless a `kustomization.yaml` in its folder sets a namespace or
-  the configuration names another default
+  namespace), unless a `kustomization.yaml` sits in its folder (kustomize, or
+  an overlay built on that folder, sets the namespace) or the configuration
+  names another default
   (`data: {workloads: {job_auto_resume: {default_namespace: ...}}}`).
 
 ## Why is this bad?
@@ -76,7 +77,6 @@ spec:
 from __future__ import annotations
 
 import os
-import re
 import stat
 
 from hyperlint.findings import Hit
@@ -141,41 +141,25 @@ def _auto_resume(obj, ctx) -> dict | None:
 
 
 _KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-_SETS_NAMESPACE = re.compile(rb"^namespace[ \t]*:[ \t]*[^\s#]", re.MULTILINE)
-_FOLDERS: dict[str, bool] = {}  # folder -> whether a kustomization there sets a namespace
+_FOLDERS: dict[str, bool] = {}  # folder -> whether a kustomization is there
 
 
 def _kustomized(file: str) -> bool:
-    """Whether a kustomization file beside ``file`` sets a namespace (then it is not `default`)."""
+    """Whether a kustomization file is beside ``file``: kustomize (or an overlay
+    built on it) then decides the namespace, so `default` is not assumed."""
     if not file or file == "-":
         return False
     folder = os.path.dirname(file) or "."
     if folder not in _FOLDERS:
-        sets = False
-        for name in _KUSTOMIZATIONS:
-            text = _small_file(os.path.join(folder, name))
-            if text is not None:
-                sets = bool(_SETS_NAMESPACE.search(text))
-                break
-        _FOLDERS[folder] = sets
+        _FOLDERS[folder] = any(_regular_file(os.path.join(folder, name)) for name in _KUSTOMIZATIONS)
     return _FOLDERS[folder]
 
 
-def _small_file(path: str) -> bytes | None:
-    """The first MiB of a regular file (never a FIFO or a device: checked before
-    and after a non-blocking open), or None."""
+def _regular_file(path: str) -> bool:
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
-        return None
-    try:
-        return os.read(fd, 1 << 20) if stat.S_ISREG(os.fstat(fd).st_mode) else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        return False
 
 
 def _allowed(namespace: str, conf: dict) -> bool:
