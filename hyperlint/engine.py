@@ -307,6 +307,8 @@ def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_proble
     """A walked file that recognise says is not an input gives nothing but its reason."""
     from .recognise import by_content
 
+    if not units and (not result.model.empty or any(f.rule != "HP001" for f in result.findings)):
+        units = 1  # something read it as an input (a kind of input added without a classify unit)
     reason = by_content(inp.display, data, first_problem, units)
     if reason is not None:
         result.skipped = reason
