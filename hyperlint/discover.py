@@ -30,7 +30,7 @@ from pathlib import Path
 from .record import Record, Value
 from .safe import path_text
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".tf", ".tfvars")  # Terraform: hyperlint.terraform
 
 
 class Input(Value):
@@ -101,6 +101,9 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             _add_file(raw, found, seen, explicit=True)
         else:
             found.errors.append(f"{path_text(raw)}: not a regular file (FIFO, socket or device); not read")
+    from .terraform import parser_missing_note
+
+    parser_missing_note(found)
     return found
 
 

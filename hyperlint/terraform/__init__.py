@@ -1,0 +1,77 @@
+"""Terraform: ``.tf`` module folders and ``terraform show -json`` plans.
+
+A module folder is one unit: ``group`` turns the ``.tf`` and ``.tfvars``
+inputs of each folder into one ``ModuleInput``, which the engine lints with
+``hyperlint.terraform.run.lint_module`` (through ``TerraformView``, a
+CloudFormation-shaped view of the module). Plan JSON is an ordinary JSON
+input, classified as ``terraform-plan`` and read through ``PlanView``.
+
+Nothing here imports python-hcl2: it is loaded only when a ``.tf`` file is
+read, and is an optional extra (``pip install 'hyperlint[terraform]'``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..record import Record
+
+EXTENSIONS = (".tf", ".tfvars")
+
+
+def is_terraform_file(name: str) -> bool:
+    return name.lower().endswith(EXTENSIONS)
+
+
+class ModuleInput(Record):
+    """The ``.tf``/``.tfvars`` inputs of one folder, linted together (in place of an ``Input``)."""
+
+    __slots__ = ("display", "files", "path", "stdin", "problem")
+
+    def __init__(self, display: str, files: tuple) -> None:
+        self.display = display  # the folder
+        self.files = files  # the Inputs of the folder, in name order
+        self.path = self.stdin = self.problem = None
+
+    @property
+    def is_json(self) -> bool:
+        return False
+
+
+def group(inputs: list) -> list:
+    """``inputs`` with the Terraform files of each folder replaced by one ModuleInput
+    (at the place of the folder's first file)."""
+    if not any(is_terraform_file(i.display) and i.problem is None for i in inputs):
+        return inputs
+    folders: dict[str, list] = {}
+    for inp in inputs:
+        if is_terraform_file(inp.display) and inp.problem is None:
+            folders.setdefault(os.path.dirname(inp.display), []).append(inp)
+    out, done = [], set()
+    for inp in inputs:
+        if not (is_terraform_file(inp.display) and inp.problem is None):
+            out.append(inp)
+            continue
+        folder = os.path.dirname(inp.display)
+        if folder not in done:
+            done.add(folder)
+            files = tuple(sorted(folders[folder], key=lambda i: i.display))
+            if any(i.display.lower().endswith(".tf") for i in files):
+                out.append(ModuleInput(folder or ".", files))
+            # tfvars alone (no .tf beside them) are values for a module elsewhere: nothing to lint
+    return out
+
+
+def parser_missing_note(found) -> None:
+    """Without python-hcl2, drop the Terraform files of a discovery and add one note."""
+    tf = [i for i in found.inputs if is_terraform_file(i.display)]
+    if not tf:
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("hcl2") is not None:
+        return
+    found.inputs = [i for i in found.inputs if not is_terraform_file(i.display)]
+    from .hcl import INSTALL_HINT
+
+    found.notes.append(f"{len(tf)} Terraform file(s) not linted: reading them needs python-hcl2; {INSTALL_HINT}")

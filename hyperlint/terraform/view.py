@@ -1,0 +1,605 @@
+"""A Terraform module seen as a CloudFormation template (see ``classify.ApiView``).
+
+``TerraformView(module)`` builds ``template``: each resource hyperlint knows
+(``RESOURCE_TYPES``) becomes a resource of the matching CloudFormation type,
+its logical ID the Terraform address (``aws_eks_cluster.main``), its
+attributes and blocks renamed to the CloudFormation property names
+(snake_case to PascalCase, with the few exceptions of ``KEYS``; blocks become
+mappings, repeated blocks lists). So the HP1xx/HP2xx rules read Terraform
+through ``cfn.Template`` unchanged.
+
+Values, as Terraform would have them:
+
+- literals are themselves; ``null`` is an unset property;
+- ``var.x`` is a parameter ``var.x`` whose ``Default`` is the variable's
+  default and whose ``AllowedValues`` are the values ``*.tfvars`` files set
+  (see ``Module.variable_values``), each at its own line; a variable without
+  either is a parameter without default: unknown, no finding. Structured
+  values (lists, objects) are written in place, several of them as ``Fn::If``
+  branches;
+- ``local.x`` is the local's expression, written in place;
+- ``aws_eks_cluster.main.arn`` is ``!GetAtt``, ``.id``/``.name`` ``!Ref``;
+  ``data.aws_iam_policy_document.x.json`` is the policy document the data
+  source builds; ``jsonencode(x)`` is ``x``;
+- a condition that cannot be decided is ``Fn::If`` (both branches are
+  judged); a string with interpolations is ``Fn::Sub`` when a piece is not a
+  single known value;
+- anything else (other functions, ``for`` expressions, other data sources,
+  ``count.index``) is a ``Ref`` to nothing: unknown, never judged.
+
+Positions: ``document`` is a ``Document`` of the view tree whose marks point
+at the Terraform source. Its lines are virtual (one per source line used),
+``real_loc`` turns a Loc made on it into the real file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Loc
+from ..parse.document import Document
+from . import hcl
+from .module import Module
+
+NOVALUE = {"Ref": "AWS::NoValue"}
+DIALECT = "Terraform"
+_MAX_DEPTH = 16
+
+AUTO = "auto"  # rename keys snake_case -> PascalCase, recursively
+FREE = "free"  # keep keys as written (labels, tags, policy documents)
+
+# free-form maps and JSON documents: their keys are data, never renamed
+FREE_KEYS = {"labels", "tags", "tags_all", "assume_role_policy", "policy", "configuration_values", "environment"}
+# snake_case names whose CloudFormation spelling is not plain PascalCase
+KEYS = {
+    "volume_size_in_gb": "VolumeSizeInGB",
+    "size_in_gi_b": "SizeInGiB",
+    "fsx_lustre_config": "FSxLustreConfig",
+    "ipv6_cidr_block": "Ipv6CidrBlock",
+    "ipv6_native": "Ipv6Native",
+    "ipv6_ipam_pool_id": "Ipv6IpamPoolId",
+}
+META_ARGUMENTS = {"count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"}
+
+
+def pascal(key: str) -> str:
+    if key in KEYS:
+        return KEYS[key]
+    return "".join(part[:1].upper() + part[1:] for part in key.split("_"))
+
+
+def _rename(shape, key: str):
+    """(CloudFormation key, shape of its value) of ``key`` in a mapping of ``shape``."""
+    if shape == FREE:
+        return key, FREE
+    if isinstance(shape, dict) and key in shape:
+        return shape[key]
+    if key in FREE_KEYS:
+        return pascal(key), FREE
+    return pascal(key), AUTO
+
+
+_SG_RULE = {"protocol": ("IpProtocol", AUTO), "ip_protocol": ("IpProtocol", AUTO), "cidr_ipv4": ("CidrIp", AUTO),
+            "security_group_id": ("GroupId", AUTO)}
+
+# Terraform type -> (CloudFormation type, renames of its top-level keys)
+RESOURCE_TYPES = {
+    "awscc_sagemaker_cluster": ("AWS::SageMaker::Cluster", {}),
+    "aws_eks_cluster": ("AWS::EKS::Cluster", {"vpc_config": ("ResourcesVpcConfig", AUTO)}),
+    "awscc_eks_cluster": ("AWS::EKS::Cluster", {}),
+    "aws_eks_addon": ("AWS::EKS::Addon", {}),
+    "awscc_eks_addon": ("AWS::EKS::Addon", {}),
+    "aws_eks_access_entry": ("AWS::EKS::AccessEntry", {}),
+    "awscc_eks_access_entry": ("AWS::EKS::AccessEntry", {}),
+    "aws_eks_node_group": ("AWS::EKS::Nodegroup", {"node_role_arn": ("NodeRole", AUTO),
+                                                   "node_group_name": ("NodegroupName", AUTO),
+                                                   "taint": ("Taints", AUTO)}),
+    "aws_iam_role": ("AWS::IAM::Role", {"name": ("RoleName", AUTO),
+                                        "assume_role_policy": ("AssumeRolePolicyDocument", FREE)}),
+    "awscc_iam_role": ("AWS::IAM::Role", {"assume_role_policy_document": ("AssumeRolePolicyDocument", FREE)}),
+    "aws_subnet": ("AWS::EC2::Subnet", {}),
+    "aws_route_table": ("AWS::EC2::RouteTable", {"route": ("Routes", AUTO)}),
+    "aws_route": ("AWS::EC2::Route", {}),
+    "aws_route_table_association": ("AWS::EC2::SubnetRouteTableAssociation", {}),
+    "aws_internet_gateway": ("AWS::EC2::InternetGateway", {}),
+    "aws_nat_gateway": ("AWS::EC2::NatGateway", {}),
+    "aws_security_group": ("AWS::EC2::SecurityGroup", {}),
+    "aws_vpc_security_group_ingress_rule": ("AWS::EC2::SecurityGroupIngress",
+                                            dict(_SG_RULE, referenced_security_group_id=("SourceSecurityGroupId", AUTO))),
+    "aws_vpc_security_group_egress_rule": ("AWS::EC2::SecurityGroupEgress",
+                                           dict(_SG_RULE, referenced_security_group_id=("DestinationSecurityGroupId", AUTO))),
+}
+# blocks that are lists even when written once
+LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition"}
+# `.name` of these is what CloudFormation's Ref gives
+REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
+EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws(//.*)?$|^git::.*terraform-aws-eks")
+_SUB_NAME = re.compile(r"^[^{}$]+$")
+
+
+class TerraformView:
+    def __init__(self, module: Module):
+        self.module = module
+        self.vlines: list[tuple[int, int]] = []  # virtual line -> (file index, real line)
+        self._vl: dict[tuple[int, int], int] = {}
+        self.marks: dict = {}
+        self.identity: dict[str, tuple] = {}  # logical ID -> (Terraform type, None, name)
+        self.var_of_value: dict[tuple[int, int], str] = {}  # (file, line) of a tfvars value -> variable
+        self.resources: dict = {}
+        self.parameters: dict = {}
+        self.root = {"Resources": self.resources, "Parameters": self.parameters}
+        self.marks[id(self.root)] = {}
+        self.marks[id(self.resources)] = {}
+        self.marks[id(self.parameters)] = {}
+        self._attachments = self._role_attachments()
+        for address, located in module.resources.items():
+            rtype = address.split(".", 1)[0]
+            if rtype in RESOURCE_TYPES and self._may_exist(located):
+                self._resource(address, located)
+        for name, located in module.modules.items():
+            source = located.node.attribute("source")
+            if source is not None and isinstance(source.expr, hcl.Lit) and isinstance(source.expr.value, str) \
+                    and EKS_MODULE.search(source.expr.value):
+                self._eks_module(name, located)
+        whole = (0, 0, 0, 0)
+        self.marks[id(self.root)] = {"Resources": self._mark(0, whole, whole), "Parameters": self._mark(0, whole, whole)}
+        from ..cfn import Template
+
+        self.template = Template(self.root)
+        self.template.dialect = DIALECT
+        mark = self._mark(0, (0, 0, 0, 0), (0, 0, 0, 0))
+        self.document = Document(0, self.root, self.marks, root_mark=mark)
+
+    # -- positions ---------------------------------------------------------------------
+    def _line(self, file: int, line: int) -> int:
+        key = (file, line)
+        v = self._vl.get(key)
+        if v is None:
+            v = self._vl[key] = len(self.vlines)
+            self.vlines.append(key)
+        return v
+
+    def _mark(self, file: int, key_pos, pos, key_file: int | None = None) -> tuple:
+        key_pos = key_pos or pos
+        kf = file if key_file is None else key_file
+        return (self._line(kf, key_pos[0]), key_pos[1], self._line(file, pos[0]), pos[1],
+                self._line(file, pos[2]), pos[3])
+
+    def _set(self, container: dict, key, value, mark: tuple) -> None:
+        container[key] = value
+        self.marks.setdefault(id(container), {})[key] = mark
+
+    def real_loc(self, loc: Loc) -> Loc:
+        """``loc`` (made on ``document``) in the Terraform file it points at."""
+        if not self.vlines:
+            return loc
+        file, line = self.vlines[min(max(loc.line - 1, 0), len(self.vlines) - 1)]
+        end_line = None
+        if loc.end_line is not None:
+            efile, eline = self.vlines[min(max(loc.end_line - 1, 0), len(self.vlines) - 1)]
+            end_line = eline + 1 if efile == file else None
+        obj = loc.object
+        if obj is not None and len(obj) == 3 and obj[2] in self.identity:
+            obj = self.identity[obj[2]]
+        return Loc(self.module.files[file].display, line + 1, loc.column, end_line,
+                   loc.end_column if end_line is not None else None, "", obj, None, None)
+
+    def related_variable(self, loc: Loc) -> Loc | None:
+        """The ``variable`` block a tfvars value at ``loc`` sets."""
+        for index, source in enumerate(self.module.files):
+            if source.display == loc.file:
+                name = self.var_of_value.get((index, loc.line - 1))
+                located = self.module.variables.get(name) if name else None
+                if located is not None:
+                    pos = located.node.label_pos[0] if located.node.label_pos else located.node.pos
+                    return Loc(self.module.files[located.file].display, pos[0] + 1, pos[1] + 1)
+        return None
+
+    # -- resources -----------------------------------------------------------------------
+    def _may_exist(self, located) -> bool:
+        """False for a resource whose `count` is certainly 0."""
+        count = located.node.attribute("count")
+        if count is None:
+            return True
+        value, _, _ = self.tr(count.expr, located.file, FREE)
+        return value != 0 or isinstance(value, bool)
+
+    def _resource(self, address: str, located) -> None:
+        block: hcl.Block = located.node
+        rtype = block.labels[0]
+        cfn_type, renames = RESOURCE_TYPES[rtype]
+        file = located.file
+        props = self.body(block.body, file, renames or AUTO)
+        if rtype == "aws_iam_role":
+            self._fold_attachments(address, props, file, block)
+        if rtype == "aws_route_table":
+            self._inline_routes(address, props, file)
+        self._add(address, cfn_type, props, file, block, (rtype, None, block.labels[1]))
+
+    def _add(self, address, cfn_type, props, file, block, identity) -> None:
+        resource: dict = {}
+        start = block.pos
+        self._set(resource, "Type", cfn_type, self._mark(file, None, block.label_pos[0] if block.label_pos else start))
+        self._set(resource, "Properties", props, self._mark(file, start, start))
+        self._set(self.resources, address, resource, self._mark(file, start, start))
+        self.identity[address] = identity
+
+    def body(self, items, file: int, shape) -> dict:
+        out: dict = {}
+        blocks: dict[str, list] = {}
+        for item in items:
+            if isinstance(item, hcl.Attribute):
+                if item.name in META_ARGUMENTS:
+                    continue
+                key, child = _rename(shape, item.name)
+                value, vfile, vpos = self.tr(item.expr, file, child)
+                if value is not NOVALUE:
+                    self._set(out, key, value, self._mark(vfile, item.key_pos, vpos, key_file=file))
+            elif isinstance(item, hcl.Block) and item.type not in META_ARGUMENTS:
+                blocks.setdefault(item.type, []).append(item)
+        for btype, group in blocks.items():
+            if btype == "dynamic":
+                for b in group:  # `dynamic "x" { for_each ... }`: which blocks is not known
+                    if b.labels:
+                        key, _ = _rename(shape, b.labels[0])
+                        self._set(out, key, self._unknown(f"dynamic {b.labels[0]}"), self._mark(file, b.pos, b.pos))
+                continue
+            key, child = _rename(shape, btype)
+            mappings = [(self.body(b.body, file, child), b) for b in group]
+            if len(group) == 1 and btype not in LIST_BLOCKS:
+                value, b = mappings[0]
+                self._set(out, key, value, self._mark(file, b.pos, b.pos))
+            else:
+                items_ = [m for m, _ in mappings]
+                self._set(out, key, items_, self._mark(file, group[0].pos, group[0].pos))
+                self.marks[id(items_)] = [self._mark(file, b.pos, b.pos) for _, b in mappings]
+        return out
+
+    # -- expressions ------------------------------------------------------------------------
+    def _unknown(self, text: str) -> dict:
+        return {"Ref": text}
+
+    def tr(self, expr, file: int, shape, depth: int = 0):
+        """(view value, file, pos) of a Terraform expression."""
+        pos = getattr(expr, "pos", (0, 0, 0, 0))
+        if depth > _MAX_DEPTH:
+            return self._unknown(getattr(expr, "text", "?")), file, pos
+        if isinstance(expr, hcl.Lit):
+            return (NOVALUE if expr.value is None else expr.value), file, pos
+        if isinstance(expr, hcl.Tuple):
+            items, marks = [], []
+            for e in expr.items:
+                v, f, p = self.tr(e, file, shape, depth + 1)
+                items.append(v)
+                marks.append(self._mark(f, None, p))
+            self.marks[id(items)] = marks
+            return items, file, pos
+        if isinstance(expr, hcl.Object):
+            out: dict = {}
+            for key, key_pos, e in expr.items:
+                if key is None:
+                    continue  # a computed key: that property is not known
+                name, child = _rename(shape, key)
+                v, f, p = self.tr(e, file, child, depth + 1)
+                if v is not NOVALUE:
+                    self._set(out, name, v, self._mark(f, key_pos, p, key_file=file))
+            return out, file, pos
+        if isinstance(expr, hcl.Template):
+            return self._template(expr, file, depth), file, pos
+        if isinstance(expr, hcl.Traversal):
+            return self._traversal(expr, file, shape, depth)
+        if isinstance(expr, hcl.Call):
+            return self._call(expr, file, shape, depth)
+        if isinstance(expr, hcl.Conditional):
+            cond, _, _ = self.tr(expr.cond, file, FREE, depth + 1)
+            if isinstance(cond, bool):
+                return self.tr(expr.then if cond else expr.other, file, shape, depth + 1)
+            a, fa, pa = self.tr(expr.then, file, shape, depth + 1)
+            b, fb, pb = self.tr(expr.other, file, shape, depth + 1)
+            return self._if(expr.cond.text if hasattr(expr.cond, "text") else "condition",
+                            (a, fa, pa), (b, fb, pb), file, pos), file, pos
+        return self._unknown(getattr(expr, "text", "?")), file, pos
+
+    def _if(self, label: str, a, b, file, pos) -> dict:
+        args = [label, a[0], b[0]]
+        node = {"Fn::If": args}
+        self.marks[id(node)] = {"Fn::If": self._mark(file, None, pos)}
+        self.marks[id(args)] = [self._mark(file, None, pos), self._mark(a[1], None, a[2]), self._mark(b[1], None, b[2])]
+        return node
+
+    def _template(self, expr: hcl.Template, file: int, depth: int):
+        texts, variables, known = [], {}, True
+        pieces = []
+        for i, part in enumerate(expr.parts):
+            if isinstance(part, str):
+                pieces.append(part)
+                texts.append(part.replace("${", "${!"))
+                continue
+            v, f, p = self.tr(part, file, FREE, depth + 1)
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                pieces.append(str(v))
+                texts.append(str(v).replace("${", "${!"))
+                continue
+            known = False
+            text = getattr(part, "text", "")
+            name = text if _SUB_NAME.match(text or "") else f"expr{i}"
+            texts.append("${" + name + "}")
+            variables[name] = v
+            self.marks.setdefault(id(variables), {})[name] = self._mark(f, None, p)
+        if known:
+            return "".join(pieces)
+        args = ["".join(texts), variables]
+        node = {"Fn::Sub": args}
+        self.marks[id(node)] = {"Fn::Sub": self._mark(file, None, expr.pos)}
+        self.marks[id(args)] = [self._mark(file, None, expr.pos), self._mark(file, None, expr.pos)]
+        return node
+
+    def _traversal(self, expr: hcl.Traversal, file: int, shape, depth: int):
+        steps, pos = expr.steps, expr.pos
+        root = steps[0]
+        if root == "var" and len(steps) >= 2 and isinstance(steps[1], str) and not expr.splat:
+            return self._variable(expr, file, shape, depth)
+        if root == "local" and len(steps) >= 2 and not expr.splat:
+            located = self.module.locals.get(steps[1])
+            target = _navigate(located.node.expr, steps[2:]) if located else None
+            if target is not None:
+                return self.tr(target, located.file, shape, depth + 1)
+            return self._unknown(expr.text), file, pos
+        if root == "data" and len(steps) >= 4 and steps[1] == "aws_iam_policy_document" and steps[3] == "json":
+            located = self.module.data.get(f"{steps[1]}.{steps[2]}")
+            if located is not None:
+                return self._policy_document(located), located.file, located.node.pos
+        if root == "module" and len(steps) >= 3 and steps[1] in self.resources_modules():
+            out = steps[2]
+            if out in ("cluster_arn",):
+                return self._getatt(f"module.{steps[1]}", "Arn", file, pos), file, pos
+            if out in ("cluster_name", "cluster_id"):
+                return {"Ref": f"module.{steps[1]}"}, file, pos
+        if len(steps) >= 2 and isinstance(steps[1], str):
+            address = f"{root}.{steps[1]}"
+            if address in self.module.resources and root in RESOURCE_TYPES:
+                attrs = [s for s in steps[2:] if isinstance(s, str)]
+                ref = self._reference(address, root, attrs[0] if attrs else None, file, pos)
+                if expr.splat:
+                    items = [ref]
+                    self.marks[id(items)] = [self._mark(file, None, pos)]
+                    return items, file, pos
+                return ref, file, pos
+        return self._unknown(expr.text), file, pos
+
+    def resources_modules(self) -> set:
+        return {a.split(".", 1)[1] for a in self.resources if a.startswith("module.") and a.count(".") == 1}
+
+    def _reference(self, address, rtype, attr, file, pos):
+        if attr is None or attr == "id" or (attr == "name" and rtype in REF_IS_NAME):
+            return {"Ref": address}
+        return self._getatt(address, "Arn" if attr == "arn" else pascal(attr), file, pos)
+
+    def _getatt(self, address, attribute, file, pos) -> dict:
+        args = [address, attribute]
+        node = {"Fn::GetAtt": args}
+        self.marks[id(node)] = {"Fn::GetAtt": self._mark(file, None, pos)}
+        self.marks[id(args)] = [self._mark(file, None, pos), self._mark(file, None, pos)]
+        return node
+
+    def _variable(self, expr: hcl.Traversal, file: int, shape, depth: int):
+        name = expr.steps[1]
+        candidates = []
+        for v in self.module.variable_values(name):
+            target = _navigate(v.expr, expr.steps[2:])
+            if target is None:
+                return self._unknown(expr.text), file, expr.pos  # one value cannot be read: none is judged
+            if not (isinstance(target, hcl.Lit) and target.value is None):
+                candidates.append((target, v))
+        if not candidates:
+            return self._unknown(expr.text), file, expr.pos
+        if all(isinstance(t, hcl.Lit) for t, _ in candidates):
+            pname = expr.text
+            if pname not in self.parameters:
+                param: dict = {"Type": "String"}
+                allowed, allowed_marks = [], []
+                for target, v in candidates:
+                    mark = self._mark(v.file, None, target.pos)
+                    if v.where == "default" and "Default" not in param:
+                        self._set(param, "Default", target.value, mark)
+                    else:
+                        allowed.append(target.value)
+                        allowed_marks.append(mark)
+                        self.var_of_value[(v.file, target.pos[0])] = name
+                if allowed:
+                    self._set(param, "AllowedValues", allowed, self._mark(file, None, expr.pos))
+                    self.marks[id(allowed)] = allowed_marks
+                self._set(self.parameters, pname, param, self._mark(file, None, expr.pos))
+            return {"Ref": pname}, file, expr.pos
+        values = [self.tr(t, v.file, shape, depth + 1) for t, v in candidates]
+        for (t, v), _ in zip(candidates, values):
+            if v.where != "default":
+                self.var_of_value[(v.file, t.pos[0])] = name
+        result = values[-1]
+        for item in reversed(values[:-1]):
+            result = (self._if(expr.text, item, result, file, expr.pos), file, expr.pos)
+        return result
+
+    def _call(self, expr: hcl.Call, file: int, shape, depth: int):
+        name, args = expr.name, expr.args
+        if name in ("jsonencode", "tolist", "toset", "tostring", "tonumber", "tomap") and len(args) == 1:
+            return self.tr(args[0], file, FREE if name == "jsonencode" else shape, depth + 1)
+        if name == "concat" and args:
+            parts = [self.tr(a, file, shape, depth + 1) for a in args]
+            if all(isinstance(v, list) for v, _, _ in parts):
+                items, marks = [], []
+                for v, _, _ in parts:
+                    items += v
+                    marks += self.marks.get(id(v), [])
+                self.marks[id(items)] = marks
+                return items, file, expr.pos
+        return self._unknown(expr.text), file, expr.pos
+
+    # -- IAM ---------------------------------------------------------------------------------
+    def _policy_document(self, located) -> dict:
+        """The document an ``aws_iam_policy_document`` data source builds, as IAM JSON."""
+        block, file = located.node, located.file
+        statements, marks = [], []
+        for st in block.blocks("statement"):
+            doc: dict = {}
+            for attr, key in (("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
+                              ("resources", "Resource"), ("not_resources", "NotResource"), ("sid", "Sid")):
+                a = st.attribute(attr)
+                if a is not None:
+                    v, f, p = self.tr(a.expr, file, FREE)
+                    if v is not NOVALUE:
+                        self._set(doc, key, v, self._mark(f, a.key_pos, p, key_file=file))
+            if "Effect" not in doc:
+                self._set(doc, "Effect", "Allow", self._mark(file, st.pos, st.pos))
+            principals: dict = {}
+            for pr in st.blocks("principals"):
+                ptype, ids = pr.attribute("type"), pr.attribute("identifiers")
+                if ptype is None or ids is None or not isinstance(ptype.expr, hcl.Lit):
+                    continue
+                v, f, p = self.tr(ids.expr, file, FREE)
+                self._set(principals, str(ptype.expr.value), v, self._mark(f, pr.pos, p, key_file=file))
+            if principals:
+                self._set(doc, "Principal", principals, self._mark(file, st.pos, st.pos))
+            statements.append(doc)
+            marks.append(self._mark(file, st.pos, st.pos))
+        document: dict = {}
+        self._set(document, "Version", "2012-10-17", self._mark(file, block.pos, block.pos))
+        self._set(document, "Statement", statements, self._mark(file, block.pos, block.pos))
+        self.marks[id(statements)] = marks
+        return document
+
+    def _role_attachments(self) -> dict[str, list]:
+        """Role address -> its ``aws_iam_role_policy_attachment`` blocks; "?" -> attachments
+        whose role cannot be told (they make every role's policies unknown)."""
+        found: dict[str, list] = {}
+        for address, located in self.module.resources.items():
+            if not address.startswith("aws_iam_role_policy_attachment."):
+                continue
+            role = located.node.attribute("role")
+            target = _resource_of(role.expr if role else None, self.module)
+            found.setdefault(target or "?", []).append(located)
+        return found
+
+    def _fold_attachments(self, address: str, props: dict, file: int, block) -> None:
+        """The managed policies attached by ``aws_iam_role_policy_attachment`` become the
+        role's ``ManagedPolicyArns``; an attachment that cannot be read makes the list unknown."""
+        attached = self._attachments.get(address, [])
+        if self._attachments.get("?"):
+            self._set(props, "ManagedPolicyArns", self._unknown("policy attachments"),
+                      self._mark(file, block.pos, block.pos))
+            return
+        if not attached:
+            return
+        arns = props.get("ManagedPolicyArns")
+        if arns is not None and not isinstance(arns, list):
+            return
+        arns = list(arns or [])
+        marks = list(self.marks.get(id(props.get("ManagedPolicyArns")), []))
+        for located in attached:
+            attr = located.node.attribute("policy_arn")
+            if attr is None:
+                continue
+            v, f, p = self.tr(attr.expr, located.file, FREE)
+            arns.append(v)
+            marks.append(self._mark(f, None, p))
+        self._set(props, "ManagedPolicyArns", arns, self._mark(file, block.pos, block.pos))
+        self.marks[id(arns)] = marks
+
+    def _inline_routes(self, address: str, props: dict, file: int) -> None:
+        """Inline ``route`` blocks of a route table become ``AWS::EC2::Route`` resources."""
+        routes = props.pop("Routes", None)
+        if not isinstance(routes, list):
+            return
+        marks = self.marks.get(id(routes), [])
+        for i, route in enumerate(routes):
+            if not isinstance(route, dict):
+                continue
+            if "CidrBlock" in route:
+                route["DestinationCidrBlock"] = route.pop("CidrBlock")
+                self.marks[id(route)]["DestinationCidrBlock"] = self.marks[id(route)].pop("CidrBlock")
+            if "Ipv6CidrBlock" in route:
+                route["DestinationIpv6CidrBlock"] = route.pop("Ipv6CidrBlock")
+                self.marks[id(route)]["DestinationIpv6CidrBlock"] = self.marks[id(route)].pop("Ipv6CidrBlock")
+            self._set(route, "RouteTableId", {"Ref": address}, marks[i] if i < len(marks) else (0,) * 6)
+            resource: dict = {}
+            mark = marks[i] if i < len(marks) else (0,) * 6
+            self._set(resource, "Type", "AWS::EC2::Route", mark)
+            self._set(resource, "Properties", route, mark)
+            name = f"{address}.route[{i}]"
+            self._set(self.resources, name, resource, mark)
+            self.identity[name] = ("aws_route_table", None, address.split(".", 1)[1])
+
+    # -- the community EKS module --------------------------------------------------------------
+    def _eks_module(self, name: str, located) -> None:
+        """``module "eks" { source = "terraform-aws-modules/eks/aws" ... }``: its cluster and add-ons."""
+        block, file = located.node, located.file
+        address = f"module.{name}"
+        props: dict = {}
+        for attr_name in ("kubernetes_version", "cluster_version"):
+            a = block.attribute(attr_name)
+            if a is not None:
+                v, f, p = self.tr(a.expr, file, AUTO)
+                if v is not NOVALUE:
+                    self._set(props, "Version", v, self._mark(f, a.key_pos, p, key_file=file))
+                break
+        mode = block.attribute("authentication_mode")
+        access: dict = {}
+        if mode is not None:
+            v, f, p = self.tr(mode.expr, file, AUTO)
+            self._set(access, "AuthenticationMode", v, self._mark(f, mode.key_pos, p, key_file=file))
+        else:  # the module's default (API_AND_CONFIG_MAP since v20); older versions: not judged
+            self._set(access, "AuthenticationMode", self._unknown("module default"), self._mark(file, block.pos, block.pos))
+        self._set(props, "AccessConfig", access, self._mark(file, block.pos, block.pos))
+        family = block.attribute("cluster_ip_family") or block.attribute("ip_family")
+        if family is not None:
+            v, f, p = self.tr(family.expr, file, AUTO)
+            net: dict = {}
+            self._set(net, "IpFamily", v, self._mark(f, family.key_pos, p, key_file=file))
+            self._set(props, "KubernetesNetworkConfig", net, self._mark(file, family.key_pos, family.pos))
+        self._add(address, "AWS::EKS::Cluster", props, file, block, ("module", None, name))
+        addons = block.attribute("addons") or block.attribute("cluster_addons")
+        if addons is None:
+            return
+        value, vfile, _ = self.tr(addons.expr, file, FREE)
+        if not isinstance(value, dict):
+            return
+        for key, item in value.items():
+            if not isinstance(item, dict):
+                continue
+            key_mark = self.marks[id(value)][key]
+            addon: dict = {}
+            addon_name = item.get("name", key)
+            self._set(addon, "AddonName", addon_name,
+                      self.marks[id(item)]["name"] if "name" in item else (key_mark[0], key_mark[1]) * 3)
+            if "addon_version" in item:
+                self._set(addon, "AddonVersion", item["addon_version"], self.marks[id(item)]["addon_version"])
+            self._set(addon, "ClusterName", {"Ref": address}, key_mark)
+            resource: dict = {}
+            self._set(resource, "Type", "AWS::EKS::Addon", key_mark)
+            self._set(resource, "Properties", addon, key_mark)
+            addr = f'{address}.addons["{key}"]'
+            self._set(self.resources, addr, resource, key_mark)
+            self.identity[addr] = ("module", None, name)
+
+
+def _navigate(expr, steps):
+    """The sub-expression of a literal object/tuple at ``steps``; None when it cannot be read."""
+    for step in steps:
+        if isinstance(expr, hcl.Object) and isinstance(step, str):
+            expr = next((e for k, _, e in expr.items if k == step), None)
+        elif isinstance(expr, hcl.Tuple) and isinstance(step, int) and 0 <= step < len(expr.items):
+            expr = expr.items[step]
+        else:
+            return None
+        if expr is None:
+            return None
+    return expr
+
+
+def _resource_of(expr, module: Module) -> str | None:
+    """The address of the resource a reference names (``aws_iam_role.x.name`` -> ``aws_iam_role.x``)."""
+    if isinstance(expr, hcl.Traversal) and len(expr.steps) >= 2 and isinstance(expr.steps[1], str):
+        address = f"{expr.steps[0]}.{expr.steps[1]}"
+        if address in module.resources:
+            return address
+    return None
