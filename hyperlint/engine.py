@@ -328,6 +328,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
+        elif unit.kind == "terraform-plan":
+            from .terraform.run import lint_plan
+
+            lint_plan(doc, ctx, ruleset, result)
 
 
 def _unknown_tag_message(tag: str) -> str:

@@ -70,9 +70,12 @@ def check_cfn(template, ctx):
         access = props.get("AccessConfig")
         if not isinstance(access, dict) or "AuthenticationMode" not in access:
             where = base + ("AccessConfig", "AuthenticationMode")
-            yield Hit(where, f"EKS cluster {name} has no AccessConfig.AuthenticationMode, so CloudFormation "
-                             f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; "
-                             f"set AuthenticationMode: API_AND_CONFIG_MAP (or API)",
+            terraform = template.dialect == "Terraform"
+            what = "access_config.authentication_mode" if terraform else "AccessConfig.AuthenticationMode"
+            how = ('add access_config { authentication_mode = "API_AND_CONFIG_MAP" } (or "API")' if terraform
+                   else "set AuthenticationMode: API_AND_CONFIG_MAP (or API)")
+            yield Hit(where, f"EKS cluster {name} has no {what}, so {template.dialect} "
+                             f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; {how}",
                       facts={"missing": True, "resource": name})
             continue
         for v in template.scalars(access["AuthenticationMode"], base + ("AccessConfig", "AuthenticationMode")):

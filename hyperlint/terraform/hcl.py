@@ -119,6 +119,15 @@ def parse(text: str) -> tuple:
     return _Reader(text).body(_child(tree, "body"))
 
 
+def parses(text: str) -> bool:
+    """Whether ``text`` is valid HCL (for checking a fixed file)."""
+    try:
+        parse(text)
+    except HclError:
+        return False
+    return True
+
+
 def _short(exc) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__

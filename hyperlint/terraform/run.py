@@ -96,3 +96,23 @@ def _hp001(result, ruleset, file: str, message: str, line: int, col: int) -> Non
     if "HP001" in ruleset:
         result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(message),
                                        Loc(file, max(line, 0) + 1, max(col, 0) + 1)))
+
+
+def lint_plan(doc, ctx, ruleset, result) -> None:
+    """A ``terraform show -json`` document: the template rules and the run model on its PlanView."""
+    from .. import extract
+    from ..engine import Context, _run_hook
+    from .plan import PlanView
+
+    view = PlanView(doc)
+    vctx = Context(ctx.data, ctx.config, ctx.file, doc=view.document, text=ctx.text)
+    start = len(result.findings)
+    for rule in ruleset.by_hook["check_cfn"]:
+        _run_hook(rule, "check_cfn", view.template, vctx, view.document, None, result, ruleset)
+    for i in range(start, len(result.findings)):  # a plan is generated: fix the .tf, never the plan
+        f = result.findings[i]
+        if f.facts and "fixed" in f.facts:
+            result.findings[i] = f.with_(facts={k: v for k, v in f.facts.items() if k != "fixed"})
+    model = Model()
+    extract.from_cfn(view.template, view.document, vctx, model)
+    result.model.merge(moved_model(model, lambda loc: loc, "terraform"))
