@@ -1,0 +1,179 @@
+"""Terraform: module folders (.tf/.tfvars) and plan JSON give the findings CloudFormation gives."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from expectations import compare, expected_in
+from hyperlint.config import Config
+from hyperlint.discover import discover
+from hyperlint.engine import lint
+
+TF = FIXTURES / "terraform"
+DONE_WHEN = TF / "done_when"
+RULES = ["HP101", "HP103", "HP104", "HP201", "HP204", "HP209", "HP210", "HP001"]
+
+
+def _lint(*paths, select=RULES, **options):
+    found = discover([str(p) for p in paths])
+    config = Config(select=select, **options)
+    return lint(found.inputs, config), found
+
+
+def _expectations(found):
+    return [e for i in found.inputs for e in expected_in(Path(i.path))]
+
+
+def test_module_gives_the_findings_of_the_equivalent_stack_at_the_tf_lines():
+    module, found = _lint(DONE_WHEN / "module")
+    assert not module.errors, module.errors
+    assert not compare(module.findings, _expectations(found)), compare(module.findings, _expectations(found))
+    stack, found_stack = _lint(DONE_WHEN / "stack.yaml")
+    assert not compare(stack.findings, _expectations(found_stack))
+    assert Counter(f.rule for f in module.findings) == Counter(f.rule for f in stack.findings)
+    assert len(module.findings) == 7
+
+
+def test_plan_gives_the_same_findings():
+    plan, found = _lint(DONE_WHEN / "plan.json")
+    assert not plan.errors, plan.errors
+    problems = compare(plan.findings, _expectations(found))
+    assert not problems, problems
+    module, _ = _lint(DONE_WHEN / "module")
+    assert Counter(f.rule for f in plan.findings) == Counter(f.rule for f in module.findings)
+
+
+def test_positions_are_the_values_in_the_tf_file():
+    result, _ = _lint(DONE_WHEN / "module", select=["HP201"])
+    (f,) = result.findings
+    line = (DONE_WHEN / "module" / "main.tf").read_text().splitlines()[f.loc.line - 1]
+    assert line[f.loc.column - 1:f.loc.end_column - 1] == '"p5.48xlarge"'
+    assert f.loc.object == ("awscc_sagemaker_cluster", None, "hyperpod")
+
+
+def test_variables_defaults_tfvars_and_unset():
+    """A default and each -var-file value are judged; a variable nobody sets gives no finding
+    (no HP103 for `authentication_mode = var.authentication_mode`); an always-loaded tfvars
+    hides the default."""
+    result, found = _lint(TF / "variables")
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+    (tfvars,) = [f for f in result.findings if f.loc.file.endswith("staging.tfvars")]
+    assert "variable kubernetes_version, set in a .tfvars file" in tfvars.message
+    (variable,) = tfvars.related
+    assert variable.file.endswith("variables.tf") and variable.line == 5
+
+
+def test_fix_adds_ml_prefix_byte_preserving(tmp_path):
+    from hyperlint.fix import fix_run
+
+    target = tmp_path / "module"
+    shutil.copytree(DONE_WHEN / "module", target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    result, found = _lint(target, select=["HP201"])
+    outcome = fix_run(found.inputs, result.findings)
+    assert outcome.count == 1
+    after = (target / "main.tf").read_bytes()
+    assert after == before["main.tf"].replace(b'"p5.48xlarge"', b'"ml.p5.48xlarge"')
+    assert (target / "iam.tf").read_bytes() == before["iam.tf"]
+    again, _ = _lint(target, select=["HP201"])
+    assert again.findings == []
+
+
+def test_fix_never_rewrites_a_plan(tmp_path):
+    from hyperlint.fix import fix_run
+
+    plan = tmp_path / "plan.json"
+    shutil.copy(DONE_WHEN / "plan.json", plan)
+    result, found = _lint(plan, select=["HP201"])
+    assert [f.rule for f in result.findings] == ["HP201"]
+    assert fix_run(found.inputs, result.findings).count == 0
+
+
+def test_syntax_error_is_hp001_and_other_files_are_still_read(tmp_path):
+    (tmp_path / "broken.tf").write_text('resource "aws_eks_cluster" "x" {\n  version = \n}\n')
+    (tmp_path / "main.tf").write_text('resource "aws_eks_cluster" "y" {\n  version = "1.27"\n}\n')
+    result, _ = _lint(tmp_path, select=["HP001", "HP101"])
+    assert sorted((Path(f.loc.file).name, f.loc.line, f.rule) for f in result.findings) == [
+        ("broken.tf", 2, "HP001"), ("main.tf", 2, "HP101")]
+
+
+def test_suppression_comment_in_tf(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_eks_cluster" "y" {\n  version = "1.27" # hyperlint: disable=HP101 -- legacy\n}\n')
+    result, _ = _lint(tmp_path, select=["HP101", "HP002"])
+    assert result.findings == []
+
+
+def test_eks_module_inputs(tmp_path):
+    (tmp_path / "main.tf").write_text('''module "eks" {
+  source          = "terraform-aws-modules/eks/aws"
+  version         = "~> 20.0"
+  cluster_version = "1.28"
+  cluster_addons = {
+    vpc-cni = { addon_version = "v1.15.1-eksbuild.1" }
+    coredns = {}
+  }
+}
+''')
+    result, _ = _lint(tmp_path, select=["HP101", "HP103", "HP104"])
+    assert sorted((f.loc.line, f.loc.column, f.rule) for f in result.findings) == [(4, 21, "HP101"), (6, 33, "HP104")]
+
+
+def test_unknown_values_give_no_finding(tmp_path):
+    (tmp_path / "main.tf").write_text('''data "aws_ssm_parameter" "v" { name = "/eks/version" }
+resource "aws_eks_cluster" "a" {
+  version = data.aws_ssm_parameter.v.value
+  access_config { authentication_mode = lookup(var.modes, "x") }
+}
+resource "awscc_sagemaker_cluster" "h" {
+  instance_groups = [for g in var.groups : { instance_type = g.type }]
+}
+''')
+    result, _ = _lint(tmp_path, select=["HP101", "HP103", "HP201"])
+    assert result.findings == []
+
+
+def test_run_model_relates_terraform_clusters_to_manifests(tmp_path):
+    """HP402: a workload in the module's folder targets a type no Terraform instance group has."""
+    shutil.copytree(DONE_WHEN / "module", tmp_path / "module")
+    (tmp_path / "module" / "job.yaml").write_text('''apiVersion: batch/v1
+kind: Job
+metadata: {name: train, namespace: kubeflow}
+spec:
+  template:
+    spec:
+      nodeSelector: {node.kubernetes.io/instance-type: ml.g5.8xlarge}
+      containers: [{name: c, image: busybox}]
+      restartPolicy: Never
+''')
+    result, _ = _lint(tmp_path, select=["HP402"])
+    assert [(Path(f.loc.file).name, f.loc.line, f.rule) for f in result.findings] == [("job.yaml", 7, "HP402")]
+    (cluster,) = result.model.clusters
+    assert cluster.origin == "terraform"
+    assert [Path(loc.file).name for g in cluster.groups for loc in g.type_locs] == ["main.tf", "main.tf"]
+
+
+def test_without_python_hcl2_a_note_not_a_crash(monkeypatch, tmp_path):
+    import importlib.util
+
+    (tmp_path / "main.tf").write_text('resource "aws_eks_cluster" "y" {\n  version = "1.27"\n}\n')
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "hcl2" else real(name, *a))
+    found = discover([str(tmp_path)])
+    assert found.inputs == []
+    assert any("hyperlint[terraform]" in n for n in found.notes)
+
+
+@pytest.mark.parametrize("folder", ["hyperpod-eks-terraform"])
+def test_realistic_compliant_module_is_clean(folder):
+    result, found = _lint(FIXTURES / "clean" / folder, select=None)
+    assert not result.errors, result.errors
+    assert len([i for i in found.inputs if i.path.endswith(".tf")]) >= 4
+    assert [f"{f.loc.file}:{f.loc.line} {f.rule} {f.message}" for f in result.findings] == []
