@@ -101,9 +101,6 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             _add_file(raw, found, seen, explicit=True)
         else:
             found.errors.append(f"{path_text(raw)}: not a regular file (FIFO, socket or device); not read")
-    from .terraform import parser_missing_note
-
-    parser_missing_note(found)
     return found
 
 

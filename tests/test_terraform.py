@@ -160,15 +160,25 @@ spec:
     assert [Path(loc.file).name for g in cluster.groups for loc in g.type_locs] == ["main.tf", "main.tf"]
 
 
-def test_without_python_hcl2_a_note_not_a_crash(monkeypatch, tmp_path):
-    import importlib.util
+def test_without_python_hcl2_valid_files_are_read_and_odd_ones_get_a_hint(monkeypatch, tmp_path):
+    """The fast reader needs no dependency; text it cannot read is HP001 with the install hint
+    when python-hcl2 (the reference parser) is not there to read it."""
+    import builtins
 
+    real_import = builtins.__import__
+
+    def no_hcl2(name, *args, **kwargs):
+        if name == "hcl2" or name.startswith("hcl2."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_hcl2)
     (tmp_path / "main.tf").write_text('resource "aws_eks_cluster" "y" {\n  version = "1.27"\n}\n')
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "hcl2" else real(name, *a))
-    found = discover([str(tmp_path)])
-    assert found.inputs == []
-    assert any("hyperlint[terraform]" in n for n in found.notes)
+    (tmp_path / "odd.tf").write_text('locals {\n  x = 1 +\n}\n')
+    result, _ = _lint(tmp_path, select=["HP001", "HP101"])
+    got = sorted((Path(f.loc.file).name, f.rule) for f in result.findings)
+    assert got == [("main.tf", "HP101"), ("odd.tf", "HP001")]
+    assert "hyperlint[terraform]" in next(f.message for f in result.findings if f.rule == "HP001")
 
 
 @pytest.mark.parametrize("folder", ["hyperpod-eks-terraform"])
@@ -177,3 +187,31 @@ def test_realistic_compliant_module_is_clean(folder):
     assert not result.errors, result.errors
     assert len([i for i in found.inputs if i.path.endswith(".tf")]) >= 4
     assert [f"{f.loc.file}:{f.loc.line} {f.rule} {f.message}" for f in result.findings] == []
+
+
+def test_fast_reader_reads_as_python_hcl2_does():
+    """The fast reader and python-hcl2 (the reference) give the same nodes on every Terraform
+    fixture, the syntax fixture included (tricky.tf: heredocs, directives, for expressions,
+    operators, splats, comments ...)."""
+    pytest.importorskip("hcl2")
+    from hcl_compare import first_difference, normal
+    from hyperlint.terraform import hcl, reader
+
+    files = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".tf", ".tfvars"))
+    assert len(files) >= 10
+    for path in files:
+        text = path.read_text()
+        fast, reference = normal(reader.read(text)), normal(hcl.parse_with_hcl2(text))
+        assert fast == reference, (path, first_difference(fast, reference))
+
+
+@pytest.mark.parametrize("text", ["locals {\n  x = 1 +\n}\n", 'resource "a" "b" {\n  x = "unterminated\n}\n',
+                                  "locals {\n  x = [1, 2\n}\n", "resource \"a\" {\n", "}\n"])
+def test_both_readers_reject_bad_syntax(text):
+    pytest.importorskip("hcl2")
+    from hyperlint.terraform import hcl, reader
+
+    with pytest.raises(reader.ReaderError):
+        reader.read(text)
+    with pytest.raises(hcl.HclError):
+        hcl.parse_with_hcl2(text)

@@ -6,8 +6,9 @@ inputs of each folder into one ``ModuleInput``, which the engine lints with
 CloudFormation-shaped view of the module). Plan JSON is an ordinary JSON
 input, classified as ``terraform-plan`` and read through ``PlanView``.
 
-Nothing here imports python-hcl2: it is loaded only when a ``.tf`` file is
-read, and is an optional extra (``pip install 'hyperlint[terraform]'``).
+HCL is read by ``hyperlint.terraform.reader`` (fast, no dependency);
+python-hcl2, the optional extra ``pip install 'hyperlint[terraform]'``, is the
+reference parser it defers to for text it cannot read, imported only then.
 """
 
 from __future__ import annotations
@@ -60,18 +61,3 @@ def group(inputs: list) -> list:
                 out.append(ModuleInput(folder or ".", files))
             # tfvars alone (no .tf beside them) are values for a module elsewhere: nothing to lint
     return out
-
-
-def parser_missing_note(found) -> None:
-    """Without python-hcl2, drop the Terraform files of a discovery and add one note."""
-    tf = [i for i in found.inputs if is_terraform_file(i.display)]
-    if not tf:
-        return
-    import importlib.util
-
-    if importlib.util.find_spec("hcl2") is not None:
-        return
-    found.inputs = [i for i in found.inputs if not is_terraform_file(i.display)]
-    from .hcl import INSTALL_HINT
-
-    found.notes.append(f"{len(tf)} Terraform file(s) not linted: reading them needs python-hcl2; {INSTALL_HINT}")

@@ -1,9 +1,11 @@
 """HCL text -> blocks, attributes and expressions with exact positions.
 
-Parsed with python-hcl2 (``hyperlint[terraform]``), imported only when a
-Terraform file is read. Its raw Lark tree keeps the line and column of every
-token (python-hcl2 >= 8: ``hcl2.parses_to_tree``; its dict output keeps only
-block lines), so this module reads that tree, not the dict.
+``parse`` reads with the fast reader (``hyperlint.terraform.reader``); text it
+cannot read goes to python-hcl2 (``hyperlint[terraform]``), the reference
+parser, imported only then. Its raw Lark tree keeps the line and column of
+every token (python-hcl2 >= 8: ``hcl2.parses_to_tree``; its dict output keeps
+only block lines), so ``_Reader`` here reads that tree, not the dict. Both
+give the same nodes (tests/test_terraform.py).
 
 Expressions become a small closed set of nodes; whatever is not one of them
 (``for`` expressions, operators, splats) is ``Opaque``: its value is unknown
@@ -103,7 +105,31 @@ class HclError(Exception):
 
 
 def parse(text: str) -> tuple:
-    """The top-level body (Attributes and Blocks) of HCL ``text``; HclError on bad syntax."""
+    """The top-level body (Attributes and Blocks) of HCL ``text``; HclError on bad syntax.
+
+    The fast reader (``hyperlint.terraform.reader``) reads it; text it cannot read
+    goes to python-hcl2, the reference parser, when it is installed."""
+    from .reader import ReaderError, read
+
+    try:
+        return read(text)
+    except ReaderError as exc:
+        first = exc
+    except RecursionError:
+        first = None
+    try:
+        return parse_with_hcl2(text)
+    except Missing:
+        if first is None:
+            raise HclError("HCL syntax error: nested too deeply", 0, 0) from None
+        line = text.count("\n", 0, first.offset)
+        col = first.offset - (text.rfind("\n", 0, first.offset) + 1)
+        raise HclError(f"HCL syntax error: {first.message} (if this is valid Terraform, {INSTALL_HINT} "
+                       f"reads it)", line, col) from None
+
+
+def parse_with_hcl2(text: str) -> tuple:
+    """``parse`` by python-hcl2 (raises Missing when it is not installed)."""
     try:
         import hcl2
         from lark.exceptions import LarkError, UnexpectedInput
@@ -265,6 +291,12 @@ class _Reader:
             name = "::".join(self.name(i) for i in ids)
             arg_exprs = tuple(self.expr(a) for a in _trees(args) if a.data != "new_line_or_comment") if args else ()
             return Call(name, arg_exprs, pos, self.text(pos))
+        if kind == "unary_op":  # -1 is a number; anything else an operation
+            sign, operand = node.children[0], _trees(node)[0] if _trees(node) else None
+            value = self.expr(operand) if operand is not None else None
+            if str(sign) == "-" and isinstance(value, Lit) and type(value.value) in (int, float):
+                return Lit(-value.value, pos)
+            return Opaque(pos, self.text(pos))
         if kind == "conditional":
             parts = [c for c in _trees(node) if c.data != "new_line_or_comment"]
             if len(parts) == 3:

@@ -46,7 +46,7 @@ class Module:
         self.tfvars: dict[str, list[VarValue]] = {}  # variable -> values set in tfvars files
 
     def add(self, display: str, text: str) -> None:
-        """Parse one file of the folder (``.tf`` or ``.tfvars``); raises hcl.Missing."""
+        """Parse one file of the folder (``.tf`` or ``.tfvars``)."""
         index = len(self.files)
         self.files.append(Source(display, text))
         try:

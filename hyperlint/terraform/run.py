@@ -21,7 +21,6 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     from ..engine import Context, FileResult, _run_hook, _Unreadable, read_input
     from ..parse import decode
     from ..suppress import scan_comments
-    from . import hcl
     from .module import Module
     from .view import TerraformView
 
@@ -43,11 +42,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
             _hp001(result, ruleset, f.display, f"invalid UTF-8 ({exc.reason})", line, 0)
             continue
         result.directives += scan_comments(data, f.display, json=False)
-        try:
-            module.add(f.display, text)
-        except hcl.Missing:
-            result.errors.append(f"{f.display}: reading Terraform needs python-hcl2; {hcl.INSTALL_HINT}")
-            return
+        module.add(f.display, text)
     for index, err in module.problems:
         _hp001(result, ruleset, module.files[index].display, err.message, err.line, err.col)
     if not module.has_content:
