@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
 from expectations import compare, expected_in
+
 from hyperlint.config import Config
 from hyperlint.discover import discover
 from hyperlint.engine import lint
@@ -195,6 +195,7 @@ def test_fast_reader_reads_as_python_hcl2_does():
     operators, splats, comments ...)."""
     pytest.importorskip("hcl2")
     from hcl_compare import first_difference, normal
+
     from hyperlint.terraform import hcl, reader
 
     files = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".tf", ".tfvars"))

@@ -27,7 +27,7 @@ def is_terraform_file(name: str) -> bool:
 class ModuleInput(Record):
     """The ``.tf``/``.tfvars`` inputs of one folder, linted together (in place of an ``Input``)."""
 
-    __slots__ = ("display", "files", "path", "stdin", "problem")
+    __slots__ = ("display", "files", "path", "problem", "stdin")
 
     def __init__(self, display: str, files: tuple) -> None:
         self.display = display  # the folder

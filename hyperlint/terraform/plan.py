@@ -23,7 +23,16 @@ from __future__ import annotations
 import re
 
 from ..parse.document import Document
-from .view import AUTO, FREE, LIST_BLOCKS, RESOURCE_TYPES, _rename, pascal, REF_IS_NAME, DIALECT
+from .view import (
+    AUTO,
+    DIALECT,
+    FREE,
+    LIST_BLOCKS,
+    REF_IS_NAME,
+    RESOURCE_TYPES,
+    _rename,
+    pascal,
+)
 
 # property -> the Terraform resource types a reference there may name
 _REFERENCE_TYPES = {

@@ -16,7 +16,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .hcl import Attribute, Block, Call, Conditional, Lit, Object, Opaque, Template, Traversal, Tuple, _unescape
+from .hcl import (
+    Attribute,
+    Block,
+    Call,
+    Conditional,
+    Lit,
+    Object,
+    Opaque,
+    Template,
+    Traversal,
+    Tuple,
+    _unescape,
+)
 
 
 class ReaderError(Exception):
@@ -25,7 +37,8 @@ class ReaderError(Exception):
         self.message, self.offset = message, offset
 
 
-_WS = re.compile(r"(?:[ \t\r]+|/\*.*?\*/|\\\r?\n)*", re.S)
+_WS = re.compile(r"(?:[ \t\r]+|/\*.*?\*/|\\\r?\n)*", re.DOTALL)
+_STRING_SPECIAL = re.compile(r'[\\"\n$%]')
 _BLANK_START = frozenset(" \t\r\n/#\\")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
@@ -366,9 +379,7 @@ class _Parser:
             key_expr = self.expression(1)
             key_pos = self.span(kstart, self.i)
             self.ws()
-            if self.peek("=") and not self.peek("==") and not self.peek("=>"):
-                self.i += 1
-            elif self.peek(":"):
+            if self.peek("=") and not self.peek("==") and not self.peek("=>") or self.peek(":"):
                 self.i += 1
             else:
                 self.fail("expected '=' or ':'")
@@ -430,9 +441,14 @@ class _Parser:
                     parts.append(text)
 
         while True:
-            if self.i >= self.n or s[self.i] == "\n":
+            m = _STRING_SPECIAL.search(s, self.i)
+            if m is None:
+                self.i = self.n
                 self.fail("unterminated string")
-            c = s[self.i]
+            self.i = m.start()
+            c = m.group()
+            if c == "\n":
+                self.fail("unterminated string")
             if c == "\\":
                 self.i += 2
                 continue
@@ -470,7 +486,7 @@ class _Parser:
                     self.expect("}")
                 chunk_start = self.i
                 continue
-            self.i += 1
+            self.i += 1  # a lone `$` or `%`
         pos = self.span(start, self.i)
         if opaque:
             return Opaque(pos, s[start:self.i])
@@ -504,7 +520,7 @@ class _Parser:
             self.fail("expected a heredoc")
         trim, marker = m.group(1) == "-", m.group(2)
         body_start = m.end()
-        closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"\r?$", re.M)
+        closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"\r?$", re.MULTILINE)
         c = closing.search(s, body_start)
         if not c:
             self.fail("unterminated heredoc")
