@@ -70,6 +70,15 @@ def test_variables_defaults_tfvars_and_unset():
     assert variable.file.endswith("variables.tf") and variable.line == 5
 
 
+def test_node_groups_access_entries_security_groups():
+    """HP205 (node group role as execution role), HP206 (its trust), HP108 (an access policy
+    association on a HYPERPOD_LINUX entry, at the association), HP214 (inline rules)."""
+    result, found = _lint(TF / "more", select=["HP108", "HP205", "HP206", "HP214"])
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
 def test_fix_adds_ml_prefix_byte_preserving(tmp_path):
     from hyperlint.fix import fix_run
 

@@ -82,6 +82,10 @@ def _rename(shape, key: str):
 _SG_RULE = {"protocol": ("IpProtocol", AUTO), "ip_protocol": ("IpProtocol", AUTO), "cidr_ipv4": ("CidrIp", AUTO),
             "security_group_id": ("GroupId", AUTO)}
 
+# inline rules of aws_security_group and aws_security_group_rule (see _security_group_rule)
+_SG_INLINE = {"protocol": ("IpProtocol", AUTO), "cidr_blocks": ("CidrBlocks", AUTO),
+              "security_groups": ("SecurityGroups", AUTO), "source_security_group_id": ("PeerGroupId", AUTO)}
+
 # Terraform type -> (CloudFormation type, renames of its top-level keys)
 RESOURCE_TYPES = {
     "awscc_sagemaker_cluster": ("AWS::SageMaker::Cluster", {}),
@@ -103,7 +107,9 @@ RESOURCE_TYPES = {
     "aws_route_table_association": ("AWS::EC2::SubnetRouteTableAssociation", {}),
     "aws_internet_gateway": ("AWS::EC2::InternetGateway", {}),
     "aws_nat_gateway": ("AWS::EC2::NatGateway", {}),
-    "aws_security_group": ("AWS::EC2::SecurityGroup", {}),
+    "aws_security_group": ("AWS::EC2::SecurityGroup", {"ingress": ("SecurityGroupIngress", _SG_INLINE),
+                                                       "egress": ("SecurityGroupEgress", _SG_INLINE)}),
+    "aws_security_group_rule": ("AWS::EC2::SecurityGroupIngress", dict(_SG_INLINE, security_group_id=("GroupId", AUTO))),
     "aws_vpc_security_group_ingress_rule": ("AWS::EC2::SecurityGroupIngress",
                                             dict(_SG_RULE, referenced_security_group_id=("SourceSecurityGroupId", AUTO))),
     "aws_vpc_security_group_egress_rule": ("AWS::EC2::SecurityGroupEgress",
@@ -214,6 +220,21 @@ class TerraformView:
             self._fold_attachments(address, props, file, block)
         if rtype == "aws_route_table":
             self._inline_routes(address, props, file)
+        if rtype == "aws_security_group":
+            for key, peer in (("SecurityGroupIngress", "SourceSecurityGroupId"),
+                              ("SecurityGroupEgress", "DestinationSecurityGroupId")):
+                for rule in props.get(key) or ():
+                    if isinstance(rule, dict):
+                        self._security_group_rule(rule, peer, address)
+        if rtype == "aws_security_group_rule":
+            kind = props.pop("Type", None)
+            if kind not in ("ingress", "egress"):
+                return  # not known which direction: not read
+            cfn_type = f"AWS::EC2::SecurityGroup{kind.capitalize()}"
+            self._security_group_rule(props, "SourceSecurityGroupId" if kind == "ingress"
+                                      else "DestinationSecurityGroupId", None)
+        if rtype in ("aws_eks_access_entry",):
+            self._fold_access_policies(block, props, file)
         self._add(address, cfn_type, props, file, block, (rtype, None, block.labels[1]))
 
     def _add(self, address, cfn_type, props, file, block, identity) -> None:
@@ -505,6 +526,49 @@ class TerraformView:
         self._set(props, "ManagedPolicyArns", arns, self._mark(file, block.pos, block.pos))
         self.marks[id(arns)] = marks
 
+    def _rename_key(self, mapping: dict, old: str, new: str, value=None) -> None:
+        mark = self.marks.get(id(mapping), {}).pop(old, None)
+        item = mapping.pop(old)
+        self._set(mapping, new, item if value is None else value, mark or (0,) * 6)
+
+    def _security_group_rule(self, rule: dict, peer: str, group: str | None) -> None:
+        """A Terraform security group rule spelled as CloudFormation's: one CIDR block is
+        ``CidrIp``, ``self = true`` and a single source group are the peer group."""
+        cidrs = rule.get("CidrBlocks")
+        if isinstance(cidrs, list) and len(cidrs) == 1:
+            self._rename_key(rule, "CidrBlocks", "CidrIp", cidrs[0])
+        if rule.get("Self") is True and group is not None:
+            self._rename_key(rule, "Self", peer, {"Ref": group})
+        groups = rule.get("SecurityGroups")
+        if isinstance(groups, list) and len(groups) == 1:
+            self._rename_key(rule, "SecurityGroups", peer, groups[0])
+        if "PeerGroupId" in rule:
+            self._rename_key(rule, "PeerGroupId", peer)
+        if rule.get("Self") is True and group is None and "GroupId" in rule:
+            self._rename_key(rule, "Self", peer, rule["GroupId"])
+
+    def _fold_access_policies(self, block, props: dict, file: int) -> None:
+        """``aws_eks_access_policy_association`` resources for the same principal (the same
+        expression) become the entry's ``AccessPolicies``."""
+        principal = block.attribute("principal_arn")
+        if principal is None:
+            return
+        text = _source_text(principal.expr)
+        policies, marks, first = [], [], None
+        for address, located in self.module.resources.items():
+            if not address.startswith("aws_eks_access_policy_association."):
+                continue
+            other = located.node.attribute("principal_arn")
+            if other is None or _source_text(other.expr) != text:
+                continue
+            policy = self.body(located.node.body, located.file, AUTO)
+            policies.append(policy)
+            marks.append(self._mark(located.file, located.node.pos, located.node.pos))
+            first = first or marks[-1]
+        if policies:  # a finding on them points at the (first) association
+            self._set(props, "AccessPolicies", policies, first)
+            self.marks[id(policies)] = marks
+
     def _inline_routes(self, address: str, props: dict, file: int) -> None:
         """Inline ``route`` blocks of a route table become ``AWS::EC2::Route`` resources."""
         routes = props.pop("Routes", None)
@@ -594,6 +658,13 @@ def _navigate(expr, steps):
         if expr is None:
             return None
     return expr
+
+
+def _source_text(expr) -> str:
+    """What an expression says, for telling two expressions apart (``var.role``, ``"arn:..."``)."""
+    if isinstance(expr, hcl.Lit):
+        return repr(expr.value)
+    return getattr(expr, "text", "") or repr(expr)
 
 
 def _resource_of(expr, module: Module) -> str | None:
