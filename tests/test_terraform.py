@@ -225,3 +225,22 @@ def test_both_readers_reject_bad_syntax(text):
         reader.read(text)
     with pytest.raises(hcl.HclError):
         hcl.parse_with_hcl2(text)
+
+
+TERRAFORM_DOCS = [r for r in __import__("hyperlint.rules", fromlist=["all_rules"]).all_rules().values()
+                  if "## Terraform" in r.doc]
+
+
+@pytest.mark.parametrize("rule", TERRAFORM_DOCS, ids=lambda r: r.id)
+def test_terraform_doc_examples_report_their_rule(rule, tmp_path):
+    import re
+
+    block = re.search(r"## Terraform\n.*?```hcl\n(.*?)```", rule.doc, re.S).group(1)
+    (tmp_path / "main.tf").write_text(block)
+    result, _ = _lint(tmp_path, select=None)
+    assert not result.errors, result.errors
+    assert rule.id in {f.rule for f in result.findings}, (rule.id, [f.rule for f in result.findings])
+
+
+def test_terraform_doc_examples_exist():
+    assert {r.id for r in TERRAFORM_DOCS} >= {"HP101", "HP103", "HP104", "HP201", "HP204", "HP209"}

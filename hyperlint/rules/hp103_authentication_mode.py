@@ -44,6 +44,22 @@ Resources:
 Unsafe (`--unsafe-fixes`): adds `AccessConfig: {AuthenticationMode: API_AND_CONFIG_MAP}`,
 which changes the cluster's access management.
 
+## Terraform
+`aws_eks_cluster` without an `access_config` block gets `CONFIG_MAP` too; the
+community module `terraform-aws-modules/eks/aws` defaults to
+`API_AND_CONFIG_MAP` (v20 and later) and is judged only on an explicit
+`authentication_mode`:
+```hcl
+resource "aws_eks_cluster" "main" {
+  name     = "hyperpod-eks"
+  version  = "1.32"
+  role_arn = "arn:aws:iam::111122223333:role/eks-cluster"
+  vpc_config {
+    subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html
