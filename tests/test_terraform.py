@@ -244,3 +244,26 @@ def test_terraform_doc_examples_report_their_rule(rule, tmp_path):
 
 def test_terraform_doc_examples_exist():
     assert {r.id for r in TERRAFORM_DOCS} >= {"HP101", "HP103", "HP104", "HP201", "HP204", "HP209"}
+
+
+def test_real_world_patterns_give_no_finding():
+    result, _ = _lint(TF / "realworld", select=None)
+    assert not result.errors, result.errors
+    assert [f"{f.loc.line} {f.rule} {f.message}" for f in result.findings] == []
+
+
+def test_bench_terraform_tree_lints_with_its_planted_findings(tmp_path):
+    import importlib.util
+    import sys
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("hyperlint_bench_tf", ROOT / "bench" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    assert bench.terraform_tree(tmp_path / "tf") == 100
+    result, found = _lint(tmp_path / "tf", select=None)
+    assert not result.errors, result.errors
+    assert len(found.inputs) == 100
+    assert Counter(f.rule for f in result.findings) == {"HP201": 5, "HP104": 5}

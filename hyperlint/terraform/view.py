@@ -119,7 +119,7 @@ RESOURCE_TYPES = {
 LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition"}
 # `.name` of these is what CloudFormation's Ref gives
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
-EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws(//.*)?$|^git::.*terraform-aws-eks")
+EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
 _SUB_NAME = re.compile(r"^[^{}$]+$")
 
 
@@ -208,6 +208,7 @@ class TerraformView:
         if count is None:
             return True
         value, _, _ = self.tr(count.expr, located.file, FREE)
+        value = self._single(value)
         return value != 0 or isinstance(value, bool)
 
     def _resource(self, address: str, located) -> None:
@@ -313,6 +314,7 @@ class TerraformView:
             return self._call(expr, file, shape, depth)
         if isinstance(expr, hcl.Conditional):
             cond, _, _ = self.tr(expr.cond, file, FREE, depth + 1)
+            cond = self._single(cond)
             if isinstance(cond, bool):
                 return self.tr(expr.then if cond else expr.other, file, shape, depth + 1)
             a, fa, pa = self.tr(expr.then, file, shape, depth + 1)
@@ -320,6 +322,15 @@ class TerraformView:
             return self._if(expr.cond.text if hasattr(expr.cond, "text") else "condition",
                             (a, fa, pa), (b, fb, pb), file, pos), file, pos
         return self._unknown(getattr(expr, "text", "?")), file, pos
+
+    def _single(self, value):
+        """The one value a variable reference can take (a condition, a count), else ``value``."""
+        if isinstance(value, dict) and list(value) == ["Ref"] and value["Ref"] in self.parameters:
+            param = self.parameters[value["Ref"]]
+            values = ([param["Default"]] if "Default" in param else []) + list(param.get("AllowedValues", ()))
+            if len(values) == 1:
+                return values[0]
+        return value
 
     def _if(self, label: str, a, b, file, pos) -> dict:
         args = [label, a[0], b[0]]
