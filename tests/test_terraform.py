@@ -79,6 +79,23 @@ def test_node_groups_access_entries_security_groups():
     assert not problems, problems
 
 
+def test_cluster_arn_messages_speak_terraform():
+    result, found = _lint(TF / "cluster_arn", select=["HP203"])
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
+def test_fix_in_a_variable_default(tmp_path):
+    from hyperlint.fix import fix_run
+
+    target = tmp_path / "variables"
+    shutil.copytree(TF / "variables", target)
+    before = (target / "variables.tf").read_bytes()
+    result, found = _lint(target, select=["HP201"])
+    assert fix_run(found.inputs, result.findings).count == 1
+    assert (target / "variables.tf").read_bytes() == before.replace(b'"p4d.24xlarge"', b'"ml.p4d.24xlarge"')
+
+
 def test_fix_adds_ml_prefix_byte_preserving(tmp_path):
     from hyperlint.fix import fix_run
 
