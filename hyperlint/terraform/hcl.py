@@ -220,7 +220,7 @@ class _Reader:
 
     # -- structure -------------------------------------------------------------------
     def body(self, tree) -> tuple:
-        out = []
+        out: list = []
         for c in _trees(tree) if tree is not None else ():
             if c.data == "attribute":
                 out.append(self.attribute(c))

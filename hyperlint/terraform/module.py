@@ -12,7 +12,7 @@ default. Files that do not parse are reported (HP001) and left out.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import hcl
 
@@ -23,12 +23,12 @@ class Source(NamedTuple):
 
 
 class Located(NamedTuple):
-    node: object  # hcl Block or Attribute
+    node: Any  # hcl Block or Attribute
     file: int  # index into Module.files
 
 
 class VarValue(NamedTuple):
-    expr: object  # hcl expression
+    expr: Any  # hcl expression
     file: int
     where: str  # "default" | "auto" (always-loaded tfvars) | "tfvars"
 

@@ -210,7 +210,7 @@ class PlanView:
         refs = _references(written)
         if not wanted or not refs:
             return None
-        targets = {}
+        targets: dict[str, str | None] = {}
         for ref in refs:
             parts = ref.split(".")
             if parts[0] == "module" or len(parts) < 2 or parts[0] not in wanted:

@@ -117,7 +117,7 @@ class _Parser:
         return body
 
     def body(self) -> tuple:
-        out = []
+        out: list = []
         while True:
             self.ws(True)
             if self.i >= self.n or self.s[self.i] == "}":
