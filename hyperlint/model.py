@@ -66,7 +66,7 @@ class HyperPodCluster(Record):
         autoscaling: bool = False,
     ) -> None:
         self.name = name
-        self.origin = origin  # "cloudformation" | "describe-cluster" | "configuration"
+        self.origin = origin  # "cloudformation" | "terraform" | "describe-cluster" | "configuration"
         self.loc = loc
         self.groups = [] if groups is None else groups
         self.node_recovery = node_recovery  # "Automatic" | "None" | None when not set
@@ -176,7 +176,7 @@ class NodeGroup(Record):
         taints: list | None = None,
     ) -> None:
         self.name = name
-        self.origin = origin  # "cloudformation" | "eksctl"
+        self.origin = origin  # "cloudformation" | "terraform" | "eksctl"
         self.instance_types = instance_types
         self.loc = loc
         self.count = count

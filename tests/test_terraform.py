@@ -79,6 +79,12 @@ def test_node_groups_access_entries_security_groups():
     assert not problems, problems
 
 
+def test_heredoc_trust_policy_and_managed_policy_arns():
+    result, found = _lint(TF / "heredoc", select=["HP001", "HP206"])
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))
