@@ -91,8 +91,10 @@ RESOURCE_TYPES = {
     "awscc_sagemaker_cluster": ("AWS::SageMaker::Cluster", {}),
     "aws_eks_cluster": ("AWS::EKS::Cluster", {"vpc_config": ("ResourcesVpcConfig", AUTO)}),
     "awscc_eks_cluster": ("AWS::EKS::Cluster", {}),
-    "aws_eks_addon": ("AWS::EKS::Addon", {}),
+    "aws_eks_addon": ("AWS::EKS::Addon", {"pod_identity_association": ("PodIdentityAssociations", AUTO)}),
     "awscc_eks_addon": ("AWS::EKS::Addon", {}),
+    "aws_eks_pod_identity_association": ("AWS::EKS::PodIdentityAssociation", {}),
+    "awscc_eks_pod_identity_association": ("AWS::EKS::PodIdentityAssociation", {}),
     "aws_eks_access_entry": ("AWS::EKS::AccessEntry", {}),
     "awscc_eks_access_entry": ("AWS::EKS::AccessEntry", {}),
     "aws_eks_node_group": ("AWS::EKS::Nodegroup", {"node_role_arn": ("NodeRole", AUTO),
@@ -116,7 +118,8 @@ RESOURCE_TYPES = {
                                            dict(_SG_RULE, referenced_security_group_id=("DestinationSecurityGroupId", AUTO))),
 }
 # blocks that are lists even when written once
-LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition"}
+LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition",
+               "pod_identity_association"}
 # `.name` of these is what CloudFormation's Ref gives
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
 EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
