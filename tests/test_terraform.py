@@ -85,6 +85,51 @@ def test_heredoc_trust_policy_and_managed_policy_arns():
     assert not problems, problems
 
 
+def test_policy_documents_merged_from_elsewhere_are_unknown(tmp_path):
+    """A trust policy whose statements come partly from other documents is not judged."""
+    (tmp_path / "main.tf").write_text('''data "aws_iam_policy_document" "trust" {
+  source_policy_documents = [var.extra_trust]
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "execution" {
+  name                = "x"
+  assume_role_policy  = data.aws_iam_policy_document.trust.json
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy"]
+}
+resource "awscc_sagemaker_cluster" "h" {
+  instance_groups = [{ instance_group_name = "g", instance_type = "ml.p5.48xlarge", instance_count = 1,
+                       execution_role = aws_iam_role.execution.arn }]
+}
+''')
+    result, _ = _lint(tmp_path, select=["HP206"])
+    assert result.findings == []
+    text = (tmp_path / "main.tf").read_text().replace("  source_policy_documents = [var.extra_trust]\n", "")
+    (tmp_path / "main.tf").write_text(text)
+    result, _ = _lint(tmp_path, select=["HP206"])
+    assert [(f.rule, f.severity) for f in result.findings] == [("HP206", "error")]
+
+
+@pytest.mark.parametrize("text", ["x = " + "[" * 50_000 + "]" * 50_000 + "\n",
+                                  "x = \"" + "a" * 2_000_000 + "\"\n",
+                                  "/*" + " " * 1_000_000 + "\n",
+                                  "locals {\n" + "  a = b\n" * 100_000 + "}\n"])
+def test_hostile_hcl_is_a_finding_or_nothing_never_a_crash(text, tmp_path):
+    import time
+
+    (tmp_path / "main.tf").write_text(text)
+    start = time.perf_counter()
+    result, _ = _lint(tmp_path, select=None)
+    assert time.perf_counter() - start < 20
+    assert not result.errors, result.errors
+    assert {f.rule for f in result.findings} <= {"HP001"}
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

@@ -115,17 +115,20 @@ def parse(text: str) -> tuple:
         return read(text)
     except ReaderError as exc:
         first = exc
-    except RecursionError:
-        first = None
-    try:
-        return parse_with_hcl2(text)
-    except Missing:
-        if first is None:
-            raise HclError("HCL syntax error: nested too deeply", 0, 0) from None
-        line = text.count("\n", 0, first.offset)
-        col = first.offset - (text.rfind("\n", 0, first.offset) + 1)
-        raise HclError(f"HCL syntax error: {first.message} (if this is valid Terraform, {INSTALL_HINT} "
-                       f"reads it)", line, col) from None
+    except RecursionError:  # no Terraform file nests hundreds of levels: not worth a second reader
+        raise HclError("HCL syntax error: expressions nested too deeply to read", 0, 0) from None
+    line = text.count("\n", 0, first.offset)
+    col = first.offset - (text.rfind("\n", 0, first.offset) + 1)
+    if len(text) <= FALLBACK_LIMIT:
+        try:
+            return parse_with_hcl2(text)
+        except Missing:
+            raise HclError(f"HCL syntax error: {first.message} (if this is valid Terraform, {INSTALL_HINT} "
+                           f"reads it)", line, col) from None
+    raise HclError(f"HCL syntax error: {first.message}", line, col)
+
+
+FALLBACK_LIMIT = 256 * 1024  # characters: larger text hyperlint's reader rejects is not given to python-hcl2 (slow)
 
 
 def parse_with_hcl2(text: str) -> tuple:
@@ -142,7 +145,10 @@ def parse_with_hcl2(text: str) -> tuple:
         raise HclError(f"HCL syntax error: {_short(exc)}", line - 1, col - 1) from None
     except (LarkError, RecursionError, ValueError) as exc:
         raise HclError(f"HCL syntax error: {_short(exc)}", 0, 0) from None
-    return _Reader(text).body(_child(tree, "body"))
+    try:
+        return _Reader(text).body(_child(tree, "body"))
+    except RecursionError:
+        raise HclError("HCL syntax error: expressions nested too deeply to read", 0, 0) from None
 
 
 def parses(text: str) -> bool:

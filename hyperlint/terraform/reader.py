@@ -13,6 +13,7 @@ on a corpus of real modules). Constructs whose value hyperlint never reads
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 
@@ -49,7 +50,17 @@ _KEYWORDS = {"true": True, "false": False, "null": None}
 
 
 def read(text: str) -> tuple:
-    return _Parser(text).file()
+    """The top-level body of ``text``; ReaderError where it cannot be read.
+
+    The nodes are tuples without cycles: the cyclic garbage collector is paused while
+    they are made (its passes over a growing tree make a large file quadratic)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _Parser(text).file()
+    finally:
+        if paused:
+            gc.enable()
 
 
 class _Parser:

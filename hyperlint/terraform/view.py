@@ -382,7 +382,7 @@ class TerraformView:
             return self._unknown(expr.text), file, pos
         if root == "data" and len(steps) >= 4 and steps[1] == "aws_iam_policy_document" and steps[3] == "json":
             located = self.module.data.get(f"{steps[1]}.{steps[2]}")
-            if located is not None:
+            if located is not None and _self_contained_policy(located.node):
                 return self._policy_document(located), located.file, located.node.pos
         if root == "module" and len(steps) >= 3 and steps[1] in self.resources_modules():
             out = steps[2]
@@ -672,6 +672,17 @@ def _navigate(expr, steps):
         if expr is None:
             return None
     return expr
+
+
+def _self_contained_policy(block) -> bool:
+    """Whether an ``aws_iam_policy_document`` is made only of its own literal ``statement``
+    blocks (no documents merged in, no ``dynamic`` statements, no ``not_principals``)."""
+    merged = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
+    if any(block.attribute(name) is not None for name in merged):
+        return False
+    if any(isinstance(item, hcl.Block) and item.type == "dynamic" for item in block.body):
+        return False
+    return not any(st.blocks("not_principals") or st.blocks("dynamic") for st in block.blocks("statement"))
 
 
 def _source_text(expr) -> str:
