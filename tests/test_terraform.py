@@ -335,3 +335,29 @@ def test_bench_terraform_tree_lints_with_its_planted_findings(tmp_path):
     assert not result.errors, result.errors
     assert len(found.inputs) == 100
     assert Counter(f.rule for f in result.findings) == {"HP201": 5, "HP104": 5}
+
+
+def test_every_terraform_finding_points_at_a_value_or_a_name():
+    """Each finding's span in a .tf/.tfvars file is a whole value (it reads as an HCL expression)
+    or the name of an attribute or block (where a missing property belongs)."""
+    import re
+
+    from hyperlint.terraform import reader
+
+    folders = [p for p in TF.iterdir() if p.is_dir() and p.name != "syntax"] + [DONE_WHEN / "module"]
+    checked = 0
+    for folder in folders:
+        result, _ = _lint(folder, select=None)
+        for f in result.findings:
+            if not f.loc.file.endswith((".tf", ".tfvars")) or f.rule == "HP001":
+                continue
+            line = Path(f.loc.file).read_text().splitlines()[f.loc.line - 1]
+            assert f.loc.end_line == f.loc.line, f
+            span = line[f.loc.column - 1:f.loc.end_column - 1]
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", span) and re.match(
+                    rf"{re.escape(span)}\s*(=|{{|\"|[A-Za-z_])", line[f.loc.column - 1:]):
+                checked += 1
+                continue
+            reader.read(f"x = {span}\n")  # a whole value
+            checked += 1
+    assert checked >= 20

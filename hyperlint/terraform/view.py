@@ -124,6 +124,7 @@ LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals",
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
 EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
 _SUB_NAME = re.compile(r"^[^{}$]+$")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:=(?!=)|\{|\"|[A-Za-z_])")  # `name =`, `block {`, `resource "x"`
 
 
 class TerraformView:
@@ -134,6 +135,7 @@ class TerraformView:
         self.marks: dict = {}
         self.identity: dict[str, tuple] = {}  # logical ID -> (Terraform type, None, name)
         self.var_of_value: dict[tuple[int, int], str] = {}  # (file, line) of a tfvars value -> variable
+        self._lines: dict[int, list[str]] = {}
         self.resources: dict = {}
         self.parameters: dict = {}
         self.root = {"Resources": self.resources, "Parameters": self.parameters}
@@ -190,8 +192,21 @@ class TerraformView:
         obj = loc.object
         if obj is not None and len(obj) == 3 and obj[2] in self.identity:
             obj = self.identity[obj[2]]
-        return Loc(self.module.files[file].display, line + 1, loc.column, end_line,
-                   loc.end_column if end_line is not None else None, "", obj, None, None)
+        end_column = loc.end_column if end_line is not None else None
+        key = self._key_at(file, line, loc.column - 1)
+        if key is not None:  # a finding on a key: its end is the Terraform name's, not the property's
+            end_line, end_column = line + 1, loc.column + len(key)
+        return Loc(self.module.files[file].display, line + 1, loc.column, end_line, end_column, "", obj, None, None)
+
+    def _key_at(self, file: int, line: int, col: int) -> str | None:
+        """The attribute or block name that starts at ``line``/``col`` of a file, if one does."""
+        lines = self._lines.get(file)
+        if lines is None:
+            lines = self._lines[file] = self.module.files[file].text.split("\n")
+        if line >= len(lines):
+            return None
+        m = _KEY.match(lines[line], col)
+        return m.group(1) if m else None
 
     def related_variable(self, loc: Loc) -> Loc | None:
         """The ``variable`` block a tfvars value at ``loc`` sets."""
