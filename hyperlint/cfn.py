@@ -53,7 +53,7 @@ class Value(NamedTuple):
         """Where the value came from, for messages: '' or ' (Default of parameter X)'."""
         p = self.path
         if len(p) >= 3 and p[0] == "Parameters" and str(p[1]).startswith("var."):  # a Terraform variable
-            name = str(p[1])[4:]
+            name = str(p[1])[4:].split("@", 1)[0]  # `var.x@folder`: a variable of a calling module
             return f" (default of variable {name})" if p[2] == "Default" else f" (variable {name}, set in a .tfvars file)"
         if len(p) >= 3 and p[0] == "Parameters":
             what = "Default" if p[2] == "Default" else "an AllowedValue"

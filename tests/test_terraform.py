@@ -130,6 +130,20 @@ def test_hostile_hcl_is_a_finding_or_nothing_never_a_crash(text, tmp_path):
     assert {f.rule for f in result.findings} <= {"HP001"}
 
 
+def test_local_child_modules_get_their_values_from_the_calls():
+    """A value passed by a `module` block (literal, or through the caller's variables and
+    tfvars) is judged where it is written; a child default every call overrides is not."""
+    result, found = _lint(TF / "child_modules", select=None)
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+    (hp201,) = [f for f in result.findings if f.rule == "HP201"]
+    assert [Path(r.file).name for r in hp201.related] == ["variables.tf"]
+    assert "modules/hyperpod" in hp201.related[0].file
+    alone, _ = _lint(TF / "child_modules" / "modules" / "hyperpod", select=None)
+    assert alone.findings == []  # without the call, its variables are unknown
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

@@ -47,7 +47,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
         _hp001(result, ruleset, module.files[index].display, err.message, err.line, err.col)
     if not module.has_content:
         return
-    view = TerraformView(module)
+    view = TerraformView(module, tuple(_calls(inp)))
     vctx = Context(ctx.data, ctx.config, _VIEW_FILE, doc=view.document)
     found = FileResult(_VIEW_FILE)
     for rule in ruleset.by_hook["check_cfn"]:
@@ -58,6 +58,39 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     model = Model()
     extract.from_cfn(view.template, view.document, vctx, model)
     result.model.merge(moved_model(model, view.real_loc, "terraform"))
+
+
+def _calls(inp):
+    """(parent Module, its `module` block) of each call of this folder by a folder of the run."""
+    import os
+
+    from ..engine import _Unreadable
+    from .module import Module
+
+    here = os.path.normpath(inp.display)
+    for caller in inp.callers:
+        parent = Module(caller.display)
+        for f in caller.files:
+            try:
+                parent.add(f.display, _text(f))
+            except (OSError, ValueError, _Unreadable):
+                continue
+        for located in parent.modules.values():
+            source = located.node.attribute("source")
+            value = getattr(source.expr, "value", None) if source is not None else None
+            if isinstance(value, str) and os.path.normpath(os.path.join(caller.display, value)) == here:
+                yield parent, located
+
+
+def _text(f) -> str:
+    """The text of an input (raises OSError or ValueError when it cannot be read)."""
+    from ..engine import read_input
+    from ..parse import decode
+
+    data, problem = decode(f.stdin if f.stdin is not None else read_input(f.path))
+    if problem is not None:
+        raise ValueError(problem.message)
+    return data.decode("utf-8")
 
 
 def _moved(view, f: Finding) -> Finding:

@@ -27,6 +27,11 @@ Values, as Terraform would have them:
 - anything else (other functions, ``for`` expressions, other data sources,
   ``count.index``) is a ``Ref`` to nothing: unknown, never judged.
 
+A local module called by another folder of the run (``callers``) takes the
+arguments of each call as its variables' values, translated in the caller's
+context (its variables and ``.tfvars``), so a finding lands where the value
+is written; a child's own default counts only when some call omits it.
+
 Positions: ``document`` is a ``Document`` of the view tree whose marks point
 at the Terraform source. Its lines are virtual (one per source line used),
 ``real_loc`` turns a Loc made on it into the real file, line and column.
@@ -128,16 +133,24 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:=(?!=)|\{|\"|[A-Za-z_])") 
 
 
 class TerraformView:
-    def __init__(self, module: Module):
+    def __init__(self, module: Module, callers: tuple = ()):
+        """``callers``: (parent Module, its ``module`` block Located) of each module call whose
+        ``source`` is this folder: the arguments they pass are values of its variables."""
         self.module = module
-        self.vlines: list[tuple[int, int]] = []  # virtual line -> (file index, real line)
+        self.base = 0  # index of this module's first file in ``files``
+        self.files = list(module.files)  # every file positions may point into (callers' too)
+        self.is_caller = False
+        self.vlines: list[tuple[int, int]] = []  # virtual line -> (index in files, real line)
         self._vl: dict[tuple[int, int], int] = {}
         self.marks: dict = {}
         self.identity: dict[str, tuple] = {}  # logical ID -> (Terraform type, None, name)
-        self.var_of_value: dict[tuple[int, int], str] = {}  # (file, line) of a tfvars value -> variable
+        # (file, line) of a value set in a .tfvars file or a module call -> (file, pos) of the variable
+        self.var_of_value: dict[tuple[int, int], tuple[int, tuple]] = {}
         self._lines: dict[int, list[str]] = {}
         self.resources: dict = {}
         self.parameters: dict = {}
+        self.callers = [(t, located) for t, located in ((self._translator(p), c) for p, c in callers)
+                        if t._may_exist(located)]  # a call with `count = 0` makes no instance
         self.root = {"Resources": self.resources, "Parameters": self.parameters}
         self.marks[id(self.root)] = {}
         self.marks[id(self.resources)] = {}
@@ -161,9 +174,20 @@ class TerraformView:
         mark = self._mark(0, (0, 0, 0, 0), (0, 0, 0, 0))
         self.document = Document(0, self.root, self.marks, root_mark=mark)
 
+    def _translator(self, module: Module) -> "TerraformView":
+        """A view of a calling module that translates its expressions into this view (shared
+        positions and parameters); its resources are not this module's: references to them
+        are unknown."""
+        t = object.__new__(TerraformView)
+        t.__dict__.update(self.__dict__)
+        t.module, t.base, t.is_caller, t.callers = module, len(self.files), True, []
+        t._attachments = {}
+        self.files.extend(module.files)
+        return t
+
     # -- positions ---------------------------------------------------------------------
     def _line(self, file: int, line: int) -> int:
-        key = (file, line)
+        key = (self.base + file, line)
         v = self._vl.get(key)
         if v is None:
             v = self._vl[key] = len(self.vlines)
@@ -196,28 +220,34 @@ class TerraformView:
         key = self._key_at(file, line, loc.column - 1)
         if key is not None:  # a finding on a key: its end is the Terraform name's, not the property's
             end_line, end_column = line + 1, loc.column + len(key)
-        return Loc(self.module.files[file].display, line + 1, loc.column, end_line, end_column, "", obj, None, None)
+        return Loc(self.files[file].display, line + 1, loc.column, end_line, end_column, "", obj, None, None)
 
     def _key_at(self, file: int, line: int, col: int) -> str | None:
         """The attribute or block name that starts at ``line``/``col`` of a file, if one does."""
         lines = self._lines.get(file)
         if lines is None:
-            lines = self._lines[file] = self.module.files[file].text.split("\n")
+            lines = self._lines[file] = self.files[file].text.split("\n")
         if line >= len(lines):
             return None
         m = _KEY.match(lines[line], col)
         return m.group(1) if m else None
 
     def related_variable(self, loc: Loc) -> Loc | None:
-        """The ``variable`` block a tfvars value at ``loc`` sets."""
-        for index, source in enumerate(self.module.files):
-            if source.display == loc.file:
-                name = self.var_of_value.get((index, loc.line - 1))
-                located = self.module.variables.get(name) if name else None
-                if located is not None:
-                    pos = located.node.label_pos[0] if located.node.label_pos else located.node.pos
-                    return Loc(self.module.files[located.file].display, pos[0] + 1, pos[1] + 1)
+        """The ``variable`` block a value at ``loc`` (in a .tfvars file or a module call) sets."""
+        for index, source in enumerate(self.files):
+            if source.display == loc.file and (index, loc.line - 1) in self.var_of_value:
+                file, pos = self.var_of_value[(index, loc.line - 1)]
+                return Loc(self.files[file].display, pos[0] + 1, pos[1] + 1)
         return None
+
+    def _note_variable(self, name: str, file: int, line: int, base: int | None = None) -> None:
+        """Remember that the value at ``file``/``line`` (of this module, or of the module whose
+        first file is ``base``) sets this module's variable ``name``."""
+        located = self.module.variables.get(name)
+        if located is not None:
+            block = located.node
+            pos = block.label_pos[0] if block.label_pos else block.pos
+            self.var_of_value[((self.base if base is None else base) + file, line)] = (self.base + located.file, pos)
 
     # -- resources -----------------------------------------------------------------------
     def _may_exist(self, located) -> bool:
@@ -399,7 +429,7 @@ class TerraformView:
             located = self.module.data.get(f"{steps[1]}.{steps[2]}")
             if located is not None and _self_contained_policy(located.node):
                 return self._policy_document(located), located.file, located.node.pos
-        if root == "module" and len(steps) >= 3 and steps[1] in self.resources_modules():
+        if root == "module" and len(steps) >= 3 and not self.is_caller and steps[1] in self.resources_modules():
             out = steps[2]
             if out in ("cluster_arn",):
                 return self._getatt(f"module.{steps[1]}", "Arn", file, pos), file, pos
@@ -407,7 +437,7 @@ class TerraformView:
                 return {"Ref": f"module.{steps[1]}"}, file, pos
         if len(steps) >= 2 and isinstance(steps[1], str):
             address = f"{root}.{steps[1]}"
-            if address in self.module.resources and root in RESOURCE_TYPES:
+            if address in self.module.resources and root in RESOURCE_TYPES and not self.is_caller:
                 attrs = [s for s in steps[2:] if isinstance(s, str)]
                 ref = self._reference(address, root, attrs[0] if attrs else None, file, pos)
                 if expr.splat:
@@ -433,9 +463,39 @@ class TerraformView:
         return node
 
     def _variable(self, expr: hcl.Traversal, file: int, shape, depth: int):
+        """``var.x``: its own values (``_own_variable``) and the arguments module calls pass."""
+        name = expr.steps[1]
+        if not self.callers:
+            return self._own_variable(expr, file, shape, depth, self.module.variable_values(name))
+        passed = [(t, located, located.node.attribute(name)) for t, located in self.callers]
+        values = []
+        for t, located, attr in passed:
+            if attr is None:
+                continue
+            target = _navigate(attr.expr, expr.steps[2:])
+            if target is None:
+                return self._unknown(expr.text), file, expr.pos
+            value, vfile, vpos = t.tr(target, located.file, shape, depth + 1)
+            if value is not NOVALUE:
+                values.append((value, t.base + vfile - self.base, vpos))  # its file, counted in this view
+                if vfile == located.file and vpos[0] == attr.expr.pos[0]:  # written in the call itself
+                    self._note_variable(name, vfile, vpos[0], base=t.base)
+        if any(attr is None for _, _, attr in passed) or len(values) < len(passed):
+            # a call that does not set it: the default (a called module's .tfvars are not read)
+            own = [v for v in self.module.variable_values(name) if v.where == "default"]
+            if own:
+                values.insert(0, self._own_variable(expr, file, shape, depth, own))
+        if not values:
+            return self._unknown(expr.text), file, expr.pos
+        result = values[-1]
+        for item in reversed(values[:-1]):
+            result = (self._if(expr.text, item, result, file, expr.pos), file, expr.pos)
+        return result
+
+    def _own_variable(self, expr: hcl.Traversal, file: int, shape, depth: int, own: list):
         name = expr.steps[1]
         candidates = []
-        for v in self.module.variable_values(name):
+        for v in own:
             target = _navigate(v.expr, expr.steps[2:])
             if target is None:
                 return self._unknown(expr.text), file, expr.pos  # one value cannot be read: none is judged
@@ -444,7 +504,7 @@ class TerraformView:
         if not candidates:
             return self._unknown(expr.text), file, expr.pos
         if all(isinstance(t, hcl.Lit) for t, _ in candidates):
-            pname = expr.text
+            pname = expr.text if not self.is_caller else f"{expr.text}@{self.module.folder}"
             if pname not in self.parameters:
                 param: dict = {"Type": "String"}
                 allowed, allowed_marks = [], []
@@ -455,7 +515,7 @@ class TerraformView:
                     else:
                         allowed.append(target.value)
                         allowed_marks.append(mark)
-                        self.var_of_value[(v.file, target.pos[0])] = name
+                        self._note_variable(name, v.file, target.pos[0])
                 if allowed:
                     self._set(param, "AllowedValues", allowed, self._mark(file, None, expr.pos))
                     self.marks[id(allowed)] = allowed_marks
@@ -464,7 +524,7 @@ class TerraformView:
         values = [self.tr(t, v.file, shape, depth + 1) for t, v in candidates]
         for (t, v), _ in zip(candidates, values):
             if v.where != "default":
-                self.var_of_value[(v.file, t.pos[0])] = name
+                self._note_variable(name, v.file, t.pos[0])
         result = values[-1]
         for item in reversed(values[:-1]):
             result = (self._if(expr.text, item, result, file, expr.pos), file, expr.pos)
