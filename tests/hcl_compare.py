@@ -14,6 +14,11 @@ def normal(node):
     end that follows it; values never depend on where an unread expression ends."""
     if isinstance(node, hcl.Opaque):
         return ("Opaque", node.pos[:2], _TRAILING.sub("", node.text))
+    if isinstance(node, hcl.Operation):
+        return ("Operation", node.op, normal(node.operands), node.pos[:2])
+    if isinstance(node, hcl.For):
+        return ("For", node.kind, node.key_var, node.value_var, normal(node.collection), normal(node.key),
+                normal(node.value), normal(node.cond), node.grouping, node.pos[:2])
     if isinstance(node, hcl.Conditional):
         return ("Conditional", normal(node.cond), normal(node.then), normal(node.other), node.pos[:2])
     if isinstance(node, hcl.Attribute):

@@ -72,6 +72,30 @@ class Conditional(NamedTuple):
     text: str
 
 
+class Operation(NamedTuple):
+    """``a || b``, ``x != null``, ``!x``: an operator and its operands (left to right)."""
+
+    op: str
+    operands: tuple
+    pos: tuple
+    text: str
+
+
+class For(NamedTuple):
+    """``[for v in c : e if cond]`` and ``{for k, v in c : key => e...}``."""
+
+    kind: str  # "tuple" | "object"
+    key_var: str | None  # `k` of `for k, v in ...`
+    value_var: str
+    collection: Any
+    key: Any  # the key expression of an object `for` (None for a tuple)
+    value: Any
+    cond: Any  # the `if` expression, or None
+    grouping: bool  # `...` after the value
+    pos: tuple
+    text: str
+
+
 class Opaque(NamedTuple):
     pos: tuple
     text: str
@@ -302,12 +326,40 @@ class _Reader:
             value = self.expr(operand) if operand is not None else None
             if str(sign) == "-" and isinstance(value, Lit) and type(value.value) in (int, float):
                 return Lit(-value.value, pos)
+            if value is not None:
+                return Operation(str(sign).strip(), (value,), pos, self.text(pos))
             return Opaque(pos, self.text(pos))
+        if kind == "binary_op":
+            parts = [c for c in _trees(node) if c.data != "new_line_or_comment"]
+            if len(parts) == 2 and parts[1].data == "binary_term":
+                term = [c for c in _trees(parts[1]) if c.data != "new_line_or_comment"]
+                op = next((str(t).strip() for t in term[0].children if not hasattr(t, "data")), "")
+                return Operation(op, (self.expr(parts[0]), self.expr(term[-1])), pos, self.text(pos))
+            return Opaque(pos, self.text(pos))
+        if kind in ("for_tuple_expr", "for_object_expr"):
+            return self.for_expr(node, kind, pos)
         if kind == "conditional":
             parts = [c for c in _trees(node) if c.data != "new_line_or_comment"]
             if len(parts) == 3:
                 return Conditional(*(self.expr(p) for p in parts), pos, self.text(pos))
         return Opaque(pos, self.text(pos))
+
+    def for_expr(self, node, kind, pos):
+        parts = [c for c in _trees(node) if c.data != "new_line_or_comment"]
+        intro, rest = parts[0], parts[1:]
+        cond = None
+        if rest and rest[-1].data == "for_cond":
+            cond = self.expr([c for c in _trees(rest[-1]) if c.data != "new_line_or_comment"][-1])
+            rest = rest[:-1]
+        names = [self.name(c) for c in _trees(intro) if c.data == "identifier"]
+        inner = [c for c in _trees(intro) if c.data not in ("identifier", "new_line_or_comment")]
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        collection = self.expr(inner[-1])
+        grouping = any(getattr(c, "type", "") == "ELLIPSIS" for c in node.children)
+        if kind == "for_object_expr":
+            key, value = (self.expr(rest[0]), self.expr(rest[1]))
+            return For("object", key_var, value_var, collection, key, value, cond, grouping, pos, self.text(pos))
+        return For("tuple", key_var, value_var, collection, None, self.expr(rest[0]), cond, False, pos, self.text(pos))
 
     def object_key(self, node):
         inner = _trees(node)[0] if _trees(node) else None

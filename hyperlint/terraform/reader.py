@@ -22,9 +22,11 @@ from .hcl import (
     Block,
     Call,
     Conditional,
+    For,
     Lit,
     Object,
     Opaque,
+    Operation,
     Template,
     Traversal,
     Tuple,
@@ -44,6 +46,8 @@ _BLANK_START = frozenset(" \t\r\n/#\\")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+_PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5,
+               "*": 6, "/": 6, "%": 6}
 _OPERATOR = re.compile(r"\|\||&&|==|!=|<=|>=|<(?!<)|>|\+|-|\*|/(?![/*])|%")
 _BINARY_START = ("||", "&&", "==", "!=", "<", ">", "+", "*", "/", "%", "?")
 _KEYWORDS = {"true": True, "false": False, "null": None}
@@ -201,27 +205,24 @@ class _Parser:
         if self.s.startswith(_BINARY_START, j) and not self.s.startswith(("//", "/*"), j):
             self.i = j
 
-    def binary(self, depth: int):
-        """Operands joined by binary operators. Their value is never read, so precedence does
-        not matter: any operator makes the whole chain one Opaque expression."""
+    def binary(self, depth: int, min_prec: int = 1):
+        """Operands joined by binary operators, by precedence (left-associative)."""
         start = self.i
         left = self.unary(depth)
-        combined = False
         while True:
             save = self.i
             self.ws(depth > 0)
             if depth == 0 and self.i < self.n and self.s[self.i] == "\n":
                 self.continuation()
             m = _OPERATOR.match(self.s, self.i)
-            if m is None:
+            if m is None or _PRECEDENCE[m.group()] < min_prec:
                 self.i = save
                 break
+            op = m.group()
             self.i = m.end()
             self.ws(True)
-            self.unary(depth)
-            combined = True
-        if combined:
-            return Opaque(self.span(start, self.i), self.s[start:self.i])
+            right = self.binary(depth, _PRECEDENCE[op] + 1)
+            left = Operation(op, (left, right), self.span(start, self.i), self.s[start:self.i])
         return left
 
     def unary(self, depth: int):
@@ -235,10 +236,12 @@ class _Parser:
                 return self.postfix(literal, start, depth)
             self.i = start
         if self.peek("-") or self.peek("!"):
+            op = self.s[self.i]
             self.i += 1
             self.ws()
-            self.postfix(self.primary(depth), self.i, depth)
-            return Opaque(self.span(start, self.i), self.s[start:self.i])
+            inner = self.i
+            operand = self.postfix(self.primary(depth), inner, depth)
+            return Operation(op, (operand,), self.span(start, self.i), self.s[start:self.i])
         return self.postfix(self.primary(depth), start, depth)
 
     def primary(self, depth: int):
@@ -360,7 +363,7 @@ class _Parser:
         self.i += 1
         self.ws(True)
         if self._for_keyword():
-            return self.skip_for(start, "]")
+            return self.for_expr(start, "]")
         items = []
         while True:
             self.ws(True)
@@ -380,7 +383,7 @@ class _Parser:
         self.i += 1
         self.ws(True)
         if self._for_keyword():
-            return self.skip_for(start, "}")
+            return self.for_expr(start, "}")
         items = []
         while True:
             self.ws(True)
@@ -410,29 +413,55 @@ class _Parser:
         m = _NAME.match(self.s, self.i)
         return bool(m) and m.group() == "for" and self.s[m.end():m.end() + 1] in (" ", "\t", "\n", "\r")
 
-    def skip_for(self, start: int, closer: str):
-        """A ``for`` expression: skipped to its closing bracket (its value is not read)."""
-        depth = 1
-        while self.i < self.n:
-            c = self.s[self.i]
-            if c == '"':
-                self.string()
+    def for_expr(self, start: int, closer: str):
+        """``[for v in c : e if x]`` / ``{for k, v in c : key => e... if x}`` (after the bracket)."""
+        self.i += 3
+        self.ws(True)
+        names = []
+        while True:
+            m = _NAME.match(self.s, self.i)
+            if not m:
+                self.fail("expected a name after 'for'")
+            names.append(m.group())
+            self.i = m.end()
+            self.ws(True)
+            if self.peek(",") and len(names) == 1:
+                self.i += 1
+                self.ws(True)
                 continue
-            if c == "#" or self.peek("//"):
-                end = self.s.find("\n", self.i)
-                self.i = self.n if end < 0 else end
-                continue
-            if c in "[{(":
-                depth += 1
-            elif c in "]})":
-                depth -= 1
-                if depth == 0:
-                    if c != closer:
-                        self.fail(f"expected '{closer}'")
-                    self.i += 1
-                    return Opaque(self.span(start, self.i), self.s[start:self.i])
-            self.i += 1
-        self.fail("unclosed 'for' expression")
+            break
+        if not (self.peek("in") and not _NAME.match(self.s, self.i + 2)):
+            self.fail("expected 'in'")
+        self.i += 2
+        self.ws(True)
+        collection = self.expression(1)
+        self.ws(True)
+        self.expect(":")
+        self.ws(True)
+        key = None
+        if closer == "}":
+            key = self.expression(1)
+            self.ws(True)
+            self.expect("=>")
+            self.ws(True)
+        value = self.expression(1)
+        self.ws(True)
+        grouping = False
+        if closer == "}" and self.peek("..."):
+            self.i += 3
+            grouping = True
+            self.ws(True)
+        cond = None
+        m = _NAME.match(self.s, self.i)
+        if m and m.group() == "if":
+            self.i = m.end()
+            self.ws(True)
+            cond = self.expression(1)
+            self.ws(True)
+        self.expect(closer)
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        return For("object" if closer == "}" else "tuple", key_var, value_var, collection, key, value, cond,
+                   grouping, self.span(start, self.i), self.s[start:self.i])
 
     # -- strings ---------------------------------------------------------------------------------
     def string(self):
