@@ -144,6 +144,37 @@ def test_local_child_modules_get_their_values_from_the_calls():
     assert alone.findings == []  # without the call, its variables are unknown
 
 
+def test_for_expressions_merge_and_conditions_over_known_values():
+    """The AWS reference modules build instance groups with `for`, `merge` and conditions over
+    a list of objects from tfvars: each group is read, each value judged where it is written."""
+    result, found = _lint(TF / "for_expressions", select=None)
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(("expr", "value"), [
+    ("true || var.unknown", True), ("false && var.unknown", False), ("1 + 2 * 3", 7), ("4 / 0", None),
+    ('"a" == "a"', True), ("null != null", False), ('{ a = 1 } != null', True), ("!false", True),
+    ("length([1, 2]) > 1", True), ("var.unknown == 1", None), ('distinct(["a", "a"])', ["a"]),
+    ('concat(["a"], true ? ["b"] : [])', ["a", "b"]), ("[for x in [1, 2, 3] : x * 2 if x > 1]", [4, 6]),
+    ('{for k, v in { a = 1, b = 2 } : k => v + 1}', {"A": 2, "B": 3}),  # keys renamed as properties
+    ('merge({ a = 1 }, false ? { b = 2 } : {}, { c = null })', {"A": 1}),
+])
+def test_known_values_are_evaluated_and_unknown_ones_stay_unknown(expr, value):
+    from hyperlint.terraform.module import Module
+    from hyperlint.terraform.view import AUTO, TerraformView
+
+    module = Module("m")
+    module.add("main.tf", f"locals {{\n  x = {expr}\n}}\n")
+    view = TerraformView(module)
+    got, _, _ = view.tr(module.locals["x"].node.expr, 0, AUTO)
+    if value is None:
+        assert isinstance(got, dict) and list(got) == ["Ref"], got
+    else:
+        assert got == value
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

@@ -21,11 +21,16 @@ Values, as Terraform would have them:
 - ``aws_eks_cluster.main.arn`` is ``!GetAtt``, ``.id``/``.name`` ``!Ref``;
   ``data.aws_iam_policy_document.x.json`` is the policy document the data
   source builds; ``jsonencode(x)`` is ``x``;
+- operators, ``for`` expressions, ``merge``, ``concat``, ``distinct`` and
+  ``length`` are computed when what they read is known (a variable with one
+  value, a list from a tfvars file ...); a value with several possible values
+  gives each of its results (``Fn::If`` branches); an attribute an object does
+  not set is null;
 - a condition that cannot be decided is ``Fn::If`` (both branches are
   judged); a string with interpolations is ``Fn::Sub`` when a piece is not a
   single known value;
-- anything else (other functions, ``for`` expressions, other data sources,
-  ``count.index``) is a ``Ref`` to nothing: unknown, never judged.
+- anything else (other functions, other data sources, ``count.index``, an
+  operation on an unknown value) is a ``Ref`` to nothing: unknown, never judged.
 
 A local module called by another folder of the run (``callers``) takes the
 arguments of each call as its variables' values, translated in the caller's
@@ -39,8 +44,10 @@ at the Terraform source. Its lines are virtual (one per source line used),
 
 from __future__ import annotations
 
+import operator
 import re
 
+from ..cfn import is_function
 from ..findings import Loc
 from ..parse.document import Document
 from . import hcl
@@ -143,12 +150,14 @@ class TerraformView:
         self.vlines: list[tuple[int, int]] = []  # virtual line -> (index in files, real line)
         self._vl: dict[tuple[int, int], int] = {}
         self.marks: dict = {}
+        self._alive: list = []  # every container with marks (see _put)
         self.identity: dict[str, tuple] = {}  # logical ID -> (Terraform type, None, name)
         # (file, line) of a value set in a .tfvars file or a module call -> (file, pos) of the variable
         self.var_of_value: dict[tuple[int, int], tuple[int, tuple]] = {}
         self._lines: dict[int, list[str]] = {}
         self.resources: dict = {}
         self.parameters: dict = {}
+        self._env: dict = {}  # `for` variables: name -> (value, None, mark)
         self.callers = [(t, located) for t, located in ((self._translator(p), c) for p, c in callers)
                         if t._may_exist(located)]  # a call with `count = 0` makes no instance
         self.root = {"Resources": self.resources, "Parameters": self.parameters}
@@ -180,7 +189,7 @@ class TerraformView:
         are unknown."""
         t = object.__new__(TerraformView)
         t.__dict__.update(self.__dict__)
-        t.module, t.base, t.is_caller, t.callers = module, len(self.files), True, []
+        t.module, t.base, t.is_caller, t.callers, t._env = module, len(self.files), True, [], {}
         t._attachments = {}
         self.files.extend(module.files)
         return t
@@ -194,15 +203,33 @@ class TerraformView:
             self.vlines.append(key)
         return v
 
-    def _mark(self, file: int, key_pos, pos, key_file: int | None = None) -> tuple:
-        key_pos = key_pos or pos
+    def _mark(self, file: int | None, key_pos, pos, key_file: int | None = None) -> tuple:
+        """A mark of the view for a value at ``pos`` of ``file`` (its key at ``key_pos`` of
+        ``key_file``, default the same). ``file`` None: ``pos`` is already a mark of the view
+        (a value a ``for`` expression bound to its variable)."""
         kf = file if key_file is None else key_file
+        if file is None:
+            if key_pos is None or kf is None:
+                return pos
+            return (self._line(kf, key_pos[0]), key_pos[1]) + tuple(pos[2:])
+        key_pos = key_pos or pos
         return (self._line(kf, key_pos[0]), key_pos[1], self._line(file, pos[0]), pos[1],
                 self._line(file, pos[2]), pos[3])
 
     def _set(self, container: dict, key, value, mark: tuple) -> None:
         container[key] = value
-        self.marks.setdefault(id(container), {})[key] = mark
+        marks = self.marks.get(id(container))
+        if marks is None:
+            marks = self._put(container, {})
+        marks[key] = mark
+
+    def _put(self, container, marks):
+        """Record the marks of ``container``'s children. Marks are keyed by ``id()``, so every
+        container given marks is kept alive with the view (a value made and dropped while
+        evaluating would otherwise hand its id, and its stale marks, to a new one)."""
+        self._alive.append(container)
+        self.marks[id(container)] = marks
+        return marks
 
     def real_loc(self, loc: Loc) -> Loc:
         """``loc`` (made on ``document``) in the Terraform file it points at."""
@@ -322,7 +349,7 @@ class TerraformView:
             else:
                 items_ = [m for m, _ in mappings]
                 self._set(out, key, items_, self._mark(file, group[0].pos, group[0].pos))
-                self.marks[id(items_)] = [self._mark(file, b.pos, b.pos) for _, b in mappings]
+                self._put(items_, [self._mark(file, b.pos, b.pos) for _, b in mappings])
         return out
 
     # -- expressions ------------------------------------------------------------------------
@@ -342,7 +369,7 @@ class TerraformView:
                 v, f, p = self.tr(e, file, shape, depth + 1)
                 items.append(v)
                 marks.append(self._mark(f, None, p))
-            self.marks[id(items)] = marks
+            self._put(items, marks)
             return items, file, pos
         if isinstance(expr, hcl.Object):
             out: dict = {}
@@ -360,6 +387,10 @@ class TerraformView:
             return self._traversal(expr, file, shape, depth)
         if isinstance(expr, hcl.Call):
             return self._call(expr, file, shape, depth)
+        if isinstance(expr, hcl.Operation):
+            return self._operation(expr, file, depth), file, pos
+        if isinstance(expr, hcl.For):
+            return self._for(expr, file, shape, depth)
         if isinstance(expr, hcl.Conditional):
             cond, _, _ = self.tr(expr.cond, file, FREE, depth + 1)
             cond = self._single(cond)
@@ -370,6 +401,113 @@ class TerraformView:
             return self._if(expr.cond.text if hasattr(expr.cond, "text") else "condition",
                             (a, fa, pa), (b, fb, pb), file, pos), file, pos
         return self._unknown(getattr(expr, "text", "?")), file, pos
+
+    # -- evaluation of known values (operators, `for`, merge ...) ----------------------------
+    def _concrete(self, value):
+        """``value`` when it is known (null is None), else _UNKNOWN."""
+        value = self._single(value)
+        if value is NOVALUE:
+            return None
+        if isinstance(value, dict) and len(value) == 1 and ("Ref" in value or any(str(k).startswith("Fn::") for k in value)):
+            return _UNKNOWN
+        return value
+
+    def _operation(self, expr: hcl.Operation, file: int, depth: int):
+        """The value of ``a || b``, ``x != null``, ``!x`` ... when its operands are known."""
+        op = expr.op
+        values = []
+        for operand in expr.operands:
+            v, _, _ = self.tr(operand, file, FREE, depth + 1)
+            values.append(self._concrete(v))
+            if op in ("||", "&&") and len(values) == 1 and isinstance(values[0], bool):
+                if values[0] is (op == "||"):
+                    return values[0]  # short circuit: true || x, false && x
+        if any(v is _UNKNOWN for v in values):
+            return self._unknown(expr.text)
+        try:
+            result = _apply(op, values)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            result = _UNKNOWN
+        return self._unknown(expr.text) if result is _UNKNOWN else result
+
+    def _alternatives(self, value, file, pos, limit: int = 16):
+        """The known values ``value`` can take through ``Fn::If`` branches (each with its
+        position); None when one of them is unknown or there are too many."""
+        out, todo = [], [(value, file, pos)]
+        while todo:
+            v, f, p = todo.pop(0)
+            if isinstance(v, dict) and list(v) == ["Fn::If"] and isinstance(v["Fn::If"], list) and len(v["Fn::If"]) == 3:
+                marks = self.marks.get(id(v["Fn::If"]), [None, p, p])
+                todo += [(v["Fn::If"][1], None, marks[1]), (v["Fn::If"][2], None, marks[2])]
+                continue
+            v = self._single(v)
+            if self._concrete(v) is _UNKNOWN:
+                return None
+            out.append((v, f, p))
+            if len(out) > limit:
+                return None
+        return out
+
+    def _for(self, expr: hcl.For, file: int, shape, depth: int):
+        """A ``for`` expression over a known collection (each branch of a variable's values)."""
+        unknown = (self._unknown(expr.text), file, expr.pos)
+        if expr.grouping:
+            return unknown
+        coll = self.tr(expr.collection, file, FREE, depth + 1)
+        alternatives = self._alternatives(*coll)
+        if not alternatives:
+            return unknown
+        results = []
+        for collection, cfile, cpos in alternatives:
+            result = self._for_one(expr, collection, file, shape, depth)
+            if result is None:
+                return unknown
+            results.append((result, file, expr.pos))
+        value = results[-1]
+        for item in reversed(results[:-1]):
+            value = (self._if(expr.collection.text if hasattr(expr.collection, "text") else "for", item, value,
+                              file, expr.pos), file, expr.pos)
+        return value
+
+    def _for_one(self, expr: hcl.For, collection, file: int, shape, depth: int):
+        if isinstance(collection, list):
+            marks = self.marks.get(id(collection), [])
+            pairs = [(i, item, marks[i] if i < len(marks) else None) for i, item in enumerate(collection)]
+        elif isinstance(collection, dict):
+            marks = self.marks.get(id(collection), {})
+            pairs = [(k, item, marks.get(k)) for k, item in collection.items()]
+        else:
+            return None
+        out_list, list_marks, out_map = [], [], {}
+        saved = dict(self._env)
+        try:
+            for key, item, mark in pairs:
+                mark = mark or self._mark(file, None, expr.pos)
+                self._env[expr.value_var] = (item, None, mark)
+                if expr.key_var is not None:
+                    self._env[expr.key_var] = (key, None, mark)
+                if expr.cond is not None:
+                    keep = self._concrete(self.tr(expr.cond, file, FREE, depth + 1)[0])
+                    if not isinstance(keep, bool):
+                        return None
+                    if not keep:
+                        continue
+                v, f, p = self.tr(expr.value, file, shape if expr.kind == "tuple" else _child_shape(shape), depth + 1)
+                if expr.kind == "tuple":
+                    out_list.append(v)
+                    list_marks.append(self._mark(f, None, p))
+                    continue
+                k = self._concrete(self.tr(expr.key, file, FREE, depth + 1)[0])
+                if not isinstance(k, str):
+                    return None
+                name, _ = _rename(shape, k)
+                self._set(out_map, name, v, self._mark(f, None, p))
+        finally:
+            self._env = saved
+        if expr.kind == "tuple":
+            self._put(out_list, list_marks)
+            return out_list
+        return out_map
 
     def _single(self, value):
         """The one value a variable reference can take (a condition, a count), else ``value``."""
@@ -383,8 +521,8 @@ class TerraformView:
     def _if(self, label: str, a, b, file, pos) -> dict:
         args = [label, a[0], b[0]]
         node = {"Fn::If": args}
-        self.marks[id(node)] = {"Fn::If": self._mark(file, None, pos)}
-        self.marks[id(args)] = [self._mark(file, None, pos), self._mark(a[1], None, a[2]), self._mark(b[1], None, b[2])]
+        self._put(node, {"Fn::If": self._mark(file, None, pos)})
+        self._put(args, [self._mark(file, None, pos), self._mark(a[1], None, a[2]), self._mark(b[1], None, b[2])])
         return node
 
     def _template(self, expr: hcl.Template, file: int, depth: int):
@@ -405,18 +543,32 @@ class TerraformView:
             name = text if _SUB_NAME.match(text or "") else f"expr{i}"
             texts.append("${" + name + "}")
             variables[name] = v
-            self.marks.setdefault(id(variables), {})[name] = self._mark(f, None, p)
+            self._put(variables, self.marks.get(id(variables), {}))[name] = self._mark(f, None, p)
         if known:
             return "".join(pieces)
         args = ["".join(texts), variables]
         node = {"Fn::Sub": args}
-        self.marks[id(node)] = {"Fn::Sub": self._mark(file, None, expr.pos)}
-        self.marks[id(args)] = [self._mark(file, None, expr.pos), self._mark(file, None, expr.pos)]
+        self._put(node, {"Fn::Sub": self._mark(file, None, expr.pos)})
+        self._put(args, [self._mark(file, None, expr.pos), self._mark(file, None, expr.pos)])
         return node
 
     def _traversal(self, expr: hcl.Traversal, file: int, shape, depth: int):
         steps, pos = expr.steps, expr.pos
         root = steps[0]
+        if root in self._env and not expr.splat:  # a `for` variable
+            value, vfile, mark = self._env[root]
+            for step in steps[1:]:
+                marks = self.marks.get(id(value))
+                if isinstance(value, dict) and isinstance(step, str) and step not in value and not is_function(value):
+                    # an attribute an object does not set is null (a valid configuration declares it
+                    # optional; an undeclared one would not pass `terraform validate`)
+                    return NOVALUE, file, pos
+                try:
+                    mark = marks[step]  # type: ignore[index]
+                    value = value[step]
+                except (KeyError, IndexError, TypeError):
+                    return self._unknown(expr.text), file, pos
+            return value, None, mark
         if root == "var" and len(steps) >= 2 and isinstance(steps[1], str) and not expr.splat:
             return self._variable(expr, file, shape, depth)
         if root == "local" and len(steps) >= 2 and not expr.splat:
@@ -442,7 +594,7 @@ class TerraformView:
                 ref = self._reference(address, root, attrs[0] if attrs else None, file, pos)
                 if expr.splat:
                     items = [ref]
-                    self.marks[id(items)] = [self._mark(file, None, pos)]
+                    self._put(items, [self._mark(file, None, pos)])
                     return items, file, pos
                 return ref, file, pos
         return self._unknown(expr.text), file, pos
@@ -458,8 +610,8 @@ class TerraformView:
     def _getatt(self, address, attribute, file, pos) -> dict:
         args = [address, attribute]
         node = {"Fn::GetAtt": args}
-        self.marks[id(node)] = {"Fn::GetAtt": self._mark(file, None, pos)}
-        self.marks[id(args)] = [self._mark(file, None, pos), self._mark(file, None, pos)]
+        self._put(node, {"Fn::GetAtt": self._mark(file, None, pos)})
+        self._put(args, [self._mark(file, None, pos), self._mark(file, None, pos)])
         return node
 
     def _variable(self, expr: hcl.Traversal, file: int, shape, depth: int):
@@ -477,7 +629,8 @@ class TerraformView:
                 return self._unknown(expr.text), file, expr.pos
             value, vfile, vpos = t.tr(target, located.file, shape, depth + 1)
             if value is not NOVALUE:
-                values.append((value, t.base + vfile - self.base, vpos))  # its file, counted in this view
+                # its file, counted in this view (None: already a mark of the view)
+                values.append((value, None if vfile is None else t.base + vfile - self.base, vpos))
                 if vfile == located.file and vpos[0] == attr.expr.pos[0]:  # written in the call itself
                     self._note_variable(name, vfile, vpos[0], base=t.base)
         if any(attr is None for _, _, attr in passed) or len(values) < len(passed):
@@ -518,7 +671,7 @@ class TerraformView:
                         self._note_variable(name, v.file, target.pos[0])
                 if allowed:
                     self._set(param, "AllowedValues", allowed, self._mark(file, None, expr.pos))
-                    self.marks[id(allowed)] = allowed_marks
+                    self._put(allowed, allowed_marks)
                 self._set(self.parameters, pname, param, self._mark(file, None, expr.pos))
             return {"Ref": pname}, file, expr.pos
         values = [self.tr(t, v.file, shape, depth + 1) for t, v in candidates]
@@ -534,16 +687,63 @@ class TerraformView:
         name, args = expr.name, expr.args
         if name in ("jsonencode", "tolist", "toset", "tostring", "tonumber", "tomap") and len(args) == 1:
             return self.tr(args[0], file, FREE if name == "jsonencode" else shape, depth + 1)
-        if name == "concat" and args:
-            parts = [self.tr(a, file, shape, depth + 1) for a in args]
-            if all(isinstance(v, list) for v, _, _ in parts):
+        if name in ("concat", "merge") and args:
+            combined = self._combine(name, [self.tr(a, file, shape, depth + 1) for a in args], file, expr)
+            if combined is not None:
+                return combined
+        if name == "distinct" and len(args) == 1:
+            v, f, p = self.tr(args[0], file, shape, depth + 1)
+            if isinstance(v, list) and all(isinstance(x, (str, int, float, bool)) for x in v):
+                marks = self.marks.get(id(v), [])
+                items, kept = [], []
+                for i, x in enumerate(v):
+                    if x not in items:
+                        items.append(x)
+                        kept.append(marks[i] if i < len(marks) else self._mark(file, None, expr.pos))
+                self._put(items, kept)
+                return items, file, expr.pos
+        if name == "length" and len(args) == 1:
+            v = self._concrete(self.tr(args[0], file, FREE, depth + 1)[0])
+            if isinstance(v, (list, dict, str)):
+                return len(v), file, expr.pos
+        return self._unknown(expr.text), file, expr.pos
+
+    def _combine(self, name: str, parts: list, file: int, expr):
+        """``concat(lists...)`` / ``merge(objects...)`` over every combination of the known
+        values of its arguments (``Fn::If`` branches); None when one cannot be known."""
+        import itertools
+
+        choices = []
+        for v, f, p in parts:
+            alternatives = self._alternatives(v, f, p, limit=4)
+            if alternatives is None:
+                return None
+            choices.append(alternatives)
+        results = []
+        for combo in itertools.islice(itertools.product(*choices), 17):
+            if name == "concat":
+                if not all(isinstance(v, list) for v, _, _ in combo):
+                    return None
                 items, marks = [], []
-                for v, _, _ in parts:
+                for v, _, _ in combo:
                     items += v
                     marks += self.marks.get(id(v), [])
-                self.marks[id(items)] = marks
-                return items, file, expr.pos
-        return self._unknown(expr.text), file, expr.pos
+                self._put(items, marks)
+                results.append((items, file, expr.pos))
+            else:
+                if not all(isinstance(v, dict) or v is None for v, _, _ in combo):
+                    return None
+                merged: dict = {}
+                for v, _, _ in combo:
+                    for key, item in (v or {}).items():
+                        self._set(merged, key, item, self.marks.get(id(v), {}).get(key) or self._mark(file, None, expr.pos))
+                results.append((merged, file, expr.pos))
+        if not results or len(results) > 16:
+            return None
+        value = results[-1]
+        for item in reversed(results[:-1]):
+            value = (self._if(expr.text, item, value, file, expr.pos), file, expr.pos)
+        return value
 
     # -- IAM ---------------------------------------------------------------------------------
     def _policy_document(self, located) -> dict:
@@ -575,7 +775,7 @@ class TerraformView:
         document: dict = {}
         self._set(document, "Version", "2012-10-17", self._mark(file, block.pos, block.pos))
         self._set(document, "Statement", statements, self._mark(file, block.pos, block.pos))
-        self.marks[id(statements)] = marks
+        self._put(statements, marks)
         return document
 
     def _role_attachments(self) -> dict[str, list]:
@@ -613,7 +813,7 @@ class TerraformView:
             arns.append(v)
             marks.append(self._mark(f, None, p))
         self._set(props, "ManagedPolicyArns", arns, self._mark(file, block.pos, block.pos))
-        self.marks[id(arns)] = marks
+        self._put(arns, marks)
 
     def _rename_key(self, mapping: dict, old: str, new: str, value=None) -> None:
         mark = self.marks.get(id(mapping), {}).pop(old, None)
@@ -656,7 +856,7 @@ class TerraformView:
             first = first or marks[-1]
         if policies:  # a finding on them points at the (first) association
             self._set(props, "AccessPolicies", policies, first)
-            self.marks[id(policies)] = marks
+            self._put(policies, marks)
 
     def _inline_routes(self, address: str, props: dict, file: int) -> None:
         """Inline ``route`` blocks of a route table become ``AWS::EC2::Route`` resources."""
@@ -733,6 +933,46 @@ class TerraformView:
             addr = f'{address}.addons["{key}"]'
             self._set(self.resources, addr, resource, key_mark)
             self.identity[addr] = ("module", None, name)
+
+
+_UNKNOWN = object()  # a value that cannot be known offline (in evaluation)
+
+
+def _apply(op: str, values: list):
+    """``op`` on known operand values (Terraform's semantics for the types it allows)."""
+    if op == "!" and len(values) == 1:
+        return (not values[0]) if isinstance(values[0], bool) else _UNKNOWN
+    if op == "-" and len(values) == 1:
+        return -values[0] if _number(values[0]) else _UNKNOWN
+    a, b = values
+    if op in ("||", "&&"):
+        if not (isinstance(a, bool) and isinstance(b, bool)):
+            return _UNKNOWN
+        return (a or b) if op == "||" else (a and b)
+    if op in ("==", "!="):
+        if a is None or b is None:  # `x != null`: any known value, a list or an object too
+            same = a is None and b is None
+        elif not all(isinstance(v, (str, int, float, bool)) for v in (a, b)):
+            return _UNKNOWN
+        else:
+            same = a == b and type(a) is type(b) or (_number(a) and _number(b) and a == b)
+        return same if op == "==" else not same
+    if not (_number(a) and _number(b)):
+        return _UNKNOWN
+    return _ARITHMETIC[op](a, b)
+
+
+_ARITHMETIC = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge, "+": operator.add,
+               "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod}
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _child_shape(shape):
+    """The shape of a value under a key of ``shape`` that has no rename (an object ``for``)."""
+    return FREE if shape == FREE else AUTO
 
 
 def _navigate(expr, steps):
