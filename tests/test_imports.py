@@ -15,7 +15,8 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark")
+               if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """
 
