@@ -175,6 +175,28 @@ def test_known_values_are_evaluated_and_unknown_ones_stay_unknown(expr, value):
         assert got == value
 
 
+def test_json_tfvars_are_read_like_tfvars(tmp_path):
+    """`terraform.tfvars.json` is always loaded: it hides the default, and its value is judged
+    at its line in the JSON file."""
+    (tmp_path / "main.tf").write_text('''variable "kubernetes_version" {
+  default = "1.27"
+}
+resource "aws_eks_cluster" "main" {
+  name    = "x"
+  version = var.kubernetes_version
+  access_config { authentication_mode = "API" }
+}
+''')
+    (tmp_path / "terraform.tfvars.json").write_text('{\n  "kubernetes_version": "1.26"\n}\n')
+    result, _ = _lint(tmp_path, select=["HP001", "HP101"])
+    assert [(Path(f.loc.file).name, f.loc.line, f.loc.column, f.rule) for f in result.findings] == [
+        ("terraform.tfvars.json", 2, 25, "HP101")]
+    (tmp_path / "terraform.tfvars.json").write_text('{"kubernetes_version": ')
+    result, _ = _lint(tmp_path, select=["HP001", "HP101"])
+    assert sorted((Path(f.loc.file).name, f.rule) for f in result.findings) == [
+        ("main.tf", "HP101"), ("terraform.tfvars.json", "HP001")]
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

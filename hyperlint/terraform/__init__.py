@@ -18,7 +18,7 @@ import re
 
 from ..record import Record
 
-EXTENSIONS = (".tf", ".tfvars")
+EXTENSIONS = (".tf", ".tfvars", ".tfvars.json")
 
 
 def is_terraform_file(name: str) -> bool:

@@ -49,12 +49,14 @@ class Module:
         """Parse one file of the folder (``.tf`` or ``.tfvars``)."""
         index = len(self.files)
         self.files.append(Source(display, text))
+        name = os.path.basename(display).lower()
         try:
-            body = hcl.parse(text)
+            body = _json_tfvars(text) if name.endswith(".tfvars.json") else hcl.parse(text)
         except hcl.HclError as exc:
             self.problems.append((index, exc))
             return
-        name = os.path.basename(display).lower()
+        if name.endswith(".tfvars.json"):
+            name = name[:-5]
         if name.endswith(".tfvars"):
             where = "auto" if name == "terraform.tfvars" or name.endswith(".auto.tfvars") else "tfvars"
             for item in body:
@@ -99,3 +101,31 @@ class Module:
     @property
     def has_content(self) -> bool:
         return bool(self.resources or self.modules)
+
+
+def _json_tfvars(text: str) -> tuple:
+    """A ``*.tfvars.json`` file as the attributes of a ``.tfvars`` file (with positions)."""
+    from ..parse.document import ParseProblem
+    from ..parse.json_pos import parse_json
+
+    (doc,) = parse_json(text)
+    if isinstance(doc, ParseProblem):
+        raise hcl.HclError(doc.message, doc.line, doc.col)
+    if not isinstance(doc.root, dict):
+        raise hcl.HclError("a .tfvars.json file holds one JSON object", 0, 0)
+    marks = doc.marks.get(id(doc.root), {})
+    return tuple(hcl.Attribute(key, _json_node(value, marks[key][2:], doc.marks), marks[key][:2] * 2,
+                               marks[key][:2] + marks[key][4:])
+                 for key, value in doc.root.items() if isinstance(key, str))
+
+
+def _json_node(value, pos: tuple, marks: dict):
+    """A JSON value (with its position) as the HCL node of the same value."""
+    if isinstance(value, dict):
+        child = marks.get(id(value), {})
+        return hcl.Object(tuple((k, child[k][:2] * 2, _json_node(v, child[k][2:], marks))
+                                for k, v in value.items() if isinstance(k, str)), pos)
+    if isinstance(value, list):
+        child = marks.get(id(value), [])
+        return hcl.Tuple(tuple(_json_node(v, child[i][2:], marks) for i, v in enumerate(value)), pos)
+    return hcl.Lit(value, pos)
