@@ -197,6 +197,15 @@ resource "aws_eks_cluster" "main" {
         ("main.tf", "HP101"), ("terraform.tfvars.json", "HP001")]
 
 
+def test_cluster_settings_through_the_property_mapping():
+    """IPv6 (HP107), taints with deep health checks (HP207), reserved label keys (HP208), EBS
+    volumes (HP211), autoscaling prerequisites (HP212): awscc attribute names map to the template's."""
+    result, found = _lint(TF / "cluster_settings", select=["HP107", "HP207", "HP208", "HP211", "HP212"])
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))
