@@ -136,6 +136,7 @@ LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals",
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
 EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
 _SUB_NAME = re.compile(r"^[^{}$]+$")
+_QUOTED_KEY = re.compile(r'("(?:[^"\\]|\\.)*")[ \t]*[=:]')  # `"sagemaker.amazonaws.com/x" = ...`
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:=(?!=)|\{|\"|[A-Za-z_])")  # `name =`, `block {`, `resource "x"`
 
 
@@ -256,7 +257,7 @@ class TerraformView:
             lines = self._lines[file] = self.files[file].text.split("\n")
         if line >= len(lines):
             return None
-        m = _KEY.match(lines[line], col)
+        m = _KEY.match(lines[line], col) or _QUOTED_KEY.match(lines[line], col)
         return m.group(1) if m else None
 
     def related_variable(self, loc: Loc) -> Loc | None:
