@@ -279,6 +279,37 @@ def test_eks_module_inputs(tmp_path):
     assert sorted((f.loc.line, f.loc.column, f.rule) for f in result.findings) == [(4, 21, "HP101"), (6, 33, "HP104")]
 
 
+def test_eks_module_node_groups_are_non_hyperpod_capacity(tmp_path):
+    """A workload pinned to the instance type of the module's managed node group is not a
+    HyperPod type without `ml.` (HP301 stays silent, as for eksctl and CloudFormation node groups)."""
+    (tmp_path / "main.tf").write_text('''module "eks" {
+  source          = "terraform-aws-modules/eks/aws"
+  cluster_version = "1.32"
+  eks_managed_node_groups = {
+    system = { instance_types = ["m5.large"], desired_size = 2, labels = { role = "system" } }
+  }
+}
+''')
+    (tmp_path / "job.yaml").write_text("""apiVersion: batch/v1
+kind: Job
+metadata: {name: j, namespace: default}
+spec:
+  template:
+    spec:
+      nodeSelector: {node.kubernetes.io/instance-type: m5.large}
+      containers: [{name: c, image: busybox}]
+      restartPolicy: Never
+""")
+    result, _ = _lint(tmp_path, select=None)
+    assert result.findings == []
+    (group,) = result.model.node_groups
+    assert (group.name, group.origin, group.instance_types, group.count) == ("system", "terraform", ["m5.large"], 2)
+    assert Path(group.loc.file).name == "main.tf" and group.loc.line == 5
+    (tmp_path / "main.tf").unlink()
+    result, _ = _lint(tmp_path, select=["HP301"])
+    assert [f.rule for f in result.findings] == ["HP301"]  # without the node group, it is reported
+
+
 def test_unknown_values_give_no_finding(tmp_path):
     (tmp_path / "main.tf").write_text('''data "aws_ssm_parameter" "v" { name = "/eks/version" }
 resource "aws_eks_cluster" "a" {

@@ -911,6 +911,7 @@ class TerraformView:
             self._set(net, "IpFamily", v, self._mark(f, family.key_pos, p, key_file=file))
             self._set(props, "KubernetesNetworkConfig", net, self._mark(file, family.key_pos, family.pos))
         self._add(address, "AWS::EKS::Cluster", props, file, block, ("module", None, name))
+        self._eks_module_node_groups(name, block, file, address)
         addons = block.attribute("addons") or block.attribute("cluster_addons")
         if addons is None:
             return
@@ -934,6 +935,42 @@ class TerraformView:
             addr = f'{address}.addons["{key}"]'
             self._set(self.resources, addr, resource, key_mark)
             self.identity[addr] = ("module", None, name)
+
+
+    def _eks_module_node_groups(self, name: str, block, file: int, address: str) -> None:
+        """The module's ``eks_managed_node_groups`` / ``self_managed_node_groups``: EKS node
+        groups (their instance types, labels and node role) beside the HyperPod nodes."""
+        for attr_name in ("eks_managed_node_groups", "self_managed_node_groups"):
+            attr = block.attribute(attr_name)
+            value = self.tr(attr.expr, file, FREE)[0] if attr is not None else None
+            if not isinstance(value, dict):
+                continue
+            for key, item in value.items():
+                if not isinstance(item, dict):
+                    continue
+                marks = self.marks.get(id(item), {})
+                key_mark = self.marks[id(value)][key]
+                props: dict = {}
+                self._set(props, "NodegroupName", item.get("name", key), marks.get("name", key_mark))
+                types = item.get("instance_types")
+                if types is None and isinstance(item.get("instance_type"), str):
+                    types = [item["instance_type"]]
+                    self._put(types, [marks.get("instance_type", key_mark)])
+                if isinstance(types, list):
+                    self._set(props, "InstanceTypes", types, marks.get("instance_types", key_mark))
+                for tf_key, cfn_key in (("labels", "Labels"), ("iam_role_arn", "NodeRole")):
+                    if tf_key in item:
+                        self._set(props, cfn_key, item[tf_key], marks[tf_key])
+                if isinstance(item.get("desired_size"), int):
+                    scaling: dict = {}
+                    self._set(scaling, "DesiredSize", item["desired_size"], marks["desired_size"])
+                    self._set(props, "ScalingConfig", scaling, marks["desired_size"])
+                resource: dict = {}
+                self._set(resource, "Type", "AWS::EKS::Nodegroup", key_mark)
+                self._set(resource, "Properties", props, key_mark)
+                addr = f'{address}.{attr_name}["{key}"]'
+                self._set(self.resources, addr, resource, key_mark)
+                self.identity[addr] = ("module", None, name)
 
 
 _UNKNOWN = object()  # a value that cannot be known offline (in evaluation)
