@@ -319,6 +319,13 @@ resource "aws_eks_cluster" "a" {
 resource "awscc_sagemaker_cluster" "h" {
   instance_groups = [for g in var.groups : { instance_type = g.type }]
 }
+resource "aws_eks_cluster" "b" {
+  version = "1.32"
+  dynamic "access_config" {
+    for_each = var.access
+    content { authentication_mode = access_config.value }
+  }
+}
 ''')
     result, _ = _lint(tmp_path, select=["HP101", "HP103", "HP201"])
     assert result.findings == []

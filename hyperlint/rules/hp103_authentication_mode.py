@@ -74,6 +74,7 @@ resource "aws_eks_cluster" "main" {
 
 from __future__ import annotations
 
+from hyperlint.cfn import is_function, is_no_value
 from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -92,6 +93,8 @@ def check_cfn(template, ctx):
     allowed = modes["allowed"]
     for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         access = props.get("AccessConfig")
+        if is_function(access) and not is_no_value(access):
+            continue  # AccessConfig from a parameter, an import, a Terraform `dynamic` block: not known
         if not isinstance(access, dict) or "AuthenticationMode" not in access:
             where = base + ("AccessConfig", "AuthenticationMode")
             terraform = template.dialect == "Terraform"
