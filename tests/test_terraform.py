@@ -417,7 +417,7 @@ TERRAFORM_DOCS = [r for r in __import__("hyperlint.rules", fromlist=["all_rules"
 def test_terraform_doc_examples_report_their_rule(rule, tmp_path):
     import re
 
-    block = re.search(r"## Terraform\n.*?```hcl\n(.*?)```", rule.doc, re.S).group(1)
+    block = re.search(r"## Terraform\n.*?```hcl\n(.*?)```", rule.doc, re.DOTALL).group(1)
     (tmp_path / "main.tf").write_text(block)
     result, _ = _lint(tmp_path, select=None)
     assert not result.errors, result.errors

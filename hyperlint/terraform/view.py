@@ -184,7 +184,7 @@ class TerraformView:
         mark = self._mark(0, (0, 0, 0, 0), (0, 0, 0, 0))
         self.document = Document(0, self.root, self.marks, root_mark=mark)
 
-    def _translator(self, module: Module) -> "TerraformView":
+    def _translator(self, module: Module) -> TerraformView:
         """A view of a calling module that translates its expressions into this view (shared
         positions and parameters); its resources are not this module's: references to them
         are unknown."""
@@ -420,9 +420,8 @@ class TerraformView:
         for operand in expr.operands:
             v, _, _ = self.tr(operand, file, FREE, depth + 1)
             values.append(self._concrete(v))
-            if op in ("||", "&&") and len(values) == 1 and isinstance(values[0], bool):
-                if values[0] is (op == "||"):
-                    return values[0]  # short circuit: true || x, false && x
+            if op in ("||", "&&") and len(values) == 1 and values[0] is (op == "||"):
+                return values[0]  # short circuit: true || x, false && x
         if any(v is _UNKNOWN for v in values):
             return self._unknown(expr.text)
         try:
@@ -557,7 +556,7 @@ class TerraformView:
         steps, pos = expr.steps, expr.pos
         root = steps[0]
         if root in self._env and not expr.splat:  # a `for` variable
-            value, vfile, mark = self._env[root]
+            value, _, mark = self._env[root]
             for step in steps[1:]:
                 marks = self.marks.get(id(value))
                 if isinstance(value, dict) and isinstance(step, str) and step not in value and not is_function(value):
@@ -693,7 +692,7 @@ class TerraformView:
             if combined is not None:
                 return combined
         if name == "distinct" and len(args) == 1:
-            v, f, p = self.tr(args[0], file, shape, depth + 1)
+            v, _, _ = self.tr(args[0], file, shape, depth + 1)
             if isinstance(v, list) and all(isinstance(x, (str, int, float, bool)) for x in v):
                 marks = self.marks.get(id(v), [])
                 items, kept = [], []
@@ -915,7 +914,7 @@ class TerraformView:
         addons = block.attribute("addons") or block.attribute("cluster_addons")
         if addons is None:
             return
-        value, vfile, _ = self.tr(addons.expr, file, FREE)
+        value, _, _ = self.tr(addons.expr, file, FREE)
         if not isinstance(value, dict):
             return
         for key, item in value.items():
