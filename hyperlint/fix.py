@@ -63,12 +63,13 @@ class Source(Record):
     """A file's bytes with line/column -> byte offset conversion (columns are
     characters), lines counted as the file's parser counts them."""
 
-    __slots__ = ("data", "is_json", "_starts")
+    __slots__ = ("data", "is_json", "_lf", "_starts")
 
-    def __init__(self, data: bytes, is_json: bool = False) -> None:
+    def __init__(self, data: bytes, is_json: bool = False, lf_only: bool | None = None) -> None:
         self.data = data
         self.is_json = is_json
-        self._starts = line_starts(data, is_json)
+        self._lf = is_json if lf_only is None else lf_only  # JSON and HCL lines end at LF only
+        self._starts = line_starts(data, self._lf)
 
     @property
     def lines(self) -> int:
@@ -81,7 +82,7 @@ class Source(Record):
         start = self._starts[line - 1]
         end = self._starts[line] if line < len(self._starts) else len(self.data)
         text = self.data[start:end]
-        if self.is_json:
+        if self._lf:
             return text[:-1].rstrip(b"\r") if text.endswith(b"\n") else text.rstrip(b"\r")
         for brk in _BREAKS:
             if text.endswith(brk):
@@ -242,12 +243,19 @@ def apply(data: bytes, edits: list[Edit]) -> tuple[bytes, set[Edit]]:
     return out, done
 
 
-def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Finding] = ()) -> bool:
+def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Finding] = (), name: str = "") -> bool:
     """The fixed bytes parse with no more problems than the original, and the
     value at each of ``expected``'s pointers (and related places, for
-    ``fix_related``) is its facts' ``fixed``."""
+    ``fix_related``) is its facts' ``fixed``. (A Terraform file: it parses if the
+    original did; its values are checked by their old text at each span.)"""
     from .parse import Document, ParseProblem, parse_source
     from .safe import scalar_text
+    from .terraform import is_terraform_file
+
+    if is_terraform_file(name):
+        from .terraform.hcl import parses
+
+        return parses(fixed.decode("utf-8", "replace")) or not parses(original.decode("utf-8", "replace"))
 
     wanted: dict[int, list[tuple[str, str]]] = {}
     for f in expected:
@@ -289,9 +297,12 @@ def _at_pointer(root, ptr: str):
     return node
 
 
-def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool = False) -> tuple[bytes, list[Finding]]:
+def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool = False,
+              name: str = "") -> tuple[bytes, list[Finding]]:
     """(fixed bytes, the findings fixed); the input itself when nothing can be fixed safely."""
-    source = Source(data, is_json)
+    from .terraform import is_terraform_file
+
+    source = Source(data, is_json, lf_only=is_json or is_terraform_file(name))
     pairs = edits_for(findings, source, unsafe)
     if not pairs:
         return data, []
@@ -300,7 +311,7 @@ def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool 
     for f, e in pairs:
         by_finding.setdefault(id(f), [f, True])[1] &= e in applied
     done = sorted((f for f, ok in by_finding.values() if ok), key=Finding.sort_key)
-    if fixed == data or not done or not verify(data, fixed, is_json, done):
+    if fixed == data or not done or not verify(data, fixed, is_json, done, name):
         return data, []
     return fixed, done
 
@@ -622,7 +633,7 @@ def _fix_input(inp, mine, unsafe: bool, digests, first: dict, current: dict, see
         bom, encoding = encoding_of(raw)
         if encoding != "utf-8" and bom + data.decode("utf-8").encode(encoding) != raw:
             raise NotFixed(f"its {encoding.upper()} text does not convert back to the same bytes; not fixed")
-    fixed, done = fix_bytes(data, mine, inp.is_json, unsafe)
+    fixed, done = fix_bytes(data, mine, inp.is_json, unsafe, inp.display)
     if not done:
         return 0
     if inp.display not in first:

@@ -20,11 +20,14 @@ def render(result, out, **_options) -> None:
         "findings": [f.to_dict() for f in result.findings],
         "summary": {
             "files": result.files,
+            "skipped": len(getattr(result, "skipped", ())),
             "findings": len(result.findings),
             "errors": counts["error"],
             "warnings": counts["warning"],
             "infos": counts["info"],
         },
     }
+    if getattr(result, "notes", None):
+        doc["notes"] = list(result.notes)  # said once about the run, not findings
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -12,6 +12,11 @@ is data, overridable in the configuration):
 An unquoted `Version: 1.30` is the YAML number 1.3, which CloudFormation
 passes on as `"1.3"`: the message says so (quote it).
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 HyperPod's EKS prerequisites page lists the Kubernetes versions it supports;
 a cluster on another version is outside that list (the page does not say how
@@ -50,6 +55,24 @@ Resources:
         SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
 ```
 
+## Terraform
+The same checks read `aws_eks_cluster`/`awscc_eks_cluster` `version` and the
+`cluster_version`/`kubernetes_version` input of `terraform-aws-modules/eks/aws`,
+through `var.x` (its default and each `.tfvars` value) and `local.x`:
+```hcl
+resource "aws_eks_cluster" "main" {
+  name     = "hyperpod-eks"
+  version  = "1.27"
+  role_arn = "arn:aws:iam::111122223333:role/eks-cluster"
+  vpc_config {
+    subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+  }
+  access_config {
+    authentication_mode = "API_AND_CONFIG_MAP"
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
   (the supported Kubernetes versions; `schemas/eks.json` `kubernetes_versions`)
@@ -65,6 +88,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP101"
 NAME = "unsupported-kubernetes-version"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
