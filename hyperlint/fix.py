@@ -530,8 +530,6 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
     until a round fixes nothing (at most ``rounds``): one `--fix` fixes what a
     second would. Each file is written once, at the end, from the bytes read in
     the first round to the bytes of the last."""
-    from .discover import Input
-
     outcome = FixOutcome({}, 0, b"", None)
     first: dict[str, tuple] = {}  # display -> (input, bytes read in the first round)
     current: dict[str, bytes] = {}  # display -> the fixed bytes so far
@@ -570,7 +568,8 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
                 fixed_any = True
         if not fixed_any or relint is None:
             break
-        now = [Input(i.display, None, current[i.display]) if i.display in current else i for i in inputs]
+        # the same inputs (path, walked ...), the fixed ones with their bytes held in memory
+        now = [i.replace(stdin=current[i.display]) if i.display in current else i for i in inputs]
         again = relint(now)
         findings, digests = again.findings, again.digests
     for display, data in current.items():
