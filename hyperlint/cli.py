@@ -72,13 +72,19 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
+    values: Optional[List[str]] = typer.Option(None, "--values", help="Render the Helm charts named on the command "
+                                               "line with this values file (repeatable)."),
+    set_values: Optional[List[str]] = typer.Option(None, "--set", help="Render the Helm charts named on the command "
+                                                   "line with this value, key=value as for helm (repeatable)."),
 ) -> None:
-    """Lint files and directories (*.yaml, *.yml, *.json)."""
+    """Lint files and directories (*.yaml, *.yml, *.json; Helm charts are rendered)."""
     fmt = _output_format(output_format, output)
     if unsafe_fixes and not (fix or diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
                           assume_hyperpod=assume_hyperpod)
+    if values or set_values:
+        _chart_values(config, list(paths) if paths else ["."], values or [], set_values or [])
     found = discover_paths(list(paths) if paths else ["."], config, stdin_filename)
     result, code = lint_found(found, config)
     report = sys.stdout
@@ -99,6 +105,17 @@ def check(
         result, code = lint_found(outcome.refreshed(found), config, notes=False)
     write_report(fmt, result, output, report)
     raise typer.Exit(code)
+
+
+def _chart_values(config: Config, paths: list[str], values: list[str], set_values: list[str]) -> None:
+    """--values/--set: the render of the charts named on the command line."""
+    for path in values:
+        if not os.path.isfile(path):
+            raise ConfigError(f"--values: {path}: no such file")
+    for expression in set_values:
+        if "=" not in expression or expression.startswith("="):
+            raise ConfigError(f"--set: expected key=value (got {expression!r})")
+    config.charts = {**config.charts, "command-line": {"values": values, "set": set_values, "paths": paths}}
 
 
 def _output_format(requested: Optional[str], output: Optional[str]) -> str:
@@ -160,7 +177,9 @@ def lint_found(found, config: Config, notes: bool = True):
     """Lint discovered inputs; (result, exit code). Internal errors go to stderr."""
     from .engine import exit_code, lint
 
-    result = lint(found.inputs, config)
+    result = lint(found.inputs, config, charts=getattr(found, "charts", ()))
+    for message in result.notes if notes else ():
+        typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))

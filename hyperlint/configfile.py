@@ -246,6 +246,7 @@ def to_config(table: dict) -> Config:
     config.assume_hyperpod = bool(table.get("assume-hyperpod", False))
     config.data = _snake(table.get("data", {}))
     config.cluster = _snake(table["cluster"]) if "cluster" in table else None
+    config.charts = dict(table.get("charts", {}))  # chart folders and values files are paths: kept as written
     return config
 
 

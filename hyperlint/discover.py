@@ -2,8 +2,11 @@
 
 Directories are walked recursively for ``*.yaml``, ``*.yml`` and ``*.json``;
 hidden folders and files (``.git``, ``.github`` ...) are skipped, as are the
-``exclude`` globs of the configuration. Files under ``templates/`` of a Helm
-chart are not YAML until rendered, so they are skipped with one hint.
+``exclude`` globs of the configuration. Every file under a Helm chart (a
+folder with ``Chart.yaml``) met in a walk is chart source, never linted raw:
+the outermost chart folders are listed in ``Discovery.charts`` and rendered
+(``hyperlint.render``). Files under ``templates/`` of a chart named one by one
+are skipped with one hint.
 
 Safety (the input is whatever a pull request contains):
 
@@ -58,7 +61,7 @@ class Input(Value):
 class Discovery(Record):
     """What a walk of the command-line paths found."""
 
-    __slots__ = ("inputs", "errors", "chart_templates", "notes")
+    __slots__ = ("inputs", "errors", "chart_templates", "notes", "charts")
 
     def __init__(
         self,
@@ -66,11 +69,13 @@ class Discovery(Record):
         errors: list[str] | None = None,
         chart_templates: list[str] | None = None,
         notes: list[str] | None = None,
+        charts: list[str] | None = None,
     ) -> None:
         self.inputs = [] if inputs is None else inputs
         self.errors = [] if errors is None else errors  # unusable paths: exit code 2
         self.chart_templates = [] if chart_templates is None else chart_templates  # skipped Helm chart directories
         self.notes = [] if notes is None else notes  # deliberately not followed (symlinks out of the tree)
+        self.charts = [] if charts is None else charts  # outermost Helm chart folders met in walks (rendered)
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
@@ -121,6 +126,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
     _FOLDER_CHARTS.clear()
     visited_dirs: set[tuple[int, int]] = set()
     charts: set[str] = set()
+    roots: set[str] = set()
     stack = [top]
     while stack:
         dirpath = stack.pop()
@@ -142,6 +148,9 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
             continue
         subdirs = []
         real_dir = os.path.realpath(dirpath)  # where its files are, unless they are links: one call per folder
+        if any(e.name == "Chart.yaml" and _is_file(e) for e in entries):
+            roots.add(_display(dirpath))  # the outermost chart: its subcharts and every file in it are chart source
+            continue
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -165,10 +174,6 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                 subdirs.append(path)
                 continue
             real = os.path.realpath(path) if link else os.path.join(real_dir, name)
-            chart = chart_of_template(path, real)
-            if chart is not None:
-                charts.add(chart)
-                continue
             # a plain file as the folder listing tells (no extra stat), else look closer
             problem = None if not link and entry.is_file(follow_symlinks=False) else _not_readable(path)
             if problem:
@@ -179,6 +184,14 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
             _add_file(path, found, seen, explicit=False, real=real)
         stack.extend(reversed(subdirs))
     found.chart_templates += sorted(charts)
+    found.charts += sorted(c for c in roots if c not in found.charts)
+
+
+def _is_file(entry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _not_readable(path: str) -> str | None:

@@ -87,13 +87,15 @@ class FileResult(Record):
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files")
+    __slots__ = ("findings", "model", "errors", "files", "notes")
 
-    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
+                 notes: list[str] | None = None) -> None:
         self.findings = findings
         self.model = model
         self.errors = errors
         self.files = files
+        self.notes = [] if notes is None else notes  # for stderr (charts not rendered, dependencies left out)
 
 
 class RuleSet:
@@ -548,11 +550,22 @@ def _warm(ctx: Context) -> None:
     d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster, d.training_kinds  # noqa: B018, E501
 
 
-def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:
-    """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
+def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True,
+         charts: list[str] = ()) -> Result:
+    """Lint ``inputs`` and the Helm chart folders ``charts`` as one run
+    (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
+    chart_run = None
+    if charts:  # rendered templates are linted like any file, then mapped back (hyperlint.render)
+        from .render.charts import prepare
+
+        chart_run = prepare(list(charts), config)
+        chart_run.start = len(inputs)
+        inputs = list(inputs) + chart_run.inputs
     results = _map_files(inputs, ctx, ruleset)
+    if chart_run is not None:
+        chart_run.tag(results)
 
     model = Model()
     findings: list[Finding] = []
@@ -593,17 +606,21 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
 
     from .suppress import apply_suppressions
 
+    if chart_run is not None:
+        refined += chart_run.error_findings(ruleset)
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
+    if chart_run is not None:
+        final = chart_run.finish(final)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs))
+    return Result(final, model, errors, len(inputs), chart_run.notes if chart_run is not None else None)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
     """Drop exact repeats (two rules skipping the same unrendered value report one HP003)."""
     seen, out = set(), []
     for f in findings:
-        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message)
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message, f.loc.source)
         if key not in seen:
             seen.add(key)
             out.append(f)

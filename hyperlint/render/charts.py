@@ -1,0 +1,305 @@
+"""The pipeline hook for Helm charts: renders in, mapped findings out.
+
+``prepare`` renders every values set of every chart a walk found (the
+chart's ``values.yaml``; each ``ci/*-values.yaml`` on top of it, the
+chart-testing convention; or the renders the configuration lists for the
+chart; or ``--values``/``--set`` for a chart named on the command line) and
+turns each rendered template into an input named by the template's file, so
+the rules, the run model and scopes see a chart's objects in the chart's
+folder. ``finish`` moves each finding in rendered text to the template line or
+values key that produced it (``sourcemap``), names its render, and reports a
+finding that several renders share once, naming them all.
+
+Objects annotated ``helm.sh/hook: test`` (``helm test`` pods, never deployed
+by an install) are left out unless the configuration asks for them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+from ..discover import Input
+from ..findings import Finding, Loc
+from ..record import Record
+from ..safe import path_text, printable
+from .helm import RenderSpec, available, no_renderer_hint, render
+
+HEADER = 1  # lines put before each rendered template: its `# Source:` tag
+_TEST_HOOK = re.compile(r"^(test|test-success|test-failure)$")
+
+
+class RenderState(Record):
+    """One render (one values set) of one chart, and what its source map needs."""
+
+    __slots__ = ("chart", "display", "layout", "spec", "renderer", "omit", "_map")
+
+    def __init__(self, chart: str, display: str, layout, spec: RenderSpec, renderer: str, omit: list[str]) -> None:
+        self.chart = chart  # the chart folder
+        self.display = display
+        self.layout = layout
+        self.spec = spec
+        self.renderer = renderer
+        self.omit = omit
+        self._map = None
+
+    def source_map(self):
+        """The render's source map, built the first time a finding needs it (a
+        chart without findings is rendered once)."""
+        if self._map is None:
+            from .gotemplate import TemplateFile
+            from .helm import user_values
+            from .sourcemap import RenderMap, instrument, new_nonce
+
+            files, paths, displays = [], [], {}
+            for chart in self.layout.charts:
+                for name, path in chart.templates.items():
+                    try:
+                        with open(path, encoding="utf-8") as fh:
+                            text = fh.read()
+                    except (OSError, UnicodeDecodeError):
+                        continue
+                    files.append(TemplateFile(name, text))
+                    paths.append(path)
+            for chart in self.layout.charts:
+                displays[chart.values_file] = _display_in(self.chart, self.display, chart.values_file)
+            for path in paths + list(self.spec.values):
+                displays[path] = _display_in(self.chart, self.display, path)
+            marked = render(self.chart, self.spec, self.renderer, self.omit,
+                            templates=dict(zip(paths, instrument(files, nonce := new_nonce()))))
+            del nonce
+            try:
+                set_values = user_values(self.spec.replace(values=[]), _sdk() if self.renderer == "python" else None)
+            except Exception:  # a --set the renderer already accepted: only the map loses it
+                set_values = {}
+            self._map = RenderMap(self.layout, self.spec, set_values,
+                                  None if marked.error else marked.templates, files, paths, displays)
+        return self._map
+
+
+def _sdk():
+    import helm_python
+
+    return helm_python
+
+
+class RenderedTemplate(Record):
+    """One template's rendered text in one render."""
+
+    __slots__ = ("template", "text", "data", "state")
+
+    def __init__(self, template: str, text: str, data: bytes, state: RenderState) -> None:
+        self.template = template
+        self.text = text
+        self.data = data  # what was linted: the `# Source:` tag line, then the text
+        self.state = state
+
+
+class ChartRun(Record):
+    """What rendering the charts of a run gives: inputs, render errors, notes."""
+
+    __slots__ = ("inputs", "errors", "notes", "rendered", "start")
+
+    def __init__(self) -> None:
+        self.inputs: list[Input] = []
+        self.errors: list[tuple[Finding, str]] = []  # (HP001 at the template Helm names, render name)
+        self.notes: list[str] = []
+        self.rendered: dict[str, RenderedTemplate] = {}  # `# Source:` tag -> its render
+        self.start = 0  # index of the first rendered input in the run's inputs
+
+    # -- after the files are linted --------------------------------------------------
+
+    def tag(self, results) -> None:
+        """Give findings made without a document (parse errors in rendered text) their render's tag."""
+        for inp, result in zip(self.inputs, results[self.start:]):
+            tag = inp.stdin[len(b"# Source: "):inp.stdin.index(b"\n")].decode("utf-8", "replace")
+            result.findings = [f if f.loc.source is not None else f.replace(loc=f.loc.replace(source=tag))
+                               for f in result.findings]
+
+    def error_findings(self, ruleset) -> list[Finding]:
+        if "HP001" not in ruleset:
+            return []
+        severity = ruleset.rules["HP001"].severity
+        out = []
+        for f, render_name in self.errors:
+            tag = f"render-error {len(self.rendered)}:{render_name}"
+            self.rendered[tag] = render_name  # type: ignore[assignment]
+            out.append(f.replace(severity=severity, loc=f.loc.replace(source=tag)))
+        return out
+
+    def finish(self, findings: list[Finding]) -> list[Finding]:
+        """Findings in rendered text mapped to their sources, each naming its renders."""
+        merged: dict[tuple, list] = {}
+        out: list[Finding] = []
+        for f in findings:
+            rt = self.rendered.get(f.loc.source) if f.loc.source is not None else None
+            if rt is None:
+                out.append(f)
+                continue
+            if isinstance(rt, str):  # a render error
+                mapped, render_name = f.replace(loc=f.loc.replace(source=None)), rt
+            else:
+                mapped, render_name = self._mapped(f, rt), rt.state.spec.name
+            key = (mapped.rule, mapped.loc.file, mapped.loc.line, mapped.loc.column, mapped.message, mapped.severity)
+            entry = merged.get(key)
+            if entry is None:
+                merged[key] = [mapped, [render_name]]
+                out.append(mapped)
+            elif render_name not in entry[1]:
+                entry[1].append(render_name)
+        named = {id(entry[0]): entry[1] for entry in merged.values()}
+        return [f if id(f) not in named else f.replace(message=printable(f"{f.message} ({_renders(named[id(f)])})"))
+                for f in out]
+
+    def _mapped(self, f: Finding, rt: RenderedTemplate) -> Finding:
+        smap = rt.state.source_map()
+        loc, related, certain = smap.map(rt.template, rt.text, rt.data, f.loc, HEADER)
+        more = []
+        for r in f.related:
+            rr = self.rendered.get(r.source) if r.source is not None else None
+            more.append(rr.state.source_map().map(rr.template, rr.text, rr.data, r, HEADER)[0]
+                        if isinstance(rr, RenderedTemplate) else r)
+        message = f.message
+        if not certain:
+            message += (f"; the template line that produced it is not certain, so the line of the object "
+                        f"in {rt.template.split('/', 1)[-1]} is shown")
+        return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))
+
+
+def _renders(names: list[str]) -> str:
+    return ("Helm render " if len(names) == 1 else "Helm renders ") + ", ".join(names)
+
+
+def _display_in(chart: str, display: str, path: str) -> str:
+    """The name of a file inside the chart folder: the chart's display name + its relative path."""
+    try:
+        rel = os.path.relpath(path, chart)
+    except ValueError:
+        return path_text(path)
+    if rel.startswith(".."):
+        return path_text(os.path.normpath(path))
+    rel = rel.replace(os.sep, "/")
+    return path_text(rel) if display in (".", "") else f"{display}/{path_text(rel)}"
+
+
+# -- before the files are linted ------------------------------------------------------
+
+def prepare(charts: list[str], config) -> ChartRun:
+    """Render every values set of every chart in ``charts`` (chart folders)."""
+    from .chart import ChartLayout
+
+    run = ChartRun()
+    options = config.charts or {}
+    preference = options.get("renderer", "auto")
+    if preference == "off":
+        for chart in charts:
+            run.notes.append(f"{chart}: Helm chart not rendered (charts.renderer is off), so not linted")
+        return run
+    renderer = available(preference)
+    for chart in charts:
+        if renderer is None:
+            run.notes.append(no_renderer_hint(chart))
+            continue
+        layout = ChartLayout(chart)
+        defaults = _values_of(layout)
+        omit = layout.missing_dependencies(defaults)
+        if omit:
+            run.notes.append(f"{chart}: rendered without the dependencies {', '.join(omit)}: not vendored under "
+                             f"charts/ (helm dependency build {chart} vendors them); nothing was downloaded")
+        for spec in specs_for(chart, config):
+            state = RenderState(chart, chart, layout, spec, renderer, omit)
+            result = render(chart, spec, renderer, omit)
+            if result.error is not None:
+                run.errors.append((_error_finding(state, result.error), spec.name))
+                continue
+            for template, text in result.templates.items():
+                text = text if options.get("test-hooks") else skip_test_hooks(text)
+                if not text.strip():
+                    continue
+                found = layout.file_of(template)
+                display = _display_in(chart, chart, found[1]) if found else f"{chart}/{template.split('/', 1)[-1]}"
+                tag = f"{template} [{spec.name}] #{len(run.rendered)}"
+                data = f"# Source: {tag}\n{text}".encode("utf-8")
+                run.rendered[tag] = RenderedTemplate(template, text, data, state)
+                run.inputs.append(Input(display, None, data))
+    return run
+
+
+def _values_of(layout) -> dict:
+    from .chart import read_yaml
+
+    doc = read_yaml(layout.charts[0].values_file)
+    return doc.root if doc is not None and isinstance(doc.root, dict) else {}
+
+
+def _error_finding(state: RenderState, error) -> Finding:
+    found = state.layout.file_of(error.template) if error.template else None
+    if found is not None:
+        loc = Loc(_display_in(state.chart, state.display, found[1]), max(error.line, 1), max(error.column, 1))
+    else:
+        loc = Loc(_display_in(state.chart, state.display, os.path.join(state.chart, "Chart.yaml")), 1, 1)
+    return Finding("HP001", "error", printable(f"Helm cannot render the chart: {error.message}"), loc)
+
+
+def specs_for(chart: str, config) -> list[RenderSpec]:
+    """The values sets to render ``chart`` with."""
+    options = config.charts or {}
+    cli = options.get("command-line") or {}
+    if (cli.get("values") or cli.get("set")) and _named(chart, cli.get("paths") or ()):
+        values = [os.path.abspath(v) for v in cli.get("values") or ()]
+        name = ", ".join([*(path_text(v) for v in cli.get("values") or ()), *(f"--set {s}" for s in cli.get("set") or ())])
+        return [RenderSpec(name, values, list(cli.get("set") or ()))]
+    configured = _configured(chart, options.get("renders") or {}, config.source)
+    if configured is not None:
+        return [_spec(chart, i, entry) for i, entry in enumerate(configured)]
+    specs = [RenderSpec("values.yaml")]
+    ci = os.path.join(chart, "ci")
+    try:
+        names = sorted(n for n in os.listdir(ci) if n.endswith(("-values.yaml", "-values.yml")))
+    except OSError:
+        names = []
+    specs += [RenderSpec(f"ci/{n}", [os.path.join(ci, n)]) for n in names if os.path.isfile(os.path.join(ci, n))]
+    return specs
+
+
+def _named(chart: str, paths) -> bool:
+    real = os.path.realpath(chart)
+    return any(os.path.realpath(p) == real for p in paths)
+
+
+def _configured(chart: str, renders: dict, source: str | None):
+    real = os.path.realpath(chart)
+    base = os.path.dirname(os.path.abspath(source)) if source else os.getcwd()
+    for key, entries in renders.items():
+        if os.path.realpath(os.path.join(base, key)) == real or os.path.realpath(key) == real \
+                or fnmatch.fnmatch(chart, key):
+            return entries
+    return None
+
+
+def _spec(chart: str, index: int, entry: dict) -> RenderSpec:
+    values = [os.path.join(chart, v) for v in entry.get("values") or ()]
+    name = entry.get("name") or ", ".join(entry.get("values") or ()) or f"render {index + 1}"
+    return RenderSpec(name, values, list(entry.get("set") or ()), entry.get("release-name") or "release-name",
+                      entry.get("namespace") or "default", entry.get("kube-version"))
+
+
+def skip_test_hooks(text: str) -> str:
+    """``text`` with the documents of ``helm.sh/hook: test`` objects blanked (lines kept)."""
+    if "helm.sh/hook" not in text:
+        return text
+    from ..parse import Document, parse_source
+
+    lines = text.split("\n")
+    for doc in parse_source(text.encode("utf-8")):
+        if not isinstance(doc, Document) or not isinstance(doc.root, dict):
+            continue
+        meta = doc.root.get("metadata")
+        notes = meta.get("annotations") if isinstance(meta, dict) else None
+        hook = notes.get("helm.sh/hook") if isinstance(notes, dict) else None
+        if isinstance(hook, str) and any(_TEST_HOOK.match(h.strip()) for h in hook.split(",")):
+            for k in range(doc.start_line, min(doc.end_line, len(lines) - 1) + 1):
+                if not lines[k].startswith("---"):
+                    lines[k] = ""
+    return "\n".join(lines)
