@@ -27,6 +27,7 @@ from ..safe import path_text, printable
 from .helm import RenderSpec, available, no_renderer_hint, render
 
 HEADER = 1  # lines put before each rendered template: its `# Source:` tag
+_DUPLICATE = re.compile(r"^duplicate key .* \(first defined at line (\d+)\)")
 _TEST_HOOK = re.compile(r"^(test|test-success|test-failure)$")
 
 
@@ -139,6 +140,8 @@ class ChartRun(Record):
                 continue
             if isinstance(rt, str):  # a render error
                 mapped, render_name = f.replace(loc=f.loc.replace(source=None)), rt
+            elif f.rule == "HP001" and _same_duplicate(f, rt):
+                continue
             else:
                 mapped, render_name = self._mapped(f, rt), rt.state.spec.name
             key = (mapped.rule, mapped.loc.file, mapped.loc.line, mapped.loc.column, mapped.message, mapped.severity)
@@ -161,10 +164,27 @@ class ChartRun(Record):
             more.append(rr.state.source_map().map(rr.template, rr.text, rr.data, r, HEADER)[0]
                         if isinstance(rr, RenderedTemplate) else r)
         message = f.message
+        if f.rule == "HP001":  # its line number is one of the rendered text
+            message = re.sub(r" \(first defined at line \d+\)", " (defined twice in the rendered output)", message)
         if not certain:
             message += (f"; the template line that produced it is not certain, so the line of the object "
                         f"in {rt.template.split('/', 1)[-1]} is shown")
         return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))
+
+
+def _same_duplicate(f: Finding, rt: RenderedTemplate) -> bool:
+    """A duplicate key that repeats the same one-line value (`app: x` from a label
+    helper and from the template): Helm keeps the last, so nothing changes."""
+    m = _DUPLICATE.match(f.message)
+    if m is None:
+        return False
+    lines = rt.data.split(b"\n")
+    first, again = int(m.group(1)), f.loc.line
+    if not (0 < first <= len(lines) and 0 < again <= len(lines)):
+        return False
+    a, b = lines[first - 1].strip(), lines[again - 1].strip()
+    value = b.split(b":", 1)[1].strip() if b":" in b else b""
+    return a == b and bool(value) and value[:1] not in (b"|", b">", b"&", b"*", b"{", b"[")
 
 
 def _renders(names: list[str]) -> str:

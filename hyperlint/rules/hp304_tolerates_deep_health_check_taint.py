@@ -7,7 +7,9 @@ that matches the taint HyperPod puts on nodes under deep health checks,
 either a toleration for that key, or `operator: Exists` without a key
 (which tolerates every taint). Workloads whose required node selection can
 only match non-HyperPod nodes (an EKS node group, Fargate, a non-`ml.`
-instance type) are not reported.
+instance type) are not reported, nor are the HyperPod Helm chart's own
+components (`schemas/helm-chart.json`: its operators and device plugins
+tolerate the taint by AWS's design, and users do not maintain them).
 
 ## Why is this bad?
 During deep health checks (about two hours of GPU/Trainium stress and
@@ -74,6 +76,7 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
+from hyperlint.helmchart import pod_component
 from hyperlint.k8s import cannot_reach_hyperpod, node_terms, tolerates, tolerations
 
 ID = "HP304"
@@ -89,6 +92,8 @@ def check_pod(pod, ctx):
     items = [(p, t) for p, t in tolerations(pod) if tolerates(t, taint["key"], taint["value"], taint["effect"])]
     if not items or cannot_reach_hyperpod(node_terms(pod), ctx.data):
         return
+    if pod_component(pod, ctx.data, ctx.doc.source if ctx.doc is not None else None) is not None:
+        return  # AWS's HyperPod chart: by design
     shown = f"{taint['key']}={taint['value']}:{taint['effect']}"
     for path, tol in items:
         if tol.get("key") in (None, ""):
