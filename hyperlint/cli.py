@@ -91,7 +91,12 @@ def check(
     if fix or diff:
         from .fix import fix_run
 
-        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
+        inputs = found.inputs
+        if getattr(found, "charts", None):  # findings in renders point at the chart's own files
+            from .render.charts import source_inputs
+
+            inputs = inputs + source_inputs(found.charts, result.findings)
+        outcome = fix_run(inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
         if diff:
             sys.stdout.write(outcome.diff)
             raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))

@@ -213,11 +213,31 @@ def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real:
         return
     seen.add(key)
     if explicit:
-        chart = chart_of_template(path)
-        if chart is not None:
-            found.chart_templates.append(chart)
+        chart = _chart_above(path)
+        if chart is not None:  # a chart's file named on its own (pre-commit): its chart is rendered
+            if chart not in found.charts:
+                found.charts.append(chart)
             return
     found.inputs.append(Input(_display(path), path))
+
+
+def _chart_above(path: str) -> str | None:
+    """The outermost folder with a ``Chart.yaml`` holding the file ``path``, looking
+    up to the current directory (to the filesystem root for a path outside it)."""
+    here = os.path.dirname(os.path.abspath(path))
+    stop = os.getcwd()
+    outer = None
+    while True:
+        if os.path.isfile(os.path.join(here, "Chart.yaml")):
+            outer = here
+        parent = os.path.dirname(here)
+        if here == stop or parent == here:
+            break
+        here = parent
+    if outer is None:
+        return None
+    rel = os.path.relpath(outer)
+    return _display(outer if rel.startswith("..") else rel)
 
 
 def _display(path: str) -> str:

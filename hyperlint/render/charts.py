@@ -157,7 +157,7 @@ class ChartRun(Record):
 
     def _mapped(self, f: Finding, rt: RenderedTemplate) -> Finding:
         smap = rt.state.source_map()
-        loc, related, certain = smap.map(rt.template, rt.text, rt.data, f.loc, HEADER)
+        loc, related, note = smap.map(rt.template, rt.text, rt.data, f.loc, HEADER)
         more = []
         for r in f.related:
             rr = self.rendered.get(r.source) if r.source is not None else None
@@ -166,10 +166,26 @@ class ChartRun(Record):
         message = f.message
         if f.rule == "HP001":  # its line number is one of the rendered text
             message = re.sub(r" \(first defined at line \d+\)", " (defined twice in the rendered output)", message)
-        if not certain:
-            message += (f"; the template line that produced it is not certain, so the line of the object "
-                        f"in {rt.template.split('/', 1)[-1]} is shown")
+        if note:
+            message += f"; {note}"
         return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))
+
+
+def source_inputs(charts: list[str], findings: list[Finding]) -> list[Input]:
+    """The chart files (templates, values files) findings point at, as inputs
+    ``--fix`` may edit: a fix applies only where the reported span holds the
+    reported value, so a place that is not certain is never edited."""
+    roots = [os.path.realpath(c) for c in charts]
+    out, seen = [], set()
+    for f in findings:
+        path = f.loc.file
+        if path in seen or not os.path.isfile(path):
+            continue
+        real = os.path.realpath(path)
+        if any(real.startswith(r + os.sep) for r in roots):
+            seen.add(path)
+            out.append(Input(path, path))
+    return out
 
 
 def _same_duplicate(f: Finding, rt: RenderedTemplate) -> bool:

@@ -140,19 +140,22 @@ class RenderMap:
             docs = self._docs[template] = {d.index: d for d in parse_source(data) if isinstance(d, Document)}
         return docs
 
-    def map(self, template: str, normal: str, data: bytes, loc: Loc, header: int) -> tuple[Loc, tuple, bool]:
-        """(place, related places, certain) in the sources for ``loc`` in the
-        rendered ``data`` of ``template`` (``header`` lines precede ``normal``)."""
+    def map(self, template: str, normal: str, data: bytes, loc: Loc, header: int) -> tuple[Loc, tuple, str | None]:
+        """(place, related places, what to add to the message) in the sources for
+        ``loc`` in the rendered ``data`` of ``template`` (``header`` lines precede
+        ``normal``). The addition is None for a certain literal line."""
         lm = self.line_map(template, normal)
         k = loc.line - 1 - header
         entry = lm.entries[k] if 0 <= k < len(lm.entries) else None
         if isinstance(entry, tuple):
-            return self._literal(entry, lm.lines[k], loc), (), True
+            return self._literal(entry, lm.lines[k], loc), (), None
         if entry == "action":
             traced = self._from_values(template, lm, k, data, loc)
             if traced is not None:
-                return traced[0], traced[1], True
-        return self._object_line(template, lm, data, loc, header), (), False
+                return traced
+        where = self._object_line(template, lm, data, loc, header)
+        return where, (), (f"the template line that produced it is not certain, so the line of the object "
+                           f"in {where.file} is shown")
 
     def _literal(self, entry: tuple, line: str, loc: Loc) -> Loc:
         fi, t, shift = entry
@@ -187,9 +190,10 @@ class RenderMap:
             return None
         source, path, line = found
         reads = self._template_loc(fi, line, loc)
+        shown = ".".join(str(p) for p in path)
         if source.doc is None:  # --set: the template line is the only place in a file
-            return reads, (), True
-        return loc_in_values(source, path, loc), (reads,)
+            return reads, (), f"the value comes from --set {shown}, used here"
+        return loc_in_values(source, path, loc), (reads,), f"set here ({shown}), used by {reads.file}:{reads.line}"
 
     def _gap(self, template: str, lm: LineMap, k: int):
         """(file index, first, last): the template lines between the literal lines
