@@ -1,0 +1,300 @@
+"""Helm charts: rendered (helm-python-sdk, the helm binary), linted per values set,
+findings mapped back to the template line or the values key."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from expectations import compare, expected_in
+from hyperlint.config import Config
+from hyperlint.discover import discover
+from hyperlint.engine import lint
+
+pytest.importorskip("helm_python")
+
+CHARTS = FIXTURES / "charts"
+TRAINER = CHARTS / "trainer"
+HYPERPOD = CHARTS / "HyperPodHelmChart"
+
+
+def lint_chart(path, config: Config | None = None, **charts):
+    config = config or Config()
+    config.charts = {"renderer": "python", **charts}
+    found = discover([str(path)])
+    assert not found.inputs, "chart files are chart source, never linted raw"
+    return lint(found.inputs, config, charts=found.charts)
+
+
+def _expectations(chart: Path):
+    return [e for p in sorted(chart.rglob("*")) if p.suffix in (".yaml", ".tpl") for e in expected_in(p)]
+
+
+def _line(file: str, n: int) -> str:
+    return Path(file).read_text(encoding="utf-8").splitlines()[n - 1]
+
+
+def test_trainer_findings_at_template_and_values_lines():
+    result = lint_chart(TRAINER)
+    assert not result.errors, result.errors
+    expectations = _expectations(TRAINER)
+    assert len(expectations) == 4
+    problems = compare(result.findings, expectations)  # both ways: every other line is silent
+    assert not problems, "\n".join(problems)
+
+
+def test_each_mapped_column_starts_the_reported_value():
+    result = lint_chart(TRAINER)
+    for f in result.findings:
+        value = re.search(r"'([^']+)'", f.message).group(1) if f.rule == "HP301" else "true"
+        assert _line(f.loc.file, f.loc.line)[f.loc.column - 1:].startswith(value), f
+        if f.loc.end_column is not None:
+            assert _line(f.loc.file, f.loc.line)[f.loc.column - 1:f.loc.end_column - 1] == value
+
+
+def test_findings_name_their_renders_once():
+    by_place = {(Path(f.loc.file).name, f.loc.line, f.rule): f for f in lint_chart(TRAINER).findings}
+    hp307 = by_place[("job.yaml", 10, "HP307")]
+    assert hp307.message.endswith("(Helm renders values.yaml, ci/fixed-values.yaml, ci/gpu-values.yaml)")
+    # overridden by both ci files: only the default render has it
+    assert by_place[("values.yaml", 2, "HP301")].message.endswith("(Helm render values.yaml)")
+    assert by_place[("gpu-values.yaml", 1, "HP301")].message.endswith("(Helm render ci/gpu-values.yaml)")
+    assert by_place[("values.yaml", 5, "HP301")].message.endswith("(Helm renders values.yaml, ci/gpu-values.yaml)")
+
+
+def test_values_finding_relates_the_template_line_that_reads_it(tmp_path):
+    result = lint_chart(TRAINER)
+    f = next(f for f in result.findings if f.rule == "HP301" and f.loc.file.endswith("gpu-values.yaml"))
+    (template,) = f.related
+    assert template.file.endswith("templates/job.yaml") and template.line == 12
+    assert _line(template.file, 12)[template.column - 1:].startswith("{{ .Values.instanceType }}")
+    assert "set here (instanceType), used by" in f.message
+    from hyperlint.output import render
+
+    out = tmp_path / "out.sarif"
+    with open(out, "w", encoding="utf-8") as fh:
+        render("sarif", result, fh)
+    results = json.loads(out.read_text())["runs"][0]["results"]
+    sarif = next(r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                 .endswith("ci/gpu-values.yaml"))
+    (related,) = sarif["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"].endswith("templates/job.yaml")
+    assert related["physicalLocation"]["region"]["startLine"] == 12
+
+
+def test_test_hooks_are_skipped_unless_asked():
+    files = {Path(f.loc.file).name for f in lint_chart(TRAINER).findings}
+    assert "test-connection.yaml" not in files
+    asked = lint_chart(TRAINER, **{"test-hooks": True})
+    hooks = [f for f in asked.findings if f.loc.file.endswith("test-connection.yaml")]
+    assert {(f.rule, f.loc.line) for f in hooks} == {("HP307", 9)}
+
+
+def test_hyperpod_chart_renders_clean():
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(HYPERPOD)])
+    from hyperlint.render.charts import prepare
+
+    run = prepare(found.charts, config)
+    assert len(run.inputs) >= 15 and not run.errors
+    assert any("neuron-device-plugin" in i.display for i in run.inputs)
+    assert any("nvidia-device-plugin, aws-efa-k8s-device-plugin" in n for n in run.notes)
+    result = lint(found.inputs, config, charts=found.charts)
+    assert not result.errors, result.errors
+    assert [f"{f.loc.file}:{f.loc.line} {f.rule} {f.message}" for f in result.findings] == []
+
+
+def _chart(tmp_path: Path, templates: dict, values: str = "", name: str = "demo", chart_extra: str = "") -> Path:
+    root = tmp_path / name
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n{chart_extra}")
+    (root / "values.yaml").write_text(values)
+    for rel, text in templates.items():
+        (root / "templates" / rel).write_text(text)
+    return root
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  hostNetwork: {hn}
+  nodeSelector:
+    sagemaker.amazonaws.com/node-health-status: Schedulable
+  containers:
+    - name: main
+      image: img:1
+"""
+
+
+def test_render_error_is_one_hp001_at_the_template_line_and_the_run_goes_on(tmp_path):
+    bad = _chart(tmp_path, {"pod.yaml": POD.format(hn="true"),
+                            "broken.yaml": "a: 1\nkind: x\nb: {{ required \"x is required\" .Values.x }}\n"})
+    good = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")}, name="good")
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(bad), str(good)])
+    result = lint(found.inputs, config, charts=found.charts)
+    shown = [(Path(f.loc.file).relative_to(tmp_path).as_posix(), f.loc.line, f.loc.column, f.rule)
+             for f in result.findings]
+    assert shown == [("demo/templates/broken.yaml", 3, 6, "HP001"), ("good/templates/pod.yaml", 6, 16, "HP307")]
+    assert "x is required" in result.findings[0].message
+
+
+def test_uncertain_mapping_points_at_the_object_line_and_says_so(tmp_path):
+    # two values hold `true`: which one the template used cannot be told from the output
+    chart = _chart(tmp_path, {"pod.yaml": "# a pod\n" + POD.format(hn="{{ .Values.hostNetwork }}")
+                              .replace("spec:\n", "spec:\n  {{- if .Values.debug }}\n  {{- end }}\n")},
+                   values="hostNetwork: true\ndebug: true\n")
+    text = (chart / "templates" / "pod.yaml").read_text()
+    text = text.replace("{{ .Values.hostNetwork }}", "{{ or .Values.hostNetwork .Values.debug }}")
+    (chart / "templates" / "pod.yaml").write_text(text)
+    (f,) = lint_chart(chart).findings
+    assert f.rule == "HP307" and f.loc.line == 2 and f.loc.file.endswith("templates/pod.yaml")
+    assert "not certain" in f.message
+
+
+def test_no_renderer_gives_one_hint_per_chart_and_nothing_else(tmp_path, monkeypatch):
+    from hyperlint.render import helm
+
+    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    monkeypatch.setattr(helm, "_sdk_installed", lambda: False)
+    one = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")})
+    two = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")}, name="two")
+    found = discover([str(tmp_path)])
+    result = lint(found.inputs, Config(), charts=found.charts)
+    assert result.findings == [] and result.files == 0
+    assert len(result.notes) == 2
+    for chart, note in zip((one, two), result.notes):
+        assert note.startswith(f"{chart}: Helm chart not rendered")
+        assert "helm.sh/docs/intro/install" in note and "pip install 'hyperlint[helm]'" in note
+
+
+def test_configured_renders_replace_the_defaults(tmp_path):
+    config = Config()
+    config.source = str(tmp_path / ".hyperlint.yaml")
+    shutil.copytree(TRAINER, tmp_path / "trainer")
+    renders = {"trainer": [{"name": "prod", "values": ["ci/fixed-values.yaml"], "namespace": "ml",
+                            "release-name": "prod", "kube-version": "1.31", "set": ["image=x:1"]}]}
+    config.charts = {"renderer": "python", "renders": renders}
+    found = discover([str(tmp_path / "trainer")])
+    result = lint(found.inputs, config, charts=found.charts)
+    assert [(Path(f.loc.file).name, f.loc.line, f.rule) for f in result.findings] == [("job.yaml", 10, "HP307")]
+    assert result.findings[0].message.endswith("(Helm render prod)")
+    assert result.findings[0].loc.object == ("Job", None, "prod-train")  # the release name; helm sets no namespace
+
+
+def test_config_schema_accepts_charts(tmp_path):
+    from hyperlint.configfile import read_config
+    from hyperlint.config import ConfigError
+
+    good = tmp_path / "good.yaml"
+    good.write_text("charts:\n  renderer: python\n  renders:\n    deploy/my-chart:\n"
+                    "      - {name: gpu, values: [ci/gpu.yaml], set: [a.b=1], kube-version: '1.31'}\n")
+    config = read_config(good)
+    assert config.charts["renders"]["deploy/my-chart"][0]["kube-version"] == "1.31"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("charts:\n  renders:\n    x:\n      - {set: [novalue]}\n")
+    with pytest.raises(ConfigError, match="key=value"):
+        read_config(bad)
+
+
+def test_cli_values_and_set_for_a_chart_named_on_the_command_line(tmp_path):
+    from clitools import run
+
+    shutil.copytree(TRAINER, tmp_path / "trainer")
+    (tmp_path / "prod.yaml").write_text("serve:\n  nodeSelector:\n    node.kubernetes.io/instance-type: ml.g5.12xlarge\n")
+    proc = run("check", "--format", "json", "--values", "prod.yaml", "--set", "instanceType=trn1.32xlarge",
+               "trainer", cwd=tmp_path)
+    findings = json.loads(proc.stdout)["findings"]
+    shown = sorted((f["file"], f["line"], f["rule"]) for f in findings)
+    assert shown == [("trainer/templates/job.yaml", 10, "HP307"), ("trainer/templates/job.yaml", 12, "HP301")]
+    hp301 = next(f for f in findings if f["rule"] == "HP301")
+    assert "--set instanceType" in hp301["message"] and "Helm render prod.yaml, --set instanceType=" in hp301["message"]
+
+
+def test_fix_edits_the_values_file_not_rendered_text(tmp_path):
+    from clitools import run
+
+    shutil.copytree(TRAINER, tmp_path / "trainer")
+    before = (tmp_path / "trainer" / "templates" / "job.yaml").read_bytes()
+    proc = run("check", "--fix", "trainer", cwd=tmp_path)
+    assert b"fixed 3 findings in 2 files" in proc.stderr
+    values = (tmp_path / "trainer" / "values.yaml").read_text()
+    assert "instanceType: ml.p5.48xlarge  # expect" in values and "instance-type: ml.g5.12xlarge" in values
+    assert (tmp_path / "trainer" / "ci" / "gpu-values.yaml").read_text().startswith("instanceType: ml.p4d.24xlarge")
+    assert (tmp_path / "trainer" / "templates" / "job.yaml").read_bytes() == before
+    assert proc.returncode == 1  # HP307 has no fix
+
+
+def test_missing_remote_dependency_renders_without_it(tmp_path):
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")},
+                   chart_extra="dependencies:\n  - name: remote\n    version: 1.0.0\n"
+                               "    repository: https://charts.example.com\n")
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(chart)])
+    result = lint(found.inputs, config, charts=found.charts)
+    assert [f.rule for f in result.findings] == ["HP307"]
+    assert result.notes == [f"{chart}: rendered without the dependencies remote: not vendored under charts/ "
+                            f"(helm dependency build {chart} vendors them); nothing was downloaded"]
+
+
+def test_subchart_values_map_to_the_parent_values_file(tmp_path):
+    parent = _chart(tmp_path, {}, values="worker:\n  instanceType: p5.48xlarge\n", name="parent")
+    sub = parent / "charts" / "worker"
+    (sub / "templates").mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: worker\nversion: 0.1.0\n")
+    (sub / "values.yaml").write_text("instanceType: ml.p4d.24xlarge\n")
+    (sub / "templates" / "pod.yaml").write_text(POD.format(hn="false").replace(
+        "  nodeSelector:\n", "  nodeSelector:\n    node.kubernetes.io/instance-type: {{ .Values.instanceType }}\n"))
+    (f,) = lint_chart(parent).findings
+    assert (f.rule, Path(f.loc.file).relative_to(tmp_path).as_posix(), f.loc.line, f.loc.column) == \
+        ("HP301", "parent/values.yaml", 2, 17)
+    assert f.related[0].file.endswith("charts/worker/templates/pod.yaml")
+
+
+def _fake_helm(tmp_path: Path, monkeypatch) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    helm = bin_dir / "helm"
+    helm.write_text(f"#!{sys.executable}\n" + (CHARTS / "fake_helm.py").read_text())
+    helm.chmod(helm.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    log = tmp_path / "helm.log"
+    monkeypatch.setenv("FAKE_HELM_LOG", str(log))
+    return log
+
+
+def test_helm_binary_path_with_a_stand_in(tmp_path, monkeypatch):
+    """The `helm template` path (arguments, the `# Source:` stream, errors, a
+    Chart.yaml without the dependencies that are not vendored)."""
+    log = _fake_helm(tmp_path, monkeypatch)
+    result = lint_chart(TRAINER, renderer="helm")
+    assert not compare(result.findings, _expectations(TRAINER))
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert calls[0][:2] == ["template", "release-name"] and "--namespace" in calls[0]
+    assert any(c[-2:] == ["--values", str(TRAINER / "ci" / "gpu-values.yaml")] for c in calls)
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="true"), "bad.yaml": "x: {{ .Values.a | nosuch }}\n"},
+                   chart_extra="dependencies:\n  - name: remote\n    version: 1.0.0\n    repository: oci://x/y\n")
+    result = lint_chart(chart, renderer="helm")
+    (f,) = result.findings
+    assert (f.rule, f.loc.file.endswith("templates/bad.yaml"), f.loc.line) == ("HP001", True, 1)
+    assert "nosuch" in f.message
+
+
+@pytest.mark.skipif(shutil.which("helm") is None, reason="the helm binary is not installed")
+def test_real_helm_binary():
+    result = lint_chart(TRAINER, renderer="helm")
+    assert not result.errors
+    assert not compare(result.findings, _expectations(TRAINER))
