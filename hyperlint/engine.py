@@ -550,6 +550,15 @@ def _warm(ctx: Context) -> None:
     d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster, d.training_kinds  # noqa: B018, E501
 
 
+def _warm_rules(ctx: Context, ruleset: RuleSet) -> None:
+    """Import what linting manifests needs (while a chart renderer starts)."""
+    from . import extract, suppress  # noqa: F401
+    from .parse import yaml_events  # noqa: F401
+
+    ruleset.by_hook["check_object"], ruleset.by_hook["check_pod"]  # noqa: B018
+    ctx.data.instance_types, ctx.data.labels, ctx.data.workloads, ctx.data.helm_chart  # noqa: B018
+
+
 def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True,
          charts: list[str] = ()) -> Result:
     """Lint ``inputs`` and the Helm chart folders ``charts`` as one run
@@ -560,7 +569,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     if charts:  # rendered templates are linted like any file, then mapped back (hyperlint.render)
         from .render.charts import prepare
 
-        chart_run = prepare(list(charts), config)
+        chart_run = prepare(list(charts), config, warm=lambda: _warm_rules(ctx, ruleset))
         chart_run.start = len(inputs)
         inputs = list(inputs) + chart_run.inputs
     results = _map_files(inputs, ctx, ruleset)

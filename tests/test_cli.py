@@ -146,22 +146,23 @@ def test_json_output_is_sorted_and_byte_identical(project):
     assert keys == sorted(keys)
 
 
-def test_directory_walk_skips_hidden_and_chart_templates(project):
+def test_directory_walk_skips_hidden_and_renders_charts(project):
     (project / ".git").mkdir()
     (project / ".git" / "bad.yaml").write_text(BAD)
     (project / ".hidden.yaml").write_text(BAD)
     chart = project / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("enabled: false\n")
     (chart / "templates" / "job.yaml").write_text("{{- if .Values.enabled }}\n" + BAD + "{{- end }}\n")
     (project / "notes.txt").write_text(BAD)
     (project / "bad.yaml").unlink()
     proc = run("check", ".", cwd=project)
     assert proc.returncode == 0, proc.stdout.decode()
-    err = proc.stderr.decode()
-    assert "skipped Helm chart templates in chart/templates" in err
-    assert "helm template chart | hyperlint check -" in err
-    assert err.count("\n") == 1
+    assert proc.stderr.decode() == ""
+    (chart / "values.yaml").write_text("enabled: true\n")
+    proc = run("check", ".", cwd=project)
+    assert proc.returncode == 1 and b"chart/templates/job.yaml:" in proc.stdout
 
 
 def test_rules_and_rule_docs():

@@ -221,8 +221,11 @@ def _display_in(chart: str, display: str, path: str) -> str:
 
 # -- before the files are linted ------------------------------------------------------
 
-def prepare(charts: list[str], config) -> ChartRun:
-    """Render every values set of every chart in ``charts`` (chart folders)."""
+def prepare(charts: list[str], config, warm=None) -> ChartRun:
+    """Render every values set of every chart in ``charts`` (chart folders).
+
+    ``warm``: work to do while Helm's Go runtime starts in another thread (the
+    library call releases the interpreter lock), such as importing the rules."""
     from .chart import ChartLayout
 
     run = ChartRun()
@@ -233,10 +236,16 @@ def prepare(charts: list[str], config) -> ChartRun:
             run.notes.append(f"{chart}: Helm chart not rendered (charts.renderer is off), so not linted")
         return run
     renderer = available(preference)
+    loading = _start_sdk() if renderer == "python" and charts else None
+    if warm is not None and renderer is not None:
+        warm()
     for chart in charts:
         if renderer is None:
             run.notes.append(no_renderer_hint(chart))
             continue
+        if loading is not None:
+            loading.join()
+            loading = None
         layout = ChartLayout(chart)
         defaults = _values_of(layout)
         omit = layout.missing_dependencies(defaults)
@@ -260,6 +269,21 @@ def prepare(charts: list[str], config) -> ChartRun:
                 run.rendered[tag] = RenderedTemplate(template, text, data, state)
                 run.inputs.append(Input(display, None, data))
     return run
+
+
+def _start_sdk():
+    """Import helm_python (loading Helm's Go runtime) in a thread."""
+    import threading
+
+    def load():
+        try:
+            import helm_python  # noqa: F401
+        except Exception:  # reported when the chart is rendered
+            pass
+
+    thread = threading.Thread(target=load, name="hyperlint-helm-sdk", daemon=True)
+    thread.start()
+    return thread
 
 
 def _values_of(layout) -> dict:

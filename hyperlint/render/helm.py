@@ -165,6 +165,8 @@ def render(folder: str, spec: RenderSpec, renderer: str, omit: list[str] = (), t
     that are not vendored; ``templates``: template files (path -> text) to use
     instead of those on disk (the instrumented copy of the source map)."""
     try:
+        if templates and renderer == "python":  # in memory: no copy of the chart on disk
+            return _render_sdk(folder, spec, archive=_archive(folder, templates))
         if templates or (omit and renderer == "helm"):
             with tempfile.TemporaryDirectory(prefix="hyperlint-chart-") as tmp:
                 copy = _copy(folder, tmp, templates or {}, omit if renderer == "helm" else ())
@@ -176,6 +178,31 @@ def render(folder: str, spec: RenderSpec, renderer: str, omit: list[str] = (), t
 
 def _render(folder: str, spec: RenderSpec, renderer: str) -> Rendered:
     return _render_binary(folder, spec) if renderer == "helm" else _render_sdk(folder, spec)
+
+
+def _archive(folder: str, templates: dict) -> bytes:
+    """The chart as a .tgz in memory, with ``templates`` (path -> text) in place of those files."""
+    import io
+    import tarfile
+
+    root = os.path.abspath(folder)
+    replaced = {os.path.abspath(p): text.encode("utf-8") for p, text in templates.items()}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != ".git")
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                data = replaced.get(path)
+                if data is None:
+                    if not os.path.isfile(path):
+                        continue
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+                info = tarfile.TarInfo("chart/" + os.path.relpath(path, root).replace(os.sep, "/"))
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
 
 
 def _copy(folder: str, tmp: str, templates: dict, omit) -> str:
@@ -204,7 +231,7 @@ def _copy(folder: str, tmp: str, templates: dict, omit) -> str:
 
 # -- the Go SDK (helm-python-sdk) --------------------------------------------------------
 
-def _render_sdk(folder: str, spec: RenderSpec) -> Rendered:
+def _render_sdk(folder: str, spec: RenderSpec, archive: bytes | None = None) -> Rendered:
     import helm_python as sdk
     from helm_python import _native
 
@@ -213,7 +240,7 @@ def _render_sdk(folder: str, spec: RenderSpec) -> Rendered:
     except (sdk.HelmError, OSError, UnicodeDecodeError) as exc:
         return Rendered(error=error_from(f"values: {exc}"))
     try:
-        with sdk.Chart.load(folder) as chart:
+        with (sdk.Chart.load(folder) if archive is None else sdk.Chart.load_archive(archive)) as chart:
             options = {"name": spec.release, "namespace": spec.namespace, "is_install": True}
             if spec.kube_version:
                 options["kube_version"] = spec.kube_version
