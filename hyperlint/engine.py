@@ -472,7 +472,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         refined += chart_run.error_findings(ruleset)
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     if chart_run is not None:
-        final = chart_run.finish(final)
+        final = chart_run.finish(final, config)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
     return Result(final, model, errors, len(inputs), chart_run.notes if chart_run is not None else None)

@@ -298,3 +298,22 @@ def test_real_helm_binary():
     result = lint_chart(TRAINER, renderer="helm")
     assert not result.errors
     assert not compare(result.findings, _expectations(TRAINER))
+
+
+def test_a_suppression_used_by_one_render_is_not_stale(tmp_path):
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="{{ .Values.host }}").replace(
+        "  hostNetwork:", "  # hyperlint: disable=HP307 -- the exporter needs the host network\n  hostNetwork:")},
+        values="host: true\n")
+    (chart / "ci").mkdir()
+    (chart / "ci" / "off-values.yaml").write_text("host: false\n")
+    assert lint_chart(chart).findings == []
+    (chart / "values.yaml").write_text("host: false\n")  # now no render uses it
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, f.loc.line) == ("HP002", 6)
+    assert f.message.endswith("(Helm renders values.yaml, ci/off-values.yaml)")
+
+
+def test_per_file_ignores_apply_to_the_file_a_finding_is_mapped_to():
+    config = Config(per_file_ignores={"values.yaml": ["HP301"]})
+    shown = sorted((Path(f.loc.file).name, f.rule) for f in lint_chart(TRAINER, config).findings)
+    assert shown == [("gpu-values.yaml", "HP301"), ("job.yaml", "HP307")]

@@ -112,11 +112,14 @@ class ChartRun(Record):
     # -- after the files are linted --------------------------------------------------
 
     def tag(self, results) -> None:
-        """Give findings made without a document (parse errors in rendered text) their render's tag."""
+        """Key each render's findings and suppressions by its `# Source:` tag, so a
+        comment in a template suppresses (or is stale) render by render, and
+        findings made without a document (parse errors) know their render."""
         for inp, result in zip(self.inputs, results[self.start:]):
             tag = inp.stdin[len(b"# Source: "):inp.stdin.index(b"\n")].decode("utf-8", "replace")
-            result.findings = [f if f.loc.source is not None else f.replace(loc=f.loc.replace(source=tag))
-                               for f in result.findings]
+            result.file = tag
+            result.findings = [f.replace(loc=f.loc.replace(file=tag, source=tag)) for f in result.findings]
+            result.directives = [d.replace(loc=d.loc.replace(file=tag)) for d in result.directives]
 
     def error_findings(self, ruleset) -> list[Finding]:
         if "HP001" not in ruleset:
@@ -129,12 +132,18 @@ class ChartRun(Record):
             out.append(f.replace(severity=severity, loc=f.loc.replace(source=tag)))
         return out
 
-    def finish(self, findings: list[Finding]) -> list[Finding]:
-        """Findings in rendered text mapped to their sources, each naming its renders."""
+    def finish(self, findings: list[Finding], config=None) -> list[Finding]:
+        """Findings in rendered text mapped to their sources, each naming its renders
+        (``per-file-ignores`` of ``config`` apply to the files they are mapped to)."""
+        ignores = None
+        if config is not None and config.per_file_ignores:
+            from ..suppress import _PerFileIgnores
+
+            ignores = _PerFileIgnores(config.per_file_ignores, config.source)
         merged: dict[tuple, list] = {}
         out: list[Finding] = []
         for f in findings:
-            rt = self.rendered.get(f.loc.source) if f.loc.source is not None else None
+            rt = self.rendered.get(f.loc.source if f.loc.source is not None else f.loc.file)
             if rt is None:
                 out.append(f)
                 continue
@@ -144,6 +153,8 @@ class ChartRun(Record):
                 continue
             else:
                 mapped, render_name = self._mapped(f, rt), rt.state.spec.name
+            if ignores is not None and ignores.ignores(mapped.loc.file, mapped.rule):
+                continue
             key = (mapped.rule, mapped.loc.file, mapped.loc.line, mapped.loc.column, mapped.message, mapped.severity)
             entry = merged.get(key)
             if entry is None:
@@ -152,8 +163,19 @@ class ChartRun(Record):
             elif render_name not in entry[1]:
                 entry[1].append(render_name)
         named = {id(entry[0]): entry[1] for entry in merged.values()}
+        renders_of = self._renders_of_files()
         return [f if id(f) not in named else f.replace(message=printable(f"{f.message} ({_renders(named[id(f)])})"))
-                for f in out]
+                for f in out
+                # a suppression is unused only if no render that has its line used it
+                if not (f.rule == "HP002" and id(f) in named
+                        and len(named[id(f)]) < len(renders_of.get(f.loc.file, ())))]
+
+    def _renders_of_files(self) -> dict[str, set]:
+        """Template display name -> the renders it was rendered in."""
+        out: dict[str, set] = {}
+        for inp, rt in zip(self.inputs, (v for v in self.rendered.values() if isinstance(v, RenderedTemplate))):
+            out.setdefault(inp.display, set()).add(rt.state.spec.name)
+        return out
 
     def _mapped(self, f: Finding, rt: RenderedTemplate) -> Finding:
         smap = rt.state.source_map()
