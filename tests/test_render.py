@@ -317,3 +317,43 @@ def test_per_file_ignores_apply_to_the_file_a_finding_is_mapped_to():
     config = Config(per_file_ignores={"values.yaml": ["HP301"]})
     shown = sorted((Path(f.loc.file).name, f.rule) for f in lint_chart(TRAINER, config).findings)
     assert shown == [("gpu-values.yaml", "HP301"), ("job.yaml", "HP307")]
+
+
+def test_the_branch_that_rendered_is_the_line_shown(tmp_path):
+    # the same literal line twice: text alone cannot tell which one produced the output
+    branches = ("  {{- if .Values.a }}\n  hostNetwork: true\n  {{- else }}\n  hostNetwork: true\n  {{- end }}\n")
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="x").replace("  hostNetwork: x\n", branches)},
+                   values="a: false\n")
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, f.loc.line, f.loc.column) == ("HP307", 9, 16) and "not certain" not in f.message
+    (chart / "values.yaml").write_text("a: true\n")
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, f.loc.line) == ("HP307", 7)
+
+
+def test_values_read_in_a_range_map_to_their_list_item(tmp_path):
+    template = ("{{- range .Values.workers }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .name }}\n"
+                "spec:\n  nodeSelector:\n    node.kubernetes.io/instance-type: {{ .instanceType }}\n"
+                "    sagemaker.amazonaws.com/node-health-status: Schedulable\n"
+                "  containers:\n    - name: main\n      image: img:1\n{{- end }}\n")
+    values = ("workers:\n  - name: a\n    instanceType: ml.p5.48xlarge\n"
+              "  - name: b\n    instanceType: g5.12xlarge\n")
+    chart = _chart(tmp_path, {"pods.yaml": template}, values=values)
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP301", "values.yaml", 5, 19)
+    assert f.related[0].line == 1  # the `range` that reads .Values.workers
+
+
+def test_layout_of_the_hyperpod_chart():
+    from hyperlint.render.chart import ChartLayout
+
+    layout = ChartLayout(str(HYPERPOD))
+    name = "hyperpod-helm-chart/charts/neuron-device-plugin/templates/k8s-neuron-device-plugin.yaml"
+    chart, path = layout.file_of(name)
+    assert chart.scope == ("neuron-device-plugin",) and Path(path).is_file()
+    # the inference operator's folder is `inference-operator`, its chart `hyperpod-inference-operator`
+    assert layout.file_of("hyperpod-helm-chart/charts/hyperpod-inference-operator/templates/default.yaml")
+    # packed as .tgz too: Helm renders the archive, so the folder's files are not its source
+    assert layout.file_of("hyperpod-helm-chart/charts/health-monitoring-agent/templates/"
+                          "health-monitoring-agent.yaml") is None
+    assert layout.missing_dependencies({}) == ["cert-manager", "nvidia-device-plugin", "aws-efa-k8s-device-plugin"]

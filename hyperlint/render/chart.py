@@ -77,15 +77,18 @@ class ChartLayout:
             entries = sorted(os.listdir(sub))
         except OSError:
             return
+        packed = [e[:-4].rsplit("-", 1)[0] for e in entries if e.endswith(".tgz")]
+        self.archived += packed
         for entry in entries:
             path = os.path.join(sub, entry)
             if entry.endswith(".tgz"):
-                self.archived.append(entry[:-4].rsplit("-", 1)[0])
                 continue
             doc = read_yaml(os.path.join(path, "Chart.yaml"))
             if doc is None or not isinstance(doc.root, dict):
                 continue
             name = str(doc.root.get("name") or entry)
+            if name in packed:  # also packed: Helm renders the archive, so the folder's files are not its source
+                continue
             name = aliases.get(name, name)
             self._add(Subchart(name, path, f"{chart.prefix}/charts/{name}", chart.scope + (name,)), doc.root,
                       depth + 1)

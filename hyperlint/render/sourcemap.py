@@ -154,6 +154,9 @@ class RenderMap:
             if traced is not None:
                 return traced
         where = self._object_line(template, lm, data, loc, header)
+        if self.layout.file_of(template) is None:
+            return where, (), (f"it comes from {template}, in a packaged subchart (a .tgz under charts/) that has "
+                               f"no file to point at, so the chart's Chart.yaml is shown")
         return where, (), (f"the template line that produced it is not certain, so the line of the object "
                            f"in {where.file} is shown")
 
