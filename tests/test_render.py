@@ -357,3 +357,17 @@ def test_layout_of_the_hyperpod_chart():
     assert layout.file_of("hyperpod-helm-chart/charts/health-monitoring-agent/templates/"
                           "health-monitoring-agent.yaml") is None
     assert layout.missing_dependencies({}) == ["cert-manager", "nvidia-device-plugin", "aws-efa-k8s-device-plugin"]
+
+
+def test_the_hyperpod_chart_rendered_in_a_run_feeds_the_run_model():
+    from conftest import ROOT
+
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(ROOT / "examples")])
+    without = lint(found.inputs, config, charts=found.charts)
+    assert "HP404" in {f.rule for f in without.findings}  # no health-monitoring agent among the manifests
+    found = discover([str(ROOT / "examples"), str(HYPERPOD)])
+    with_chart = lint(found.inputs, config, charts=found.charts)
+    assert "HP404" not in {f.rule for f in with_chart.findings}
+    assert any(w.component for w in with_chart.model.workloads)
