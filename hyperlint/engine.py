@@ -473,6 +473,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     if chart_run is not None:
         final = chart_run.finish(final, config)
+        errors += chart_run.failures
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
     return Result(final, model, errors, len(inputs), chart_run.notes if chart_run is not None else None)

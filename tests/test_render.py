@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
 from expectations import compare, expected_in
+
 from hyperlint.config import Config
 from hyperlint.discover import discover
 from hyperlint.engine import lint
@@ -195,8 +195,8 @@ def test_configured_renders_replace_the_defaults(tmp_path):
 
 
 def test_config_schema_accepts_charts(tmp_path):
-    from hyperlint.configfile import read_config
     from hyperlint.config import ConfigError
+    from hyperlint.configfile import read_config
 
     good = tmp_path / "good.yaml"
     good.write_text("charts:\n  renderer: python\n  renders:\n    deploy/my-chart:\n"
@@ -246,8 +246,8 @@ def test_missing_remote_dependency_renders_without_it(tmp_path):
     found = discover([str(chart)])
     result = lint(found.inputs, config, charts=found.charts)
     assert [f.rule for f in result.findings] == ["HP307"]
-    assert result.notes == [f"{chart}: rendered without the dependencies remote: not vendored under charts/ "
-                            f"(helm dependency build {chart} vendors them); nothing was downloaded"]
+    assert result.notes == [(f"{chart}: rendered without the dependencies remote: not vendored under charts/ "
+                             f"(helm dependency build {chart} vendors them); nothing was downloaded")]
 
 
 def test_subchart_values_map_to_the_parent_values_file(tmp_path):

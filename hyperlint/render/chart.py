@@ -32,7 +32,7 @@ def read_yaml(path: str) -> Document | None:
 class Subchart:
     """A chart or subchart folder on disk."""
 
-    __slots__ = ("name", "folder", "prefix", "scope", "values_file", "templates")
+    __slots__ = ("folder", "name", "prefix", "scope", "templates", "values_file")
 
     def __init__(self, name: str, folder: str, prefix: str, scope: tuple) -> None:
         self.name = name  # the name Helm uses (alias included)

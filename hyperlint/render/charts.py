@@ -34,7 +34,7 @@ _TEST_HOOK = re.compile(r"^(test|test-success|test-failure)$")
 class RenderState(Record):
     """One render (one values set) of one chart, and what its source map needs."""
 
-    __slots__ = ("chart", "display", "layout", "spec", "renderer", "omit", "_map")
+    __slots__ = ("_map", "chart", "display", "layout", "omit", "renderer", "spec")
 
     def __init__(self, chart: str, display: str, layout, spec: RenderSpec, renderer: str, omit: list[str]) -> None:
         self.chart = chart  # the chart folder
@@ -68,8 +68,7 @@ class RenderState(Record):
             for path in paths + list(self.spec.values):
                 displays[path] = _display_in(self.chart, self.display, path)
             marked = render(self.chart, self.spec, self.renderer, self.omit,
-                            templates=dict(zip(paths, instrument(files, nonce := new_nonce()))))
-            del nonce
+                            templates=dict(zip(paths, instrument(files, new_nonce()))))
             try:
                 set_values = user_values(self.spec.replace(values=[]), _sdk() if self.renderer == "python" else None)
             except Exception:  # a --set the renderer already accepted: only the map loses it
@@ -88,7 +87,7 @@ def _sdk():
 class RenderedTemplate(Record):
     """One template's rendered text in one render."""
 
-    __slots__ = ("template", "text", "data", "state")
+    __slots__ = ("data", "state", "template", "text")
 
     def __init__(self, template: str, text: str, data: bytes, state: RenderState) -> None:
         self.template = template
@@ -100,9 +99,10 @@ class RenderedTemplate(Record):
 class ChartRun(Record):
     """What rendering the charts of a run gives: inputs, render errors, notes."""
 
-    __slots__ = ("inputs", "errors", "notes", "rendered", "start")
+    __slots__ = ("errors", "failures", "inputs", "notes", "rendered", "start")
 
     def __init__(self) -> None:
+        self.failures: list[str] = []  # internal errors (exit code 2); the other charts go on
         self.inputs: list[Input] = []
         self.errors: list[tuple[Finding, str]] = []  # (HP001 at the template Helm names, render name)
         self.notes: list[str] = []
@@ -152,7 +152,16 @@ class ChartRun(Record):
             elif f.rule == "HP001" and _same_duplicate(f, rt):
                 continue
             else:
-                mapped, render_name = self._mapped(f, rt), rt.state.spec.name
+                try:
+                    mapped = self._mapped(f, rt)
+                except Exception as exc:  # a bug in the map must not lose the finding
+                    from ..engine import describe_failure
+
+                    self.failures.append(f"internal error while mapping a finding in {rt.template}: "
+                                         f"{describe_failure(exc)}")
+                    mapped = f.replace(loc=Loc(f.loc.file.split(" [", 1)[0], 1, 1), message=f"{f.message}; "
+                                       f"its line in {rt.template} could not be worked out")
+                render_name = rt.state.spec.name
             if ignores is not None and ignores.ignores(mapped.loc.file, mapped.rule):
                 continue
             key = (mapped.rule, mapped.loc.file, mapped.loc.line, mapped.loc.column, mapped.message, mapped.severity)
@@ -248,8 +257,6 @@ def prepare(charts: list[str], config, warm=None) -> ChartRun:
 
     ``warm``: work to do while Helm's Go runtime starts in another thread (the
     library call releases the interpreter lock), such as importing the rules."""
-    from .chart import ChartLayout
-
     run = ChartRun()
     options = config.charts or {}
     preference = options.get("renderer", "auto")
@@ -268,29 +275,41 @@ def prepare(charts: list[str], config, warm=None) -> ChartRun:
         if loading is not None:
             loading.join()
             loading = None
-        layout = ChartLayout(chart)
-        defaults = _values_of(layout)
-        omit = layout.missing_dependencies(defaults)
-        if omit:
-            run.notes.append(f"{chart}: rendered without the dependencies {', '.join(omit)}: not vendored under "
-                             f"charts/ (helm dependency build {chart} vendors them); nothing was downloaded")
-        for spec in specs_for(chart, config):
-            state = RenderState(chart, chart, layout, spec, renderer, omit)
-            result = render(chart, spec, renderer, omit)
-            if result.error is not None:
-                run.errors.append((_error_finding(state, result.error), spec.name))
-                continue
-            for template, text in result.templates.items():
-                text = text if options.get("test-hooks") else skip_test_hooks(text)
-                if not text.strip():
-                    continue
-                found = layout.file_of(template)
-                display = _display_in(chart, chart, found[1]) if found else f"{chart}/{template.split('/', 1)[-1]}"
-                tag = f"{template} [{spec.name}] #{len(run.rendered)}"
-                data = f"# Source: {tag}\n{text}".encode("utf-8")
-                run.rendered[tag] = RenderedTemplate(template, text, data, state)
-                run.inputs.append(Input(display, None, data))
+        try:
+            _prepare_chart(run, chart, config, renderer)
+        except Exception as exc:  # one chart must not end the run
+            from ..engine import describe_failure
+
+            run.failures.append(f"internal error while rendering the chart {chart}: {describe_failure(exc)}")
     return run
+
+
+def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
+    from .chart import ChartLayout
+
+    options = config.charts or {}
+    layout = ChartLayout(chart)
+    defaults = _values_of(layout)
+    omit = layout.missing_dependencies(defaults)
+    if omit:
+        run.notes.append(f"{chart}: rendered without the dependencies {', '.join(omit)}: not vendored under "
+                         f"charts/ (helm dependency build {chart} vendors them); nothing was downloaded")
+    for spec in specs_for(chart, config):
+        state = RenderState(chart, chart, layout, spec, renderer, omit)
+        result = render(chart, spec, renderer, omit)
+        if result.error is not None:
+            run.errors.append((_error_finding(state, result.error), spec.name))
+            continue
+        for template, text in result.templates.items():
+            text = text if options.get("test-hooks") else skip_test_hooks(text)
+            if not text.strip():
+                continue
+            found = layout.file_of(template)
+            display = _display_in(chart, chart, found[1]) if found else f"{chart}/{template.split('/', 1)[-1]}"
+            tag = f"{template} [{spec.name}] #{len(run.rendered)}"
+            data = f"# Source: {tag}\n{text}".encode()
+            run.rendered[tag] = RenderedTemplate(template, text, data, state)
+            run.inputs.append(Input(display, None, data))
 
 
 def _start_sdk():

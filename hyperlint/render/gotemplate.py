@@ -33,7 +33,7 @@ _DEFINE_NAME = re.compile(r"^\s*(?:define|block)\s+\"([^\"]+)\"")
 class Action:
     """One ``{{ ... }}`` action: its byte span, lines, keyword and body text."""
 
-    __slots__ = ("start", "end", "line", "end_line", "body", "keyword")
+    __slots__ = ("body", "end", "end_line", "keyword", "line", "start")
 
     def __init__(self, start: int, end: int, line: int, end_line: int, body: str) -> None:
         self.start = start  # offsets in the text (characters)
@@ -202,7 +202,7 @@ class TemplateSet:
     def _collect(self, f: TemplateFile, first: int, last: int, out: list, depth: int, seen: set) -> None:
         variables = f.variables()
         for a in f.line_actions(first, last):
-            line = a.line if f is not None else -1
+            line = a.line
             out += [(r, line) for r in values_refs(a.body)]
             for m in _VAR_USE.finditer(a.body):
                 for r in variables.get(m.group(1), ()):

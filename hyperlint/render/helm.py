@@ -36,7 +36,7 @@ _WHERE = re.compile(r"([A-Za-z0-9_.\-/]+?\.(?:ya?ml|tpl|txt|json)):(\d+)(?::(\d+
 class RenderSpec(Record):
     """One values set of a chart: how to render it."""
 
-    __slots__ = ("name", "values", "set", "release", "namespace", "kube_version")
+    __slots__ = ("kube_version", "name", "namespace", "release", "set", "values")
 
     def __init__(self, name: str, values: list[str] | None = None, set: list[str] | None = None,
                  release: str = "release-name", namespace: str = "default", kube_version: str | None = None) -> None:
@@ -51,7 +51,7 @@ class RenderSpec(Record):
 class RenderError(Record):
     """Helm refused to render: its message, and the template and line it names."""
 
-    __slots__ = ("message", "template", "line", "column")
+    __slots__ = ("column", "line", "message", "template")
 
     def __init__(self, message: str, template: str | None = None, line: int = 1, column: int = 1) -> None:
         self.message = message
@@ -63,7 +63,7 @@ class RenderError(Record):
 class Rendered(Record):
     """Each template's rendered text (template name -> text), or the error."""
 
-    __slots__ = ("templates", "error")
+    __slots__ = ("error", "templates")
 
     def __init__(self, templates: dict[str, str] | None = None, error: RenderError | None = None) -> None:
         self.templates = {} if templates is None else templates
@@ -270,7 +270,7 @@ def _render_binary(folder: str, spec: RenderSpec) -> Rendered:
     if spec.kube_version:
         cmd += ["--kube-version", spec.kube_version]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL, check=False)
     except subprocess.TimeoutExpired:
         return Rendered(error=RenderError(f"helm template did not finish in {TIMEOUT} s"))
     if proc.returncode != 0:

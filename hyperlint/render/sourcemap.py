@@ -95,7 +95,7 @@ class LineMap:
 class ValueSource:
     """One values document a render used (None ``doc``: the command line's --set)."""
 
-    __slots__ = ("display", "doc", "root", "label")
+    __slots__ = ("display", "doc", "label", "root")
 
     def __init__(self, display: str | None, doc: Document | None, root, label: str) -> None:
         self.display = display
@@ -294,9 +294,7 @@ class RenderMap:
 def _get(root, path: tuple):
     node = root
     for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
         else:
             return _MISSING
