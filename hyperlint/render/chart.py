@@ -68,7 +68,7 @@ class ChartLayout:
                 chart.templates[f"{chart.prefix}/templates/{rel}"] = path
         if depth > 10:
             return
-        aliases = {}
+        aliases: dict[str, str] = {}
         for d in meta.get("dependencies") or ():
             if isinstance(d, dict) and d.get("name") and d.get("alias"):
                 aliases.setdefault(str(d["name"]), str(d["alias"]))
@@ -127,7 +127,7 @@ def _condition_false(condition, values) -> bool:
     if not isinstance(condition, str) or not isinstance(values, dict):
         return False
     for path in condition.split(","):
-        node = values
+        node: object = values
         for key in path.strip().split("."):
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, bool):

@@ -116,7 +116,8 @@ class ChartRun(Record):
         comment in a template suppresses (or is stale) render by render, and
         findings made without a document (parse errors) know their render."""
         for inp, result in zip(self.inputs, results[self.start:]):
-            tag = inp.stdin[len(b"# Source: "):inp.stdin.index(b"\n")].decode("utf-8", "replace")
+            data = inp.stdin or b""
+            tag = data[len(b"# Source: "):data.index(b"\n")].decode("utf-8", "replace")
             result.file = tag
             result.findings = [f.replace(loc=f.loc.replace(file=tag, source=tag)) for f in result.findings]
             result.directives = [d.replace(loc=d.loc.replace(file=tag)) for d in result.directives]

@@ -160,7 +160,7 @@ def _typed(raw: str):
     return raw
 
 
-def render(folder: str, spec: RenderSpec, renderer: str, omit: list[str] = (), templates: dict | None = None) -> Rendered:
+def render(folder: str, spec: RenderSpec, renderer: str, omit=(), templates: dict | None = None) -> Rendered:
     """Render the chart in ``folder`` with ``spec``; ``omit``: declared dependencies
     that are not vendored; ``templates``: template files (path -> text) to use
     instead of those on disk (the instrumented copy of the source map)."""

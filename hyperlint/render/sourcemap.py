@@ -223,9 +223,9 @@ class RenderMap:
             return None, 0, 0
         if above is None and below is None:
             return own, 0, len(self.files[own].lines) - 1
-        if above is None and below[0] == own:
+        if above is None and below is not None and below[0] == own:
             return own, 0, below[1] - 1
-        if below is None and above[0] == own:
+        if below is None and above is not None and above[0] == own:
             return own, above[1] + 1, len(self.files[own].lines) - 1
         return None, 0, 0
 
@@ -313,7 +313,7 @@ def _leaves(sources: list[tuple[ValueSource, tuple]]):
         node = _get(source.root, base)
         if node is _MISSING:
             continue
-        stack = [((), node)]
+        stack: list[tuple[tuple, object]] = [((), node)]
         while stack:
             rel, value = stack.pop()
             if any(rel[:i] in owned for i in range(len(rel) + 1)):
@@ -352,7 +352,7 @@ def path_of_pointer(pointer: str) -> list[str]:
 
 def value_at(doc: Document, pointer: str):
     node = doc.root
-    path = []
+    path: list = []
     for step in path_of_pointer(pointer):
         if isinstance(node, list):
             try:
@@ -373,6 +373,7 @@ def value_at(doc: Document, pointer: str):
 
 
 def loc_in_values(source: ValueSource, path: tuple, like: Loc) -> Loc:
+    assert source.doc is not None and source.display is not None  # a values file, not --set
     span = locate(source.doc, path)
     return Loc(source.display, span.line, span.column, span.end_line, span.end_column,
                like.pointer, like.object, None, None)
