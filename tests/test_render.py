@@ -371,3 +371,23 @@ def test_the_hyperpod_chart_rendered_in_a_run_feeds_the_run_model():
     with_chart = lint(found.inputs, config, charts=found.charts)
     assert "HP404" not in {f.rule for f in with_chart.findings}
     assert any(w.component for w in with_chart.model.workloads)
+
+
+def test_file_dependencies_outside_charts_are_rendered_from_where_they_are(tmp_path):
+    common = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")}, name="common")
+    app = _chart(tmp_path, {}, name="app",
+                 chart_extra="dependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n")
+    result = lint_chart(app)
+    assert result.notes == []
+    (f,) = result.findings
+    assert (f.rule, f.loc.file, f.loc.line) == ("HP307", str(common / "templates" / "pod.yaml"), 6)
+    assert "not certain" not in f.message
+
+
+def test_file_dependencies_with_the_helm_binary(tmp_path, monkeypatch):
+    _fake_helm(tmp_path, monkeypatch)
+    common = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")}, name="common")
+    app = _chart(tmp_path, {}, name="app",
+                 chart_extra="dependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n")
+    (f,) = lint_chart(app, renderer="helm").findings
+    assert (f.rule, f.loc.file, f.loc.line) == ("HP307", str(common / "templates" / "pod.yaml"), 6)

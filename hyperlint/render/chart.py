@@ -54,7 +54,9 @@ class ChartLayout:
         self.declared = [d for d in root.get("dependencies") or () if isinstance(d, dict) and d.get("name")]
         self.charts: list[Subchart] = []
         self.archived: list[str] = []  # subcharts vendored as .tgz (no files to point at)
+        self.linked: dict[str, str] = {}  # `file://` dependencies outside charts/: name -> folder
         self._add(Subchart(self.name, folder, self.name, ()), root, 0)
+        self._link_local_dependencies()
         self.by_template = {name: (c, path) for c in self.charts for name, path in c.templates.items()}
 
     def _add(self, chart: Subchart, meta: dict, depth: int) -> None:
@@ -92,6 +94,23 @@ class ChartLayout:
             name = aliases.get(name, name)
             self._add(Subchart(name, path, f"{chart.prefix}/charts/{name}", chart.scope + (name,)), doc.root,
                       depth + 1)
+
+    def _link_local_dependencies(self) -> None:
+        """`file://` dependencies that are not vendored under charts/ but exist on disk:
+        rendered from where they are (as `helm dependency build` would copy them)."""
+        present = {c.name for c in self.charts[1:] if len(c.scope) == 1} | set(self.archived)
+        for d in self.declared:
+            repo = str(d.get("repository") or "")
+            name = str(d.get("alias") or d["name"])
+            if not repo.startswith("file://") or name in present or str(d["name"]) in present:
+                continue
+            path = os.path.normpath(os.path.join(self.folder, repo[len("file://"):]))
+            doc = read_yaml(os.path.join(path, "Chart.yaml"))
+            if doc is None or not isinstance(doc.root, dict):
+                continue
+            self.linked[name] = path
+            self._add(Subchart(name, path, f"{self.name}/charts/{name}", (name,)), doc.root, 1)
+            present.add(name)
 
     def file_of(self, template: str) -> tuple[Subchart, str] | None:
         """(chart, file path) of a template name Helm reports, or None (a .tgz subchart)."""

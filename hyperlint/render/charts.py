@@ -68,7 +68,7 @@ class RenderState(Record):
             for path in paths + list(self.spec.values):
                 displays[path] = _display_in(self.chart, self.display, path)
             marked = render(self.chart, self.spec, self.renderer, self.omit,
-                            templates=dict(zip(paths, instrument(files, new_nonce()))))
+                            templates=dict(zip(paths, instrument(files, new_nonce()))), linked=self.layout.linked)
             try:
                 set_values = user_values(self.spec.replace(values=[]), _sdk() if self.renderer == "python" else None)
             except Exception:  # a --set the renderer already accepted: only the map loses it
@@ -297,7 +297,7 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
                          f"charts/ (helm dependency build {chart} vendors them); nothing was downloaded")
     for spec in specs_for(chart, config):
         state = RenderState(chart, chart, layout, spec, renderer, omit)
-        result = render(chart, spec, renderer, omit)
+        result = render(chart, spec, renderer, omit, linked=layout.linked)
         if result.error is not None:
             run.errors.append((_error_finding(state, result.error), spec.name))
             continue

@@ -160,16 +160,21 @@ def _typed(raw: str):
     return raw
 
 
-def render(folder: str, spec: RenderSpec, renderer: str, omit=(), templates: dict | None = None) -> Rendered:
+def render(folder: str, spec: RenderSpec, renderer: str, omit=(), templates: dict | None = None,
+           linked: dict | None = None) -> Rendered:
     """Render the chart in ``folder`` with ``spec``; ``omit``: declared dependencies
     that are not vendored; ``templates``: template files (path -> text) to use
-    instead of those on disk (the instrumented copy of the source map)."""
+    instead of those on disk (the instrumented copy of the source map);
+    ``linked``: `file://` dependencies outside charts/ (name -> folder), added
+    under charts/ as `helm dependency build` would."""
+    templates = templates or {}
+    linked = linked or {}
     try:
-        if templates and renderer == "python":  # in memory: no copy of the chart on disk
-            return _render_sdk(folder, spec, archive=_archive(folder, templates))
-        if templates or (omit and renderer == "helm"):
+        if (templates or linked) and renderer == "python":  # in memory: no copy of the chart on disk
+            return _render_sdk(folder, spec, archive=_archive(folder, templates, linked))
+        if templates or linked or (omit and renderer == "helm"):
             with tempfile.TemporaryDirectory(prefix="hyperlint-chart-") as tmp:
-                copy = _copy(folder, tmp, templates or {}, omit if renderer == "helm" else ())
+                copy = _copy(folder, tmp, templates, omit if renderer == "helm" else (), linked)
                 return _render(copy, spec, renderer)
         return _render(folder, spec, renderer)
     except OSError as exc:
@@ -180,38 +185,46 @@ def _render(folder: str, spec: RenderSpec, renderer: str) -> Rendered:
     return _render_binary(folder, spec) if renderer == "helm" else _render_sdk(folder, spec)
 
 
-def _archive(folder: str, templates: dict) -> bytes:
-    """The chart as a .tgz in memory, with ``templates`` (path -> text) in place of those files."""
+def _archive(folder: str, templates: dict, linked: dict) -> bytes:
+    """The chart as a .tgz in memory, with ``templates`` (path -> text) in place of
+    those files and the ``linked`` charts under charts/."""
     import io
     import tarfile
 
-    root = os.path.abspath(folder)
     replaced = {os.path.abspath(p): text.encode("utf-8") for p, text in templates.items()}
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d != ".git")
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                data = replaced.get(path)
-                if data is None:
-                    if not os.path.isfile(path):
-                        continue
-                    with open(path, "rb") as fh:
-                        data = fh.read()
-                info = tarfile.TarInfo("chart/" + os.path.relpath(path, root).replace(os.sep, "/"))
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
+        trees = [(os.path.abspath(folder), "chart")]
+        trees += [(os.path.abspath(path), f"chart/charts/{name}") for name, path in linked.items()]
+        for root, prefix in trees:
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if d != ".git")
+                for name in sorted(filenames):
+                    path = os.path.join(dirpath, name)
+                    data = replaced.get(path)
+                    if data is None:
+                        if not os.path.isfile(path):
+                            continue
+                        with open(path, "rb") as fh:
+                            data = fh.read()
+                    info = tarfile.TarInfo(f"{prefix}/" + os.path.relpath(path, root).replace(os.sep, "/"))
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
 
 
-def _copy(folder: str, tmp: str, templates: dict, omit) -> str:
+def _copy(folder: str, tmp: str, templates: dict, omit, linked: dict) -> str:
     dest = os.path.join(tmp, "chart")
     shutil.copytree(folder, dest, symlinks=False, ignore=shutil.ignore_patterns(".git"))
-    root = os.path.abspath(folder)
+    roots = [(os.path.abspath(folder), dest)]
+    for name, path in linked.items():
+        target = os.path.join(dest, "charts", name)
+        shutil.copytree(path, target, symlinks=False, ignore=shutil.ignore_patterns(".git"))
+        roots.append((os.path.abspath(path), target))
     for path, text in templates.items():
-        target = os.path.join(dest, os.path.relpath(os.path.abspath(path), root))
-        with open(target, "w", encoding="utf-8") as fh:
+        full = os.path.abspath(path)
+        root, target = next(((r, t) for r, t in roots[1:] if full.startswith(r + os.sep)), roots[0])
+        with open(os.path.join(target, os.path.relpath(full, root)), "w", encoding="utf-8") as fh:
             fh.write(text)
     if omit:
         from .chart import read_yaml
