@@ -229,7 +229,7 @@ def capacity(
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
-    result = lint(found.inputs, config, rules=False)
+    result = lint(found.inputs, config, rules=False, charts=found.charts)  # charts: their workloads count too
     render(plan(result.model, Data(config.data)), sys.stdout, output_format)
     raise typer.Exit(2 if found.errors or result.errors else 0)
 

@@ -391,3 +391,11 @@ def test_file_dependencies_with_the_helm_binary(tmp_path, monkeypatch):
                  chart_extra="dependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n")
     (f,) = lint_chart(app, renderer="helm").findings
     assert (f.rule, f.loc.file, f.loc.line) == ("HP307", str(common / "templates" / "pod.yaml"), 6)
+
+
+def test_the_run_model_counts_a_chart_once_with_its_first_values_set():
+    result = lint_chart(TRAINER)
+    assert sorted(w.label for w in result.model.workloads) == ["Deployment release-name-serve",
+                                                                 "Job release-name-train"]
+    job = next(w for w in result.model.workloads if w.label.startswith("Job"))
+    assert job.loc.file.endswith("templates/job.yaml")  # in the chart's folder, for scopes

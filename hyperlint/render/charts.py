@@ -6,7 +6,9 @@ chart-testing convention; or the renders the configuration lists for the
 chart; or ``--values``/``--set`` for a chart named on the command line) and
 turns each rendered template into an input named by the template's file, so
 the rules, the run model and scopes see a chart's objects in the chart's
-folder. ``finish`` moves each finding in rendered text to the template line or
+folder (the run model counts each chart once, with its first values set:
+values sets are alternatives, not more of the chart). ``finish`` moves each
+finding in rendered text to the template line or
 values key that produced it (``sourcemap``), names its render, and reports a
 finding that several renders share once, naming them all.
 
@@ -34,9 +36,10 @@ _TEST_HOOK = re.compile(r"^(test|test-success|test-failure)$")
 class RenderState(Record):
     """One render (one values set) of one chart, and what its source map needs."""
 
-    __slots__ = ("_map", "chart", "display", "layout", "omit", "renderer", "spec")
+    __slots__ = ("_map", "chart", "display", "layout", "omit", "renderer", "spec", "primary")
 
     def __init__(self, chart: str, display: str, layout, spec: RenderSpec, renderer: str, omit: list[str]) -> None:
+        self.primary = False  # the chart's first render that succeeded: the one the run model counts
         self.chart = chart  # the chart folder
         self.display = display
         self.layout = layout
@@ -115,9 +118,16 @@ class ChartRun(Record):
         """Key each render's findings and suppressions by its `# Source:` tag, so a
         comment in a template suppresses (or is stale) render by render, and
         findings made without a document (parse errors) know their render."""
+        from ..model import Model
+
         for inp, result in zip(self.inputs, results[self.start:]):
             data = inp.stdin or b""
             tag = data[len(b"# Source: "):data.index(b"\n")].decode("utf-8", "replace")
+            rt = self.rendered.get(tag)
+            if isinstance(rt, RenderedTemplate) and not rt.state.primary:
+                # values sets are alternatives, not more of the chart: the run model (cross-document
+                # rules, capacity) counts a chart once, with its first values set
+                result.model = Model(manifests_seen=result.model.manifests_seen)
             result.file = tag
             result.findings = [f.replace(loc=f.loc.replace(file=tag, source=tag)) for f in result.findings]
             result.directives = [d.replace(loc=d.loc.replace(file=tag)) for d in result.directives]
@@ -295,12 +305,14 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
     if omit:
         run.notes.append(f"{chart}: rendered without the dependencies {', '.join(omit)}: not vendored under "
                          f"charts/ (helm dependency build {chart} vendors them); nothing was downloaded")
+    primary = True
     for spec in specs_for(chart, config):
         state = RenderState(chart, chart, layout, spec, renderer, omit)
         result = render(chart, spec, renderer, omit, linked=layout.linked)
         if result.error is not None:
             run.errors.append((_error_finding(state, result.error), spec.name))
             continue
+        state.primary, primary = primary, False
         for template, text in result.templates.items():
             text = text if options.get("test-hooks") else skip_test_hooks(text)
             if not text.strip():
