@@ -399,3 +399,15 @@ def test_the_run_model_counts_a_chart_once_with_its_first_values_set():
                                                                  "Job release-name-train"]
     job = next(w for w in result.model.workloads if w.label.startswith("Job"))
     assert job.loc.file.endswith("templates/job.yaml")  # in the chart's folder, for scopes
+
+
+def test_a_value_the_template_writes_itself_is_not_traced_to_values(tmp_path):
+    # `y` holds the same text, but the instance type came from the `default`
+    pod = POD.format(hn="false").replace(
+        "  nodeSelector:\n", "  nodeSelector:\n"
+        "    node.kubernetes.io/instance-type: {{ .Values.x | default \"p5.48xlarge\" }}\n"
+        "    team: {{ .Values.y }}\n")
+    chart = _chart(tmp_path, {"pod.yaml": pod}, values="y: p5.48xlarge\n")
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP301", "pod.yaml", 8, 39)
+    assert "the template computes the value on this line" in f.message and not f.related

@@ -180,17 +180,22 @@ class RenderMap:
         value, _ = value_at(doc, loc.pointer)
         if value is _MISSING or value is None or isinstance(value, (dict, list)):
             return None
-        fi, first, last = self._gap(template, lm, k)
+        fi, first, last, rendered = self._gap(template, lm, k)
         if fi is None:
             return None
         f = self.files[fi]
+        exact = rendered is not None and _line_for_line(f, first, last, rendered[1] - rendered[0])
+        if exact:  # each template line of the gap gave one rendered line: this one came from
+            first = last = first + (k - rendered[0])
+        here = self._template_loc(fi, first, loc) if exact else None
+        computed = (here, (), "the template computes the value on this line") if here is not None else None
+        if any(_written_in(value, a.body) for a in f.line_actions(first, last)):
+            return computed  # written in the template itself (a `default`, an argument): not from values
         refs = self.templates.refs_of_lines(f, first, last)
         scope = self._scope_of(template)
-        if scope is None or not refs:
-            return None
-        found = self.origin(scope, refs, value)
+        found = self.origin(scope, refs, value) if scope is not None and refs else None
         if found is None:
-            return None
+            return computed
         source, path, line = found
         reads = self._template_loc(fi, line, loc)
         shown = ".".join(str(p) for p in path)
@@ -199,35 +204,38 @@ class RenderMap:
         return loc_in_values(source, path, loc), (reads,), f"set here ({shown}), used by {reads.file}:{reads.line}"
 
     def _gap(self, template: str, lm: LineMap, k: int):
-        """(file index, first, last): the template lines between the literal lines
-        around rendered line ``k`` (in the same document), or (None, 0, 0)."""
+        """(file index, first, last, rendered): the template lines between the literal
+        lines around rendered line ``k`` (in the same document), and the rendered lines
+        between them ((first, last), when both literal lines were found); or
+        (None, 0, 0, None)."""
         above = below = None
+        ra = rb = None
         for j in range(k - 1, -1, -1):
             if lm.lines[j].startswith("---"):
                 break
             if isinstance(lm.entries[j], tuple):
-                above = lm.entries[j]
+                above, ra = lm.entries[j], j
                 break
         for j in range(k + 1, len(lm.lines)):
             if lm.lines[j].startswith("---"):
                 break
             if isinstance(lm.entries[j], tuple):
-                below = lm.entries[j]
+                below, rb = lm.entries[j], j
                 break
         own = self._index.get(template)
         if above is not None and below is not None:
             if above[0] == below[0] and above[1] < below[1]:
-                return above[0], above[1] + 1, below[1] - 1
-            return None, 0, 0
+                return above[0], above[1] + 1, below[1] - 1, (ra + 1, rb - 1)
+            return None, 0, 0, None
         if own is None:
-            return None, 0, 0
+            return None, 0, 0, None
         if above is None and below is None:
-            return own, 0, len(self.files[own].lines) - 1
+            return own, 0, len(self.files[own].lines) - 1, None
         if above is None and below is not None and below[0] == own:
-            return own, 0, below[1] - 1
+            return own, 0, below[1] - 1, None
         if below is None and above is not None and above[0] == own:
-            return own, above[1] + 1, len(self.files[own].lines) - 1
-        return None, 0, 0
+            return own, above[1] + 1, len(self.files[own].lines) - 1, None
+        return None, 0, 0, None
 
     def _scope_of(self, template: str) -> tuple | None:
         found = self.layout.file_of(template)
@@ -289,6 +297,31 @@ class RenderMap:
                 if type(leaf) is type(value) and leaf == value:
                     hits.setdefault((source.label, path), (source, path, line))
         return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+_MULTI_LINE = re.compile(r"\b(include|template|tpl|toYaml|nindent|indent)\b")
+
+
+def _line_for_line(f: TemplateFile, first: int, last: int, span: int) -> bool:
+    """Whether template lines ``first``..``last`` render one line each, in order: as many
+    rendered lines as template lines, and only one-line actions that neither branch,
+    loop, include, indent nor trim the whitespace around them."""
+    if span != last - first or span < 0:
+        return False
+    for a in f.line_actions(first, last):
+        raw = f.text[a.start:a.end]
+        if a.line != a.end_line or a.keyword or raw.startswith("{{-") or raw.endswith("-}}") \
+                or _MULTI_LINE.search(a.body):
+            return False
+    return True
+
+
+def _written_in(value, body: str) -> bool:
+    """Whether an action's text writes ``value`` itself (`default "p5.48xlarge"`, `default 8`)."""
+    if isinstance(value, str):
+        return any(f"{q}{value}{q}" in body for q in ('"', "`", "'"))
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return re.search(rf"(?<![\w.$]){re.escape(text)}(?![\w.])", body) is not None
 
 
 def _get(root, path: tuple):
