@@ -8,9 +8,9 @@ turns each rendered template into an input named by the template's file, so
 the rules, the run model and scopes see a chart's objects in the chart's
 folder (the run model counts each chart once, with its first values set:
 values sets are alternatives, not more of the chart). ``finish`` moves each
-finding in rendered text to the template line or
-values key that produced it (``sourcemap``), names its render, and reports a
-finding that several renders share once, naming them all.
+finding in rendered text to the template line or values key that produced it
+(``sourcemap``), names its render, and reports a finding that several renders
+share once, naming them all.
 
 Objects annotated ``helm.sh/hook: test`` (``helm test`` pods, never deployed
 by an install) are left out unless the configuration asks for them.
