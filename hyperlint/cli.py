@@ -31,7 +31,9 @@ SEVERITY_LEVELS = ("error", "warning", "info")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"hyperlint {__version__}")
+        from .datainfo import version_lines
+
+        typer.echo("\n".join([f"hyperlint {__version__}", *version_lines()]))
         raise typer.Exit(0)
 
 
@@ -259,6 +261,17 @@ def show_rule(
     if rule is None:
         raise ConfigError(f"unknown rule {rule_id!r}; `hyperlint rules` lists them all")
     sys.stdout.write(render_rule(rule, output_format))
+
+
+@app.command("data")
+def show_data(
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List the data tables rules judge by, with their sources and as-of dates."""
+    from .datainfo import render
+
+    _choice(output_format, ("text", "json"), "--format")
+    sys.stdout.write(render(output_format))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

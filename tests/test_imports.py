@@ -15,7 +15,7 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "jsonschema", "sympy", "pydantic", "networkx", "helm_python",
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "helm_python",
                            "hyperlint.render") if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """

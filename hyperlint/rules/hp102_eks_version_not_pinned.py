@@ -38,7 +38,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the supported Kubernetes versions)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html
+  (`Version`: without it EKS uses its default version)
 """
 
 from __future__ import annotations

@@ -46,7 +46,9 @@ which changes the cluster's access management.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (authentication mode `API` or `API_AND_CONFIG_MAP`)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html
+  (`AuthenticationMode` defaults to `CONFIG_MAP`)
 """
 
 from __future__ import annotations

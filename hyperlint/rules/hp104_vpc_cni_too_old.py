@@ -15,9 +15,9 @@ add-on without `AddonVersion` gets EKS's default for the cluster version and
 is not reported.
 
 ## Why is this bad?
-HyperPod requires the Amazon VPC CNI 1.18.3 or later. With an older plugin,
-pods on HyperPod nodes cannot get IP addresses from the node's single
-network interface and stay in `ContainerCreating`.
+HyperPod requires the Amazon VPC CNI 1.18.3 or later (the EKS
+prerequisites page). The page states only the requirement, not how an older
+plugin fails: upgrade rather than find out.
 
 ## Example
 ```yaml
@@ -61,7 +61,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (Amazon VPC CNI 1.18.3 or later; `schemas/eks.json` `vpc_cni`)
 - https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html
+  (add-on version format)
 """
 
 from __future__ import annotations
@@ -128,4 +130,5 @@ def _judge(version_text, path, ctx, what: str):
         return None
     need = ".".join(map(str, minimum))
     return Hit(path, f"{what} is older than {need}, the minimum Amazon VPC CNI version HyperPod supports; "
-                     f"upgrade to {need} or later")
+                     f"upgrade to {need} or later "
+                     f"({ctx.data.provenance('eks', 'vpc_cni', 'vpc_cni_minimum_version')})")

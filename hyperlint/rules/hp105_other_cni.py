@@ -11,9 +11,10 @@ Antrea for network policy only, on top of the VPC CNI, are not reported:
 `networkPolicyOnly` mode.
 
 ## Why is this bad?
-The Amazon VPC CNI is the only CNI HyperPod supports. Another plugin takes
-over pod networking on HyperPod nodes, which then cannot get pod addresses
-from their network interface; EFA and the HyperPod agents stop working.
+The Amazon VPC CNI is the only CNI HyperPod supports (the EKS prerequisites
+page). HyperPod's pod networking (one network interface per instance, the
+max-pods table) is the VPC CNI's; what breaks under another plugin is not
+documented.
 
 ## Example
 ```yaml
@@ -48,6 +49,7 @@ data:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the Amazon VPC CNI is the only supported CNI)
 """
 
 from __future__ import annotations

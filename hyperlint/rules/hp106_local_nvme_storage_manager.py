@@ -67,8 +67,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (do not install a CSI driver that manages local NVMe storage)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+  (the AMI's LVM volume group `vg.01` at `/opt/sagemaker`, and the remedy order)
 - https://docs.aws.amazon.com/eks/latest/userguide/lis-csi.html
+  (the instance-store CSI driver erases the disks at install)
 """
 
 from __future__ import annotations

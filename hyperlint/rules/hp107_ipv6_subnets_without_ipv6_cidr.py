@@ -11,10 +11,12 @@ defined elsewhere (parameters, imports, IDs) cannot be judged offline and
 are not reported.
 
 ## Why is this bad?
-In an IPv6 cluster every pod gets an IPv6 address from its node's subnet.
-HyperPod nodes in IPv4-only subnets join the cluster but their pods get no
-addresses. An existing IPv4 EKS cluster cannot be converted, so the subnets
-must be right before the cluster is created.
+In an IPv6 EKS cluster every pod gets an IPv6 address from its node's
+subnet (EKS IPv6 guide), and the HyperPod prerequisites page requires
+IPv6-enabled subnets for an IPv6 cluster. Observation: nodes in IPv4-only
+subnets cannot give their pods addresses. An existing IPv4 EKS cluster
+cannot be converted, so the subnets must be right before the cluster is
+created.
 
 ## Example
 ```yaml
@@ -79,7 +81,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (an IPv6 cluster needs IPv6-enabled VPC and subnets)
 - https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html
+  (pods get IPv6 addresses from the node's subnet)
 """
 
 from __future__ import annotations

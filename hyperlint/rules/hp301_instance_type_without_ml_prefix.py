@@ -86,8 +86,11 @@ for HyperPod (a warning), only `--unsafe-fixes` adds it.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (scheduling constraints use the `ml.` name)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
+  (`InferenceEndpointConfig` `instanceType`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-js-kubectl.html
+  (`JumpStartModel` `server.instanceType`)
 """
 
 from __future__ import annotations

@@ -12,13 +12,14 @@ components (`schemas/helm-chart.json`: its operators and device plugins
 tolerate the taint by AWS's design, and users do not maintain them).
 
 ## Why is this bad?
-During deep health checks (about two hours of GPU/Trainium stress and
-connectivity tests when a node joins) and after the health-monitoring agent
-finds a fault, HyperPod taints the node so that work stays off it. A pod
-that tolerates the taint lands on a node that is being tested or is about to
-be replaced or rebooted: it disturbs the checks and loses its work. Only
-node agents (device plugins, the health-monitoring agent, log shippers)
-should run there.
+During deep health checks (a stress and connectivity test of one to two
+hours when a node joins: about two hours per the node-labels page, 60 to 90
+minutes per the autoscaling node-class page) and after the health-monitoring
+agent finds a fault, HyperPod taints the node so that work stays off it. A
+pod that tolerates the taint lands on a node that is being tested or is
+about to be replaced or rebooted (observation: it competes with the checks
+and loses its work when the node goes). Only node agents (device plugins,
+the health-monitoring agent, log shippers) should run there.
 
 ## Example
 ```yaml
@@ -70,7 +71,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the taint `sagemaker.amazonaws.com/node-health-status=Unschedulable:NoSchedule` during deep health checks)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (the checks take about two hours; HyperPod taints faulty nodes)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-deep-health-checks.html
+  (the tests)
 """
 
 from __future__ import annotations

@@ -78,8 +78,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the chart's device plugins)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
-- https://github.com/aws/sagemaker-hyperpod-cli/tree/main/helm_chart (chart readme: plugins you install yourself)
+  (the deep-health-check taint)
+- https://github.com/aws/sagemaker-hyperpod-cli/tree/main/helm_chart
+  (chart readme: plugins you install yourself must tolerate the taint)
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (nodes are labelled with their `ml.` instance type)
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (HyperPod's node labels (`sagemaker.amazonaws.com/instance-group-name` is an observation from HyperPod tooling))
 """
 
 from __future__ import annotations

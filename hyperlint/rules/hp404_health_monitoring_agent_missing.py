@@ -13,11 +13,12 @@ saved `describe-cluster` (or `create-cluster` input) document.
 
 ## Why is this bad?
 Automatic node recovery and the `node-health-status` labels depend on the
-health-monitoring agent: it watches GPU and Trainium nodes, labels and
-taints faulty ones, and triggers replacement or reboot. Without it a failing
-GPU keeps taking work and training jobs crash instead of resuming on a
-healthy node. The Helm chart must be installed before the cluster is
-created.
+health-monitoring agent (the EKS prerequisites page: the agent must be
+installed for node auto-recovery): it watches GPU, Trainium and Inferentia
+nodes, labels and taints faulty ones, and triggers replacement or reboot.
+Without it a failing GPU keeps taking work (observation: training jobs then
+fail instead of resuming on a healthy node). The Helm chart must be
+installed before the cluster is created.
 
 ## Example
 ```yaml
@@ -75,7 +76,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the health-monitoring agent is required for node auto-recovery; install the chart before the cluster)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the agent's DaemonSets for GPU, Trainium and Inferentia)
 """
 
 from __future__ import annotations
