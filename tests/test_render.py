@@ -411,3 +411,16 @@ def test_a_value_the_template_writes_itself_is_not_traced_to_values(tmp_path):
     (f,) = lint_chart(chart).findings
     assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP301", "pod.yaml", 8, 39)
     assert "the template computes the value on this line" in f.message and not f.related
+
+
+def test_an_sdk_that_cannot_load_is_a_note_not_a_crash(tmp_path, monkeypatch):
+    from hyperlint.render import charts, helm
+
+    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    monkeypatch.setattr(charts, "_sdk_problem", lambda: "OSError: libhelm_c.so: cannot open shared object file")
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")})
+    found = discover([str(chart)])
+    result = lint(found.inputs, Config(), charts=found.charts)
+    assert result.findings == [] and not result.errors
+    (note,) = result.notes
+    assert "cannot load its library (OSError" in note and "install the helm binary" in note

@@ -286,6 +286,12 @@ def prepare(charts: list[str], config, warm=None) -> ChartRun:
         if loading is not None:
             loading.join()
             loading = None
+            broken = _sdk_problem()
+            if broken is not None:  # installed, but its library does not load here
+                run.notes += [f"{c}: Helm chart not rendered, so not linted: helm-python-sdk cannot load its "
+                              f"library ({broken}); install the helm binary (https://helm.sh/docs/intro/install/)"
+                              for c in charts]
+                return run
         try:
             _prepare_chart(run, chart, config, renderer)
         except Exception as exc:  # one chart must not end the run
@@ -338,6 +344,14 @@ def _start_sdk():
     thread = threading.Thread(target=load, name="hyperlint-helm-sdk", daemon=True)
     thread.start()
     return thread
+
+
+def _sdk_problem() -> str | None:
+    try:
+        import helm_python  # noqa: F401
+    except Exception as exc:  # ImportError, OSError, HelmLibraryError: a platform without its library
+        return printable(f"{type(exc).__name__}: {exc}", 300)
+    return None
 
 
 def _values_of(layout) -> dict:
