@@ -116,6 +116,9 @@ def check(
 
 def _chart_values(config: Config, paths: list[str], values: list[str], set_values: list[str]) -> None:
     """--values/--set: the render of the charts named on the command line."""
+    if not any(os.path.isfile(os.path.join(p, "Chart.yaml")) for p in paths):
+        raise ConfigError("--values and --set render a Helm chart named on the command line "
+                          "(hyperlint check path/to/chart --values FILE); no chart folder was named")
     for path in values:
         if not os.path.isfile(path):
             raise ConfigError(f"--values: {path}: no such file")

@@ -424,3 +424,11 @@ def test_an_sdk_that_cannot_load_is_a_note_not_a_crash(tmp_path, monkeypatch):
     assert result.findings == [] and not result.errors
     (note,) = result.notes
     assert "cannot load its library (OSError" in note and "install the helm binary" in note
+
+
+def test_values_without_a_chart_on_the_command_line_is_a_usage_error(tmp_path):
+    from clitools import run
+
+    (tmp_path / "v.yaml").write_text("a: 1\n")
+    proc = run("check", "--values", "v.yaml", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and b"no chart folder was named" in proc.stderr

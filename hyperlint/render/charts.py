@@ -375,7 +375,7 @@ def specs_for(chart: str, config) -> list[RenderSpec]:
     options = config.charts or {}
     cli = options.get("command-line") or {}
     if (cli.get("values") or cli.get("set")) and _named(chart, cli.get("paths") or ()):
-        values = [os.path.abspath(v) for v in cli.get("values") or ()]
+        values = list(cli.get("values") or ())
         name = ", ".join([*(path_text(v) for v in cli.get("values") or ()), *(f"--set {s}" for s in cli.get("set") or ())])
         return [RenderSpec(name, values, list(cli.get("set") or ()))]
     configured = _configured(chart, options.get("renders") or {}, config.source)
