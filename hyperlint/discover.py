@@ -101,6 +101,11 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             found.errors.append(f"{path_text(raw)}: not a valid path")
             continue
         if stat.S_ISDIR(st.st_mode):
+            chart = _chart_above(os.path.join(raw, "."))
+            if chart is not None:  # a chart, or a folder inside one (`chart/templates`): the chart is rendered
+                if chart not in found.charts:
+                    found.charts.append(chart)
+                continue
             _walk(_strip_slashes(raw), exclude, found, seen)
         elif stat.S_ISREG(st.st_mode):
             _add_file(raw, found, seen, explicit=True)

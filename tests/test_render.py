@@ -432,3 +432,10 @@ def test_values_without_a_chart_on_the_command_line_is_a_usage_error(tmp_path):
     (tmp_path / "v.yaml").write_text("a: 1\n")
     proc = run("check", "--values", "v.yaml", ".", cwd=tmp_path)
     assert proc.returncode == 2 and b"no chart folder was named" in proc.stderr
+
+
+def test_a_folder_inside_a_chart_renders_the_chart():
+    for path in (TRAINER / "templates", TRAINER / "ci", TRAINER / "values.yaml"):
+        found = discover([str(path)])
+        assert found.inputs == [] and found.charts == [str(TRAINER.relative_to(Path.cwd()))
+                                                       if TRAINER.is_relative_to(Path.cwd()) else str(TRAINER)]
