@@ -410,7 +410,7 @@ def test_a_value_the_template_writes_itself_is_not_traced_to_values(tmp_path):
     chart = _chart(tmp_path, {"pod.yaml": pod}, values="y: p5.48xlarge\n")
     (f,) = lint_chart(chart).findings
     assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP301", "pod.yaml", 8, 39)
-    assert "the template computes the value on this line" in f.message and not f.related
+    assert "the template expression on this line produced it" in f.message and not f.related
 
 
 def test_an_sdk_that_cannot_load_is_a_note_not_a_crash(tmp_path, monkeypatch):
@@ -439,3 +439,11 @@ def test_a_folder_inside_a_chart_renders_the_chart():
         found = discover([str(path)])
         assert found.inputs == [] and found.charts == [str(TRAINER.relative_to(Path.cwd()))
                                                        if TRAINER.is_relative_to(Path.cwd()) else str(TRAINER)]
+
+
+def test_invalid_yaml_from_a_template_expression_points_at_its_line(tmp_path):
+    chart = _chart(tmp_path, {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n"
+                              "  a: {{ .Values.x }}\n  b: c\n"}, values='x: "a: b"\n')
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, f.loc.line, f.loc.column) == ("HP001", 6, 6)
+    assert "line 6" not in f.message and "this line produced it" in f.message

@@ -208,6 +208,7 @@ class ChartRun(Record):
         message = f.message
         if f.rule == "HP001":  # its line number is one of the rendered text
             message = re.sub(r" \(first defined at line \d+\)", " (defined twice in the rendered output)", message)
+            message = re.sub(r"\(line \d+\)", "(in the rendered output)", message)
         if note:
             message += f"; {note}"
         return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))

@@ -174,12 +174,6 @@ class RenderMap:
                    pointer=loc.pointer, object=loc.object)
 
     def _from_values(self, template: str, lm: LineMap, k: int, data: bytes, loc: Loc):
-        doc = self._documents(template, data).get(loc.doc)
-        if doc is None:
-            return None
-        value, _ = value_at(doc, loc.pointer)
-        if value is _MISSING or value is None or isinstance(value, (dict, list)):
-            return None
         fi, first, last, rendered = self._gap(template, lm, k)
         if fi is None:
             return None
@@ -188,7 +182,11 @@ class RenderMap:
         if exact:  # each template line of the gap gave one rendered line: this one came from
             first = last = first + (k - rendered[0])
         here = self._template_loc(fi, first, loc) if exact else None
-        computed = (here, (), "the template computes the value on this line") if here is not None else None
+        computed = (here, (), "the template expression on this line produced it") if here is not None else None
+        doc = self._documents(template, data).get(loc.doc) if loc.pointer or loc.doc is not None else None
+        value = value_at(doc, loc.pointer)[0] if doc is not None else _MISSING
+        if value is _MISSING or value is None or isinstance(value, (dict, list)):
+            return computed
         if any(_written_in(value, a.body) for a in f.line_actions(first, last)):
             return computed  # written in the template itself (a `default`, an argument): not from values
         refs = self.templates.refs_of_lines(f, first, last)
