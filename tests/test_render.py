@@ -447,3 +447,14 @@ def test_invalid_yaml_from_a_template_expression_points_at_its_line(tmp_path):
     (f,) = lint_chart(chart).findings
     assert (f.rule, f.loc.line, f.loc.column) == ("HP001", 6, 6)
     assert "line 6" not in f.message and "this line produced it" in f.message
+
+
+def test_values_that_break_the_charts_schema_point_at_the_key(tmp_path):
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="false")}, values="image: x\nreplicas: 1\n")
+    (chart / "values.schema.json").write_text(json.dumps(
+        {"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1}}}))
+    (chart / "ci").mkdir()
+    (chart / "ci" / "zero-values.yaml").write_text("# scaled to zero\nreplicas: 0\n")
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP001", "zero-values.yaml", 2, 11)
+    assert "minimum: got 0, want 1" in f.message and f.message.endswith("(Helm render ci/zero-values.yaml)")

@@ -367,8 +367,34 @@ def _error_finding(state: RenderState, error) -> Finding:
     if found is not None:
         loc = Loc(_display_in(state.chart, state.display, found[1]), max(error.line, 1), max(error.column, 1))
     else:
-        loc = Loc(_display_in(state.chart, state.display, os.path.join(state.chart, "Chart.yaml")), 1, 1)
+        loc = _schema_error_loc(state, error.message) or \
+            Loc(_display_in(state.chart, state.display, os.path.join(state.chart, "Chart.yaml")), 1, 1)
     return Finding("HP001", "error", printable(f"Helm cannot render the chart: {error.message}"), loc)
+
+
+_SCHEMA_AT = re.compile(r"values don't meet the specifications of the schema.*? at '(/[^']*)'")
+
+
+def _schema_error_loc(state: RenderState, message: str) -> Loc | None:
+    """The values key a values.schema.json error names (`at '/replicas'`), in the
+    values file that sets it last; None when it names no key a values file sets."""
+    m = _SCHEMA_AT.search(message)
+    if m is None:
+        return None
+    from ..locate import locate
+    from .chart import read_yaml
+    from .sourcemap import MISSING, value_at
+
+    for path in [*reversed(state.spec.values), state.layout.charts[0].values_file]:
+        doc = read_yaml(path)
+        if doc is None:
+            continue
+        value, steps = value_at(doc, m.group(1))
+        if value is not MISSING and steps:
+            span = locate(doc, steps)
+            return Loc(_display_in(state.chart, state.display, path), span.line, span.column, span.end_line,
+                       span.end_column)
+    return None
 
 
 def specs_for(chart: str, config) -> list[RenderSpec]:

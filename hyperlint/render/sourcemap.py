@@ -184,8 +184,8 @@ class RenderMap:
         here = self._template_loc(fi, first, loc) if exact else None
         computed = (here, (), "the template expression on this line produced it") if here is not None else None
         doc = self._documents(template, data).get(loc.doc) if loc.pointer or loc.doc is not None else None
-        value = value_at(doc, loc.pointer)[0] if doc is not None else _MISSING
-        if value is _MISSING or value is None or isinstance(value, (dict, list)):
+        value = value_at(doc, loc.pointer)[0] if doc is not None else MISSING
+        if value is MISSING or value is None or isinstance(value, (dict, list)):
             return computed
         if any(_written_in(value, a.body) for a in f.line_actions(first, last)):
             return computed  # written in the template itself (a `default`, an argument): not from values
@@ -328,11 +328,11 @@ def _get(root, path: tuple):
         if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
         else:
-            return _MISSING
+            return MISSING
     return node
 
 
-_MISSING = object()
+MISSING = object()
 
 
 def _leaves(sources: list[tuple[ValueSource, tuple]]):
@@ -342,7 +342,7 @@ def _leaves(sources: list[tuple[ValueSource, tuple]]):
     seen: set[tuple] = set()
     for source, base in sources:
         node = _get(source.root, base)
-        if node is _MISSING:
+        if node is MISSING:
             continue
         stack: list[tuple[tuple, object]] = [((), node)]
         while stack:
@@ -391,15 +391,15 @@ def value_at(doc: Document, pointer: str):
                 node = node[i]
                 path.append(i)
             except (ValueError, IndexError):
-                return _MISSING, None
+                return MISSING, None
         elif isinstance(node, dict):
-            key = step if step in node else next((k for k in node if str(k) == step), _MISSING)
-            if key is _MISSING:
-                return _MISSING, None
+            key = step if step in node else next((k for k in node if str(k) == step), MISSING)
+            if key is MISSING:
+                return MISSING, None
             node = node[key]
             path.append(key)
         else:
-            return _MISSING, None
+            return MISSING, None
     return node, tuple(path)
 
 
