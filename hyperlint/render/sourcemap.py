@@ -37,6 +37,7 @@ from .chart import ChartLayout, read_yaml
 from .gotemplate import TemplateFile, TemplateSet
 
 _MARK = re.compile(r" #hl[0-9a-f]{8}:(\d+):(\d+)")
+MISSING = object()  # a path that is not in a document
 
 
 def instrument(files: list[TemplateFile], nonce: str) -> list[str]:
@@ -331,8 +332,6 @@ def _get(root, path: tuple):
             return MISSING
     return node
 
-
-MISSING = object()
 
 
 def _leaves(sources: list[tuple[ValueSource, tuple]]):
