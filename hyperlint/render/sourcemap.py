@@ -30,7 +30,7 @@ import re
 import secrets
 
 from ..findings import Loc
-from ..locate import locate
+from ..locate import locate, pointer
 from ..parse import Document, parse_source
 from ..safe import path_text
 from .chart import ChartLayout, read_yaml
@@ -406,4 +406,4 @@ def loc_in_values(source: ValueSource, path: tuple, like: Loc) -> Loc:
     assert source.doc is not None and source.display is not None  # a values file, not --set
     span = locate(source.doc, path)
     return Loc(source.display, span.line, span.column, span.end_line, span.end_column,
-               like.pointer, like.object, None, None)
+               pointer(path), like.object, None, None)  # the pointer of the key in the values file
