@@ -28,7 +28,6 @@ import errno
 import fnmatch
 import os
 import stat
-from pathlib import Path
 
 from .record import Record, Value
 from .safe import path_text
@@ -73,7 +72,7 @@ class Discovery(Record):
     ) -> None:
         self.inputs = [] if inputs is None else inputs
         self.errors = [] if errors is None else errors  # unusable paths: exit code 2
-        self.chart_templates = [] if chart_templates is None else chart_templates  # skipped Helm chart directories
+        self.chart_templates = [] if chart_templates is None else chart_templates  # unused: charts are rendered
         self.notes = [] if notes is None else notes  # deliberately not followed (symlinks out of the tree)
         self.charts = [] if charts is None else charts  # outermost Helm chart folders met in walks (rendered)
 
@@ -128,9 +127,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
     """Depth first, in name order, without recursion (a deep tree cannot
     exhaust the stack)."""
     root = os.path.realpath(top)
-    _FOLDER_CHARTS.clear()
     visited_dirs: set[tuple[int, int]] = set()
-    charts: set[str] = set()
     roots: set[str] = set()
     stack = [top]
     while stack:
@@ -188,7 +185,6 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                 continue
             _add_file(path, found, seen, explicit=False, real=real)
         stack.extend(reversed(subdirs))
-    found.chart_templates += sorted(charts)
     found.charts += sorted(c for c in roots if c not in found.charts)
 
 
@@ -264,23 +260,3 @@ def _excluded(rel: str, name: str, patterns) -> bool:
     rel = rel[2:] if rel.startswith("./") else rel
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
                for p in patterns)
-
-
-_FOLDER_CHARTS: dict[str, str | None] = {}  # real folder -> its chart; emptied by each walk
-
-
-def chart_of_template(path: str, real: str | None = None) -> str | None:
-    """The chart directory if ``path`` is under ``<chart>/templates/`` (the same
-    answer for every file of a folder: each folder is looked at once per walk)."""
-    # os.path.realpath, not Path.resolve(): the latter raises on a symlink loop (Python < 3.13)
-    folder = os.path.dirname(real or os.path.realpath(path))
-    if folder not in _FOLDER_CHARTS:
-        _FOLDER_CHARTS[folder] = _chart_of(Path(folder))
-    return _FOLDER_CHARTS[folder]
-
-
-def _chart_of(folder: Path) -> str | None:
-    for parent in (folder, *folder.parents):
-        if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
-            return path_text(str(Path(os.path.relpath(parent.parent))))
-    return None
