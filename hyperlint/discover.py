@@ -5,8 +5,9 @@ hidden folders and files (``.git``, ``.github`` ...) are skipped, as are the
 ``exclude`` globs of the configuration. Every file under a Helm chart (a
 folder with ``Chart.yaml``) met in a walk is chart source, never linted raw:
 the outermost chart folders are listed in ``Discovery.charts`` and rendered
-(``hyperlint.render``). Files under ``templates/`` of a chart named one by one
-are skipped with one hint.
+(``hyperlint.render``). A chart's file or folder named on the command line
+(``chart/values.yaml``, ``chart/templates``, as pre-commit passes them) stands
+for its outermost chart.
 
 Safety (the input is whatever a pull request contains):
 
