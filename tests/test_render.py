@@ -458,3 +458,20 @@ def test_values_that_break_the_charts_schema_point_at_the_key(tmp_path):
     (f,) = lint_chart(chart).findings
     assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP001", "zero-values.yaml", 2, 11)
     assert "minimum: got 0, want 1" in f.message and f.message.endswith("(Helm render ci/zero-values.yaml)")
+
+
+def test_a_render_that_does_not_finish_is_one_hp001_and_the_run_goes_on(tmp_path, monkeypatch):
+    from hyperlint.render import helm
+
+    monkeypatch.setattr(helm, "TIMEOUT", 0.05)
+    # 6 million empty iterations (about half a second): left behind, it ends soon after
+    slow = _chart(tmp_path, {"loop.yaml": "{{- range until 6000 }}{{- range until 1000 }}{{- end }}{{- end }}\n"
+                                          "x: 1\n"}, name="slow")
+    good = _chart(tmp_path, {"pod.yaml": POD.format(hn="true")}, name="good")
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(slow), str(good)])
+    result = lint(found.inputs, config, charts=found.charts)
+    assert [(Path(f.loc.file).relative_to(tmp_path).as_posix(), f.rule) for f in result.findings] == \
+        [("good/templates/pod.yaml", "HP307"), ("slow/Chart.yaml", "HP001")]
+    assert "did not finish rendering in 0.05 s" in result.findings[1].message

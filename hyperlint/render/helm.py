@@ -28,7 +28,7 @@ import tempfile
 from ..record import Record
 
 RENDERERS = ("helm", "python")
-TIMEOUT = 120  # seconds for one `helm template`
+TIMEOUT = 120  # seconds for one render (`helm template`, or the SDK's call)
 # `template: chart/templates/x.yaml:12:5: executing ...`, `parse error at (chart/templates/x.yaml:12): ...`
 _WHERE = re.compile(r"([A-Za-z0-9_.\-/]+?\.(?:ya?ml|tpl|txt|json)):(\d+)(?::(\d+))?")
 
@@ -253,15 +253,36 @@ def _render_sdk(folder: str, spec: RenderSpec, archive: bytes | None = None) -> 
     except (sdk.HelmError, OSError, UnicodeDecodeError) as exc:
         return Rendered(error=error_from(f"values: {exc}"))
     try:
-        with (sdk.Chart.load(folder) if archive is None else sdk.Chart.load_archive(archive)) as chart:
-            options = {"name": spec.release, "namespace": spec.namespace, "is_install": True}
-            if spec.kube_version:
-                options["kube_version"] = spec.kube_version
-            # Chart.render() has no kube_version; the library's own call takes it
-            text = _native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options))
+        chart = sdk.Chart.load(folder) if archive is None else sdk.Chart.load_archive(archive)
     except sdk.HelmError as exc:
         return Rendered(error=error_from(str(exc)))
-    return Rendered(_without_notes(json.loads(text)))
+    options = {"name": spec.release, "namespace": spec.namespace, "is_install": True}
+    if spec.kube_version:
+        options["kube_version"] = spec.kube_version
+    # Chart.render() has no kube_version; the library's own call takes it. The call runs in a
+    # thread (it releases the interpreter lock) so that a template that renders for ever (`range
+    # until 1000000000`) costs TIMEOUT seconds, not the run; such a render is left behind.
+    outcome: list = []
+
+    def call():
+        try:
+            outcome.append(_native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options)))
+        except Exception as exc:  # HelmError (a render error), or anything the binding raises
+            outcome.append(exc)
+
+    import threading
+
+    worker = threading.Thread(target=call, name="hyperlint-helm-render", daemon=True)
+    worker.start()
+    worker.join(TIMEOUT)
+    if not outcome:  # still running: the chart handle stays open for it
+        return Rendered(error=RenderError(f"Helm did not finish rendering in {TIMEOUT} s"))
+    chart.close()
+    if isinstance(outcome[0], sdk.HelmError):
+        return Rendered(error=error_from(str(outcome[0])))
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return Rendered(_without_notes(json.loads(outcome[0])))
 
 
 def _without_notes(templates: dict) -> dict:
