@@ -296,9 +296,11 @@ _SOURCE = re.compile(r"^# Source: (.+?)[ \t\r]*$", re.MULTILINE)
 
 
 def _render_binary(folder: str, spec: RenderSpec) -> Rendered:
-    cmd = [shutil.which("helm") or "helm", "template", spec.release, folder, "--namespace", spec.namespace]
+    # absolute paths: a folder or file named `-x` is never read as an option
+    cmd = [shutil.which("helm") or "helm", "template", spec.release, os.path.abspath(folder),
+           "--namespace", spec.namespace]
     for path in spec.values:
-        cmd += ["--values", path]
+        cmd += ["--values", os.path.abspath(path)]
     for expression in spec.set:
         cmd += ["--set", expression]
     if spec.kube_version:
