@@ -283,8 +283,8 @@ def test_helm_binary_path_with_a_stand_in(tmp_path, monkeypatch):
     result = lint_chart(TRAINER, renderer="helm")
     assert not compare(result.findings, _expectations(TRAINER))
     calls = [json.loads(line) for line in log.read_text().splitlines()]
-    assert calls[0][:2] == ["template", "release-name"] and "--namespace" in calls[0]
-    assert any(c[-2:] == ["--values", os.path.abspath(TRAINER / "ci" / "gpu-values.yaml")] for c in calls)
+    assert calls[0][:2] == ["template", "release-name"] and "--namespace=default" in calls[0]
+    assert any(c[-1] == f"--values={os.path.abspath(TRAINER / 'ci' / 'gpu-values.yaml')}" for c in calls)
     chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="true"), "bad.yaml": "x: {{ .Values.a | nosuch }}\n"},
                    chart_extra="dependencies:\n  - name: remote\n    version: 1.0.0\n    repository: oci://x/y\n")
     result = lint_chart(chart, renderer="helm")

@@ -298,13 +298,11 @@ _SOURCE = re.compile(r"^# Source: (.+?)[ \t\r]*$", re.MULTILINE)
 def _render_binary(folder: str, spec: RenderSpec) -> Rendered:
     # absolute paths: a folder or file named `-x` is never read as an option
     cmd = [shutil.which("helm") or "helm", "template", spec.release, os.path.abspath(folder),
-           "--namespace", spec.namespace]
-    for path in spec.values:
-        cmd += ["--values", os.path.abspath(path)]
-    for expression in spec.set:
-        cmd += ["--set", expression]
+           f"--namespace={spec.namespace}"]  # `--flag=value`: a value is never read as an option
+    cmd += [f"--values={os.path.abspath(path)}" for path in spec.values]
+    cmd += [f"--set={expression}" for expression in spec.set]
     if spec.kube_version:
-        cmd += ["--kube-version", spec.kube_version]
+        cmd.append(f"--kube-version={spec.kube_version}")
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL, check=False)
     except subprocess.TimeoutExpired:
