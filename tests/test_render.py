@@ -475,3 +475,23 @@ def test_a_render_that_does_not_finish_is_one_hp001_and_the_run_goes_on(tmp_path
     assert [(Path(f.loc.file).relative_to(tmp_path).as_posix(), f.rule) for f in result.findings] == \
         [("good/templates/pod.yaml", "HP307"), ("slow/Chart.yaml", "HP001")]
     assert "did not finish rendering in 0.05 s" in result.findings[1].message
+
+
+def test_equal_values_are_told_apart_by_the_keys_around_them(tmp_path):
+    template = POD.format(hn="false").replace(
+        "      image: img:1\n", "      image: img:1\n      resources:\n        {{- toYaml .Values.resources | nindent 8 }}\n")
+    values = ("resources:\n  requests:\n    vpc.amazonaws.com/efa: 4\n    nvidia.com/gpu: 8\n"
+              "  limits:\n    vpc.amazonaws.com/efa: 4\n    nvidia.com/gpu: 8\n")
+    chart = _chart(tmp_path, {"pod.yaml": template.replace(
+        "    sagemaker.amazonaws.com/node-health-status: Schedulable\n",
+        "    sagemaker.amazonaws.com/node-health-status: Schedulable\n"
+        "    node.kubernetes.io/instance-type: ml.g5.xlarge\n")}, values=values)
+    from hyperlint.render.sourcemap import _common_tail
+
+    assert _common_tail(("resources", "limits", "nvidia.com/gpu"), ("spec", "containers", 0, "resources", "limits",
+                                                                    "nvidia.com/gpu")) == 3
+    result = lint_chart(chart, Config(select=["HP311"]))  # EFA requested on a type without EFA
+    assert result.findings
+    for f in result.findings:  # at the request or the limit that says it, whichever the rule names
+        rendered = f.loc.pointer.rsplit("/", 2)[-2]
+        assert (Path(f.loc.file).name, f.loc.line) == ("values.yaml", 3 if rendered == "requests" else 6), f

@@ -185,14 +185,14 @@ class RenderMap:
         here = self._template_loc(fi, first, loc) if exact else None
         computed = (here, (), "the template expression on this line produced it") if here is not None else None
         doc = self._documents(template, data).get(loc.doc) if loc.pointer or loc.doc is not None else None
-        value = value_at(doc, loc.pointer)[0] if doc is not None else MISSING
+        value, where = value_at(doc, loc.pointer) if doc is not None else (MISSING, None)
         if value is MISSING or value is None or isinstance(value, (dict, list)):
             return computed
         if any(_written_in(value, a.body) for a in f.line_actions(first, last)):
             return computed  # written in the template itself (a `default`, an argument): not from values
         refs = self.templates.refs_of_lines(f, first, last)
         scope = self._scope_of(template)
-        found = self.origin(scope, refs, value) if scope is not None and refs else None
+        found = self.origin(scope, refs, value, where or ()) if scope is not None and refs else None
         if found is None:
             return computed
         source, path, line = found
@@ -287,15 +287,25 @@ class RenderMap:
                 out.append((ValueSource(self.show(chart.values_file), doc, doc.root, chart.values_file), inner))
         return out
 
-    def origin(self, scope: tuple, refs: list[tuple[tuple, int]], value) -> tuple | None:
+    def origin(self, scope: tuple, refs: list[tuple[tuple, int]], value, rendered: tuple = ()) -> tuple | None:
         """(source, path in it, template line that reads it) for the one values key
-        under ``refs`` that holds ``value``; None when none or several do."""
+        under ``refs`` that holds ``value``; None when none or several do.
+
+        Several keys with the value (`limits` and `requests` both 8) are told apart
+        by the keys around the value in the output: `toYaml` copies a subtree, so
+        the key that produced it ends with the same keys as the rendered path; the
+        one key that shares strictly more trailing keys than any other is it."""
         hits: dict = {}
         for ref, line in refs:
             for source, path, leaf in _leaves(self.sources_for(scope, ref)):
                 if type(leaf) is type(value) and leaf == value:
                     hits.setdefault((source.label, path), (source, path, line))
-        return next(iter(hits.values())) if len(hits) == 1 else None
+        if len(hits) <= 1:
+            return next(iter(hits.values()), None)
+        ranked = sorted(((_common_tail(path, rendered), hit) for (_, path), hit in hits.items()),
+                        key=lambda item: -item[0])
+        best, second = ranked[0][0], ranked[1][0]
+        return ranked[0][1] if best >= 1 and best > second else None
 
 
 _MULTI_LINE = re.compile(r"\b(include|template|tpl|toYaml|nindent|indent)\b")
@@ -313,6 +323,14 @@ def _line_for_line(f: TemplateFile, first: int, last: int, span: int) -> bool:
                 or _MULTI_LINE.search(a.body):
             return False
     return True
+
+
+def _common_tail(a: tuple, b: tuple) -> int:
+    """How many trailing keys two paths share."""
+    n = 0
+    while n < len(a) and n < len(b) and str(a[-1 - n]) == str(b[-1 - n]):
+        n += 1
+    return n
 
 
 def _written_in(value, body: str) -> bool:
