@@ -294,7 +294,8 @@ class RenderMap:
         Several keys with the value (`limits` and `requests` both 8) are told apart
         by the keys around the value in the output: `toYaml` copies a subtree, so
         the key that produced it ends with the same keys as the rendered path; the
-        one key that shares strictly more trailing keys than any other is it."""
+        one key that shares strictly more trailing keys than any other, and at least
+        its parent's, is it."""
         hits: dict = {}
         for ref, line in refs:
             for source, path, leaf in _leaves(self.sources_for(scope, ref)):
@@ -305,7 +306,7 @@ class RenderMap:
         ranked = sorted(((_common_tail(path, rendered), hit) for (_, path), hit in hits.items()),
                         key=lambda item: -item[0])
         best, second = ranked[0][0], ranked[1][0]
-        return ranked[0][1] if best >= 1 and best > second else None
+        return ranked[0][1] if best >= 2 and best > second else None  # a leaf's name alone proves nothing
 
 
 _MULTI_LINE = re.compile(r"\b(include|template|tpl|toYaml|nindent|indent)\b")
