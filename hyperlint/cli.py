@@ -219,23 +219,27 @@ def capacity(
     output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for stdin."),
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod."),
+    config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: the nearest one, "
+                                              "as for check): its cluster:, clusters: and data: apply."),
 ) -> None:
     """Show pod capacity per HyperPod instance group and what cannot be placed."""
-    from .capacity import plan
+    from .capacity import plan_scopes
     from .data import Data
     from .discover import discover
     from .engine import lint
     from .output.capacity import render
 
     _choice(output_format, ("text", "markdown", "json"), "--format")
-    config = Config(assume_hyperpod=assume_hyperpod)
+    config = build_config(config_file, assume_hyperpod=assume_hyperpod)  # the same scopes as `check`
     targets = list(paths) if paths else ["."]
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
     result = lint(found.inputs, config, rules=False, charts=found.charts)  # charts: their workloads count too
-    render(plan(result.model, Data(config.data)), sys.stdout, output_format)
+    for message in result.notes:
+        typer.echo(f"hyperlint: note: {message}", err=True)
+    render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, output_format)
     raise typer.Exit(2 if found.errors or result.errors else 0)
 
 

@@ -81,6 +81,11 @@ class Data:
         return load_table("subnets")
 
     @cached_property
+    def node_pools(self) -> dict:
+        """NodePool requirement keys (family, category), HyperPod's node class, the words that name HyperPod."""
+        return load_table("node-pools")
+
+    @cached_property
     def hyperpod_cluster(self) -> dict:
         return load_table("hyperpod-cluster")
 

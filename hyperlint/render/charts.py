@@ -132,6 +132,11 @@ class ChartRun(Record):
             result.findings = [f.replace(loc=f.loc.replace(file=tag, source=tag)) for f in result.findings]
             result.directives = [d.replace(loc=d.loc.replace(file=tag)) for d in result.directives]
 
+    def places(self) -> dict[str, str]:
+        """`# Source:` tag -> the file (display name) of the template it rendered."""
+        tags = (t for t, v in self.rendered.items() if isinstance(v, RenderedTemplate))
+        return {tag: inp.display for tag, inp in zip(tags, self.inputs)}
+
     def error_findings(self, ruleset) -> list[Finding]:
         if "HP001" not in ruleset:
             return []

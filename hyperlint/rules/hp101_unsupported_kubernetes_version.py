@@ -12,6 +12,11 @@ is data, overridable in the configuration):
 An unquoted `Version: 1.30` is the YAML number 1.3, which CloudFormation
 passes on as `"1.3"`: the message says so (quote it).
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 HyperPod's EKS prerequisites page lists the Kubernetes versions it supports;
 a cluster on another version is outside that list (the page does not say how
@@ -65,6 +70,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP101"
 NAME = "unsupported-kubernetes-version"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

@@ -7,6 +7,11 @@ Checks `AWS::EKS::Cluster.AccessConfig.AuthenticationMode` (also through
 default, and is reported too; eksctl's own default (`API_AND_CONFIG_MAP`)
 is fine.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 HyperPod registers its nodes through EKS access entries, which only exist in
 the `API` and `API_AND_CONFIG_MAP` modes. With `CONFIG_MAP` the HyperPod
@@ -59,6 +64,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP103"
 NAME = "authentication-mode"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 FIX = "unsafe"

@@ -14,6 +14,11 @@ Image tags that are digests or template placeholders are not judged; an
 add-on without `AddonVersion` gets EKS's default for the cluster version and
 is not reported.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 HyperPod requires the Amazon VPC CNI 1.18.3 or later (the EKS
 prerequisites page). The page states only the requirement, not how an older
@@ -76,6 +81,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP104"
 NAME = "vpc-cni-too-old"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

@@ -10,6 +10,11 @@ Antrea for network policy only, on top of the VPC CNI, are not reported:
 `cni.type: AmazonVPC`, Cilium's `cni-chaining-mode: aws-cni` (or `CILIUM_CNI_CHAINING_MODE=aws-cni`), Antrea's
 `networkPolicyOnly` mode.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 The Amazon VPC CNI is the only CNI HyperPod supports (the EKS prerequisites
 page). HyperPod's pod networking (one network interface per instance, the
@@ -61,6 +66,7 @@ from hyperlint.templating import is_placeholder
 ID = "HP105"
 NAME = "other-cni"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

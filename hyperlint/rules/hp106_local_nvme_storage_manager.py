@@ -15,6 +15,11 @@ runs on:
   label only a non-HyperPod node group of the run has); other workloads
   (controllers) only when they target HyperPod.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 At boot the HyperPod AMI joins all NVMe instance-store drives into the LVM
 volume group `vg.01`, mounted at `/opt/sagemaker`. A second manager of the
@@ -90,6 +95,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP106"
 NAME = "local-nvme-storage-manager"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "extended"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

@@ -10,6 +10,11 @@ given with an IPv4 `cidr` in an IPv6 `ClusterConfig` are reported. Subnets
 defined elsewhere (parameters, imports, IDs) cannot be judged offline and
 are not reported.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 In an IPv6 EKS cluster every pod gets an IPv6 address from its node's
 subnet (EKS IPv6 guide), and the HyperPod prerequisites page requires
@@ -95,6 +100,7 @@ from hyperlint.findings import Hit
 ID = "HP107"
 NAME = "ipv6-subnets-without-ipv6-cidr"
 SEVERITY = "warning"
+EMITS = ("warning", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

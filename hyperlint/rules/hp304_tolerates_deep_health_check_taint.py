@@ -9,7 +9,11 @@ either a toleration for that key, or `operator: Exists` without a key
 only match non-HyperPod nodes (an EKS node group, Fargate, a non-`ml.`
 instance type) are not reported, nor are the HyperPod Helm chart's own
 components (`schemas/helm-chart.json`: its operators and device plugins
-tolerate the taint by AWS's design, and users do not maintain them).
+tolerate the taint by AWS's design, and users do not maintain them). A
+workload that tolerates every taint without targeting HyperPod may never
+reach a HyperPod node: that is a warning only when its scope shows HyperPod
+(a HyperPod cluster or NodePool, or HyperPod-targeting workloads; see
+`hyperlint.scopes`), else info.
 
 ## Why is this bad?
 During deep health checks (a stress and connectivity test of one to two
@@ -82,11 +86,20 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.helmchart import pod_component
-from hyperlint.k8s import cannot_reach_hyperpod, node_terms, tolerates, tolerations
+from hyperlint.k8s import (
+    cannot_reach_hyperpod,
+    node_terms,
+    targeting_facts,
+    targets_in_run,
+    tolerates,
+    tolerations,
+    unless_scope_shows_hyperpod,
+)
 
 ID = "HP304"
 NAME = "tolerates-deep-health-check-taint"
 SEVERITY = "warning"
+EMITS = ("warning", "info")
 TIER = "core"
 
 
@@ -95,10 +108,12 @@ def check_pod(pod, ctx):
         return
     taint = ctx.data.dhc_taint
     items = [(p, t) for p, t in tolerations(pod) if tolerates(t, taint["key"], taint["value"], taint["effect"])]
-    if not items or cannot_reach_hyperpod(node_terms(pod), ctx.data):
+    terms = node_terms(pod)
+    if not items or cannot_reach_hyperpod(terms, ctx.data):
         return
     if pod_component(pod, ctx.data, ctx.doc.source if ctx.doc is not None else None) is not None:
         return  # AWS's HyperPod chart: by design
+    facts = targeting_facts(terms, ctx) or {}
     shown = f"{taint['key']}={taint['value']}:{taint['effect']}"
     for path, tol in items:
         if tol.get("key") in (None, ""):
@@ -109,4 +124,14 @@ def check_pod(pod, ctx):
             where,
             f"{what} ({shown}), so it can be scheduled on HyperPod nodes under deep health checks "
             f"or awaiting replacement; tolerate only the taints it needs",
+            facts={**facts, "named": what != "tolerates every taint"},
         )
+
+
+def refine(finding, ctx):
+    """Naming HyperPod's taint, or targeting HyperPod, is sure; tolerating every taint
+    on a workload that may never reach HyperPod is info unless the scope shows HyperPod."""
+    facts = finding.facts or {}
+    if facts.get("named") or targets_in_run(facts, ctx.run):
+        return finding
+    return unless_scope_shows_hyperpod(finding, ctx.run)

@@ -1,7 +1,8 @@
 """More pods than the HyperPod instance group can hold.
 
 ## What it does
-Places the run's workloads on the instance groups of the run's HyperPod
+Places the workloads of each scope (a cluster source and the files that
+belong with it, `hyperlint.scopes`) on the instance groups of its HyperPod
 clusters (see `hyperlint capacity`) and reports, using each instance type's
 maximum pods per node (`schemas/instance-types.json`):
 
