@@ -360,14 +360,13 @@ def test_layout_of_the_hyperpod_chart():
 
 
 def test_the_hyperpod_chart_rendered_in_a_run_feeds_the_run_model():
-    from conftest import ROOT
-
     config = Config()
     config.charts = {"renderer": "python"}
-    found = discover([str(ROOT / "examples")])
+    cluster = FIXTURES / "rules" / "HP404"  # a cluster relying on the health-monitoring agent, and no agent
+    found = discover([str(cluster)])
     without = lint(found.inputs, config, charts=found.charts)
-    assert "HP404" in {f.rule for f in without.findings}  # no health-monitoring agent among the manifests
-    found = discover([str(ROOT / "examples"), str(HYPERPOD)])
+    assert "HP404" in {f.rule for f in without.findings}
+    found = discover([str(cluster), str(HYPERPOD)])
     with_chart = lint(found.inputs, config, charts=found.charts)
     assert "HP404" not in {f.rule for f in with_chart.findings}
     assert any(w.component for w in with_chart.model.workloads)
@@ -495,3 +494,23 @@ def test_equal_values_are_told_apart_by_the_keys_around_them(tmp_path):
     for f in result.findings:  # at the request or the limit that says it, whichever the rule names
         rendered = f.loc.pointer.rsplit("/", 2)[-2]
         assert (Path(f.loc.file).name, f.loc.line) == ("values.yaml", 3 if rendered == "requests" else 6), f
+
+
+def test_a_charts_renders_belong_to_its_folders_scope(tmp_path):
+    stack = (FIXTURES / "rules" / "HP404" / "stack.yaml").read_text()
+    job = (FIXTURES / "rules" / "HP404" / "job.yaml").read_text()
+    # the chart's components without its agent, rendered by hand
+    components = (FIXTURES / "rules" / "HP404" / "chart.yaml").read_text()
+    for team in ("a", "b"):  # two clusters, each with its job; only team a has the whole chart in its folder
+        (tmp_path / team).mkdir()
+        (tmp_path / team / "stack.yaml").write_text(stack.replace("ClusterName: gpu", f"ClusterName: gpu-{team}")
+                                                     .replace("ClusterName: cpu", f"ClusterName: cpu-{team}"))
+        (tmp_path / team / "job.yaml").write_text(job)
+        (tmp_path / team / "components.yaml").write_text(components)
+    shutil.copytree(HYPERPOD, tmp_path / "a" / "hyperpod-chart")
+    config = Config()
+    config.charts = {"renderer": "python"}
+    found = discover([str(tmp_path)])
+    result = lint(found.inputs, config, charts=found.charts)
+    hp404 = [f for f in result.findings if f.rule == "HP404"]
+    assert [(Path(f.loc.file).parent.name, "gpu-b" in f.message) for f in hp404] == [("b", True)]
