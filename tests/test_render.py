@@ -514,3 +514,13 @@ def test_a_charts_renders_belong_to_its_folders_scope(tmp_path):
     result = lint(found.inputs, config, charts=found.charts)
     hp404 = [f for f in result.findings if f.rule == "HP404"]
     assert [(Path(f.loc.file).parent.name, "gpu-b" in f.message) for f in hp404] == [("b", True)]
+
+
+def test_a_library_chart_is_not_rendered(tmp_path, monkeypatch):
+    log = _fake_helm(tmp_path, monkeypatch)
+    chart = _chart(tmp_path, {"_x.tpl": '{{- define "lib.x" -}}\nhostNetwork: true\n{{- end }}\n'},
+                   chart_extra="type: library\n")
+    for renderer in ("python", "helm"):
+        result = lint_chart(chart, renderer=renderer)
+        assert result.findings == [] and result.notes == [] and not result.errors
+    assert not log.exists()

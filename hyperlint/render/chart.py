@@ -52,6 +52,7 @@ class ChartLayout:
         root = meta.root if meta is not None and isinstance(meta.root, dict) else {}
         self.name = str(root.get("name") or os.path.basename(os.path.abspath(folder)))
         self.declared = [d for d in root.get("dependencies") or () if isinstance(d, dict) and d.get("name")]
+        self.library = root.get("type") == "library"  # helpers for other charts: nothing to install or render
         self.charts: list[Subchart] = []
         self.archived: list[str] = []  # subcharts vendored as .tgz (no files to point at)
         self.linked: dict[str, str] = {}  # `file://` dependencies outside charts/: name -> folder

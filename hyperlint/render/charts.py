@@ -312,6 +312,8 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
 
     options = config.charts or {}
     layout = ChartLayout(chart)
+    if layout.library:  # `helm template` refuses it; the charts that use it render its helpers
+        return
     defaults = _values_of(layout)
     omit = layout.missing_dependencies(defaults)
     if omit:
