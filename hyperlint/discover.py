@@ -33,7 +33,7 @@ import stat
 from .record import Record, Value
 from .safe import path_text
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".tf", ".tfvars")  # Terraform: hyperlint.terraform
 
 
 class Input(Value):

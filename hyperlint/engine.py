@@ -244,6 +244,11 @@ def _too_large(size: int) -> str:
 
 
 def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+    if hasattr(inp, "files"):  # a Terraform module folder (hyperlint.terraform.group)
+        from .terraform.run import lint_module
+
+        lint_module(inp, ctx, ruleset, result)
+        return
     if inp.problem is not None:
         _parse_finding(result, ParseProblem(inp.problem, 0, 0, None), ruleset)
         return
@@ -341,6 +346,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
+        elif unit.kind == "terraform-plan":
+            from .terraform.run import lint_plan
+
+            lint_plan(doc, ctx, ruleset, result)
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -423,14 +432,18 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
+    from .terraform import group
+
+    units = group(inputs)  # a Terraform module's files are linted as one
     chart_run = None
     if charts:  # rendered templates are linted like any file, then mapped back (hyperlint.render)
         from .render.charts import prepare
 
         chart_run = prepare(list(charts), config, warm=lambda: _warm_rules(ctx, ruleset))
-        chart_run.start = len(inputs)
+        chart_run.start = len(units)
+        units = list(units) + chart_run.inputs
         inputs = list(inputs) + chart_run.inputs
-    results = _map_files(inputs, ctx, ruleset)
+    results = _map_files(units, ctx, ruleset)
     if chart_run is not None:
         chart_run.tag(results)
 
@@ -442,7 +455,9 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         model.merge(r.model)
         findings += r.findings
         errors += r.errors
-        directives.setdefault(r.file, []).extend(r.directives)
+        directives.setdefault(r.file, [])
+        for d in r.directives:  # by the file each is written in (a Terraform module has several)
+            directives.setdefault(d.loc.file, []).append(d)
     from . import extract, scopes
 
     configured = Model()

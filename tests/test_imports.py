@@ -15,8 +15,8 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "helm_python",
-                           "hyperlint.render") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark",
+                           "helm_python", "hyperlint.render") if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """
 
@@ -39,3 +39,8 @@ def test_cloudformation_input_does_not_import_cfn_lint():
 def test_only_a_chart_imports_the_renderer():
     assert imported_by_check(FIXTURES / "clean") == []
     assert imported_by_check(FIXTURES / "charts" / "trainer") == ["helm_python", "hyperlint.render"]
+
+
+def test_terraform_input_does_not_import_python_hcl2():
+    """The fast HCL reader reads a module; python-hcl2 is only the fallback for odd text."""
+    assert imported_by_check(FIXTURES / "terraform" / "done_when") == []
