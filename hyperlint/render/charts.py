@@ -102,7 +102,7 @@ class RenderedTemplate(Record):
 class ChartRun(Record):
     """What rendering the charts of a run gives: inputs, render errors, notes."""
 
-    __slots__ = ("errors", "failures", "inputs", "notes", "rendered", "start")
+    __slots__ = ("error_tags", "errors", "failures", "inputs", "notes", "rendered", "start")
 
     def __init__(self) -> None:
         self.failures: list[str] = []  # internal errors (exit code 2); the other charts go on
@@ -110,6 +110,7 @@ class ChartRun(Record):
         self.errors: list[tuple[Finding, str]] = []  # (HP001 at the template Helm names, render name)
         self.notes: list[str] = []
         self.rendered: dict[str, RenderedTemplate] = {}  # `# Source:` tag -> its render
+        self.error_tags: dict[str, str] = {}  # tag of a render error's finding -> the render's name
         self.start = 0  # index of the first rendered input in the run's inputs
 
     # -- after the files are linted --------------------------------------------------
@@ -124,7 +125,7 @@ class ChartRun(Record):
             data = inp.stdin or b""
             tag = data[len(b"# Source: "):data.index(b"\n")].decode("utf-8", "replace")
             rt = self.rendered.get(tag)
-            if isinstance(rt, RenderedTemplate) and not rt.state.primary:
+            if rt is not None and not rt.state.primary:
                 # values sets are alternatives, not more of the chart: the run model (cross-document
                 # rules, capacity) counts a chart once, with its first values set
                 result.model = Model(manifests_seen=result.model.manifests_seen)
@@ -134,8 +135,7 @@ class ChartRun(Record):
 
     def places(self) -> dict[str, str]:
         """`# Source:` tag -> the file (display name) of the template it rendered."""
-        tags = (t for t, v in self.rendered.items() if isinstance(v, RenderedTemplate))
-        return {tag: inp.display for tag, inp in zip(tags, self.inputs)}
+        return {tag: inp.display for tag, inp in zip(self.rendered, self.inputs)}
 
     def error_findings(self, ruleset) -> list[Finding]:
         if "HP001" not in ruleset:
@@ -143,8 +143,8 @@ class ChartRun(Record):
         severity = ruleset.rules["HP001"].severity
         out = []
         for f, render_name in self.errors:
-            tag = f"render-error {len(self.rendered)}:{render_name}"
-            self.rendered[tag] = render_name  # type: ignore[assignment]
+            tag = f"render-error {len(self.error_tags)}:{render_name}"
+            self.error_tags[tag] = render_name
             out.append(f.replace(severity=severity, loc=f.loc.replace(source=tag)))
         return out
 
@@ -159,12 +159,13 @@ class ChartRun(Record):
         merged: dict[tuple, list] = {}
         out: list[Finding] = []
         for f in findings:
-            rt = self.rendered.get(f.loc.source if f.loc.source is not None else f.loc.file)
-            if rt is None:
+            tag = f.loc.source if f.loc.source is not None else f.loc.file
+            rt = self.rendered.get(tag)
+            if tag in self.error_tags:  # a render error: already at the template or values line
+                mapped, render_name = f.replace(loc=f.loc.replace(source=None)), self.error_tags[tag]
+            elif rt is None:
                 out.append(f)
                 continue
-            if isinstance(rt, str):  # a render error
-                mapped, render_name = f.replace(loc=f.loc.replace(source=None)), rt
             elif f.rule == "HP001" and _same_duplicate(f, rt):
                 continue
             else:
@@ -198,7 +199,7 @@ class ChartRun(Record):
     def _renders_of_files(self) -> dict[str, set]:
         """Template display name -> the renders it was rendered in."""
         out: dict[str, set] = {}
-        for inp, rt in zip(self.inputs, (v for v in self.rendered.values() if isinstance(v, RenderedTemplate))):
+        for inp, rt in zip(self.inputs, self.rendered.values()):
             out.setdefault(inp.display, set()).add(rt.state.spec.name)
         return out
 
@@ -209,7 +210,7 @@ class ChartRun(Record):
         for r in f.related:
             rr = self.rendered.get(r.source) if r.source is not None else None
             more.append(rr.state.source_map().map(rr.template, rr.text, rr.data, r, HEADER)[0]
-                        if isinstance(rr, RenderedTemplate) else r)
+                        if rr is not None else r)
         message = f.message
         if f.rule == "HP001":  # its line number is one of the rendered text
             message = re.sub(r" \(first defined at line \d+\)", " (defined twice in the rendered output)", message)
