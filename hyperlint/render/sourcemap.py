@@ -208,7 +208,7 @@ class RenderMap:
         between them ((first, last), when both literal lines were found); or
         (None, 0, 0, None)."""
         above = below = None
-        ra = rb = None
+        ra = rb = -1
         for j in range(k - 1, -1, -1):
             if lm.lines[j].startswith("---"):
                 break
