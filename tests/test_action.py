@@ -343,3 +343,26 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     assert r.outputs == {"findings": "2", "sarif-file": "hyperlint.sarif"}
     assert len(r.annotations()) == 2
     r.sarif()
+
+
+def test_only_changed_renders_the_chart_of_a_changed_helper(repo, tmp_path):
+    import pytest
+
+    pytest.importorskip("helm_python")
+    ws, base = repo
+    chart = ws / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: {{ include \"net\" . }}\n"
+        "  nodeSelector: {node.kubernetes.io/instance-type: ml.g5.xlarge}\n  containers: [{name: c, image: i}]\n")
+    commit_all(ws, "chart")
+    base = git("rev-parse", "HEAD", cwd=ws)
+    git("checkout", "-q", "-b", "helper", cwd=ws)
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n{{/* changed */}}\n')
+    commit_all(ws, "helper")
+    event = {"pull_request": {"base": {"sha": base}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
+    files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
+    assert files == ["chart/templates/pod.yaml"], r.stdout + r.stderr
