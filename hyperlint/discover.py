@@ -147,7 +147,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
     exhaust the stack). A folder holding a Helm chart is not entered: it is
     listed in ``found.charts`` (recognise)."""
     root = os.path.realpath(top)
-    outer = recognise.chart_above(top, stop=top)  # the walk starts inside a chart
+    # the walk starts at a chart or in one (its ci/, templates/ ... under the current folder)
+    outer = recognise.chart_above(top, stop=os.getcwd()) or recognise.chart_above(top, stop=top)
     if outer is not None:
         found.add_chart(_chart_path(outer, top))
         return

@@ -436,8 +436,7 @@ def test_values_without_a_chart_on_the_command_line_is_a_usage_error(tmp_path):
 def test_a_folder_inside_a_chart_renders_the_chart():
     for path in (TRAINER / "templates", TRAINER / "ci", TRAINER / "values.yaml"):
         found = discover([str(path)])
-        assert found.inputs == [] and found.charts == [str(TRAINER.relative_to(Path.cwd()))
-                                                       if TRAINER.is_relative_to(Path.cwd()) else str(TRAINER)]
+        assert found.inputs == [] and found.charts == [str(TRAINER)]
 
 
 def test_invalid_yaml_from_a_template_expression_points_at_its_line(tmp_path):
@@ -524,3 +523,10 @@ def test_a_library_chart_is_not_rendered(tmp_path, monkeypatch):
         result = lint_chart(chart, renderer=renderer)
         assert result.findings == [] and result.notes == [] and not result.errors
     assert not log.exists()
+
+
+def test_a_values_file_helm_cannot_load_is_hp001_where_it_breaks(tmp_path):
+    chart = _chart(tmp_path, {"pod.yaml": POD.format(hn="false")}, values="a: 1\nimage: {{ .Values.x }}\n")
+    (f,) = lint_chart(chart).findings
+    assert (f.rule, Path(f.loc.file).name, f.loc.line, f.loc.column) == ("HP001", "values.yaml", 2, 9)
+    assert "cannot load values.yaml" in f.message

@@ -375,9 +375,35 @@ def _error_finding(state: RenderState, error) -> Finding:
     if found is not None:
         loc = Loc(_display_in(state.chart, state.display, found[1]), max(error.line, 1), max(error.column, 1))
     else:
-        loc = _schema_error_loc(state, error.message) or \
+        loc = _schema_error_loc(state, error.message) or _values_error_loc(state, error.message) or \
             Loc(_display_in(state.chart, state.display, os.path.join(state.chart, "Chart.yaml")), 1, 1)
     return Finding("HP001", "error", printable(f"Helm cannot render the chart: {error.message}"), loc)
+
+
+def _values_error_loc(state: RenderState, message: str) -> Loc | None:
+    """Where a values file Helm cannot load (`cannot load values.yaml: ... yaml: ...`)
+    is broken, as hyperlint's own YAML reader finds it; None when it finds nothing."""
+    if "values" not in message or "yaml" not in message.lower():
+        return None
+    from ..parse import Document, ParseProblem, decode, parse_source
+
+    for path in [*state.spec.values, state.layout.charts[0].values_file]:
+        name = os.path.basename(path)
+        if name not in message:
+            continue
+        try:
+            with open(path, "rb") as fh:
+                data, problem = decode(fh.read())
+        except OSError:
+            continue
+        problems = [problem] if problem is not None else []
+        for item in parse_source(data) if problem is None else ():
+            problems += [item] if isinstance(item, ParseProblem) else item.problems if isinstance(item, Document) \
+                else []
+        if problems:
+            p = problems[0]
+            return Loc(_display_in(state.chart, state.display, path), max(p.line, 0) + 1, max(p.col, 0) + 1)
+    return None
 
 
 _SCHEMA_AT = re.compile(r"values don't meet the specifications of the schema.*? at '(/[^']*)'")
