@@ -474,7 +474,6 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         chart_run = prepare(list(charts), config, warm=lambda: _warm_rules(ctx, ruleset))
         chart_run.start = len(units)
         units = list(units) + chart_run.inputs
-        inputs = list(inputs) + chart_run.inputs
     results = _map_files(units, ctx, ruleset)
     if chart_run is not None:
         chart_run.tag(results)
@@ -543,7 +542,8 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
     notes = (chart_run.notes if chart_run is not None else []) + list(grouping.notes)
-    return Result(final, model, errors, len(inputs) - len(skipped), grouping.scopes, notes, skipped)
+    files = len(inputs) - len(skipped) + (chart_run.file_count() if chart_run is not None else 0)
+    return Result(final, model, errors, files, grouping.scopes, notes, skipped)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

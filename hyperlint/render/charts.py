@@ -133,6 +133,11 @@ class ChartRun(Record):
             result.findings = [f.replace(loc=f.loc.replace(file=tag, source=tag)) for f in result.findings]
             result.directives = [d.replace(loc=d.loc.replace(file=tag)) for d in result.directives]
 
+    def file_count(self) -> int:
+        """The chart files the run linted: each rendered template once (whatever the
+        number of renders), and the file of each render error."""
+        return len({inp.display for inp in self.inputs} | {f.loc.file for f, _ in self.errors})
+
     def places(self) -> dict[str, str]:
         """`# Source:` tag -> the file (display name) of the template it rendered."""
         return {tag: inp.display for tag, inp in zip(self.rendered, self.inputs)}
