@@ -85,6 +85,36 @@ class Data:
         return load_table("hyperpod-cluster")
 
     @cached_property
+    def addons(self) -> dict:
+        """EKS add-ons of HyperPod features and the components they need."""
+        return load_table("addons")
+
+    @cached_property
+    def scheduling(self) -> dict:
+        """Task governance, topology-aware scheduling, GPU partitions, Karpenter autoscaling."""
+        return load_table("scheduling")
+
+    @cached_property
+    def api_shapes(self) -> dict:
+        """The SageMaker API shapes of the cluster operations (generated from botocore's
+        model; loaded only by the rules that check API values)."""
+        return load_table("api-shapes")
+
+    @cached_property
+    def components(self) -> dict[str, dict]:
+        """Components by id (`schemas/addons.json`)."""
+        return {e["id"]: e for e in self.addons["components"]["entries"]}
+
+    @cached_property
+    def addon_components(self) -> dict[str, str]:
+        """EKS add-on name -> the id of the component it installs."""
+        return {name: e["id"] for e in self.addons["components"]["entries"] for name in e.get("addons", ())}
+
+    def addon_entries(self, rule_id: str) -> list[dict]:
+        """The HyperPod add-ons (`schemas/addons.json`) rule ``rule_id`` checks."""
+        return [e for e in self.addons["addons"]["entries"] if e["rule"] == rule_id]
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
         table = {e["type"]: e for e in load_table("instance-types")["entries"]}
         for extra in self.overrides.get("instance_types", []):

@@ -410,7 +410,8 @@ def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
     if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
-            or m.workloads or m.markers):
+            or m.workloads or m.markers or m.installed or m.kubernetes_versions or m.node_classes
+            or m.scheduler_configs):
         return m.manifests_seen
     return result
 

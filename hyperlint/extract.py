@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
-from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
-from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
+from .k8s import K8sObject, PodTemplate, image_parts, instance_type_fields, node_terms, targets_hyperpod, tolerations
+from .model import (Constraint, HyperPodCluster, InstanceGroup, Installed, Model, NodeClass, NodeGroup,
+                    SchedulerConfig, Workload)
 from .safe import scalar_text
 
 if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read
@@ -63,10 +64,21 @@ def _str_list(value) -> list[str]:
 # -- Kubernetes ---------------------------------------------------------------------
 
 def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) -> None:
+    from .components import k8s_components
+
     for pod in pods:
         model.workloads.append(_workload(pod, doc, ctx))
+    field_workload = _instance_type_field_workload(obj, doc, ctx)
+    if field_workload is not None:
+        model.workloads.append(field_workload)
+    for component, path in k8s_components(obj, pods, ctx.data):
+        model.installed.append(Installed("component", component, _loc(doc, path, ctx, obj.identity)))
     if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
         _eksctl_node_groups(obj, doc, ctx, model)
+        _eksctl_cluster(obj, doc, ctx, model)
+    elif obj.kind == ctx.data.scheduling["autoscaling"]["node_class_kind"] and \
+            obj.group == ctx.data.scheduling["autoscaling"]["node_class_group"]:
+        _node_class(obj, doc, ctx, model)
     elif obj.kind == "ConfigMap":
         _cni_policy_only(obj, ctx, model)
     elif obj.kind == "Installation" and obj.group == "operator.tigera.io":
@@ -126,6 +138,54 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
     )
 
 
+def _instance_type_field_workload(obj: K8sObject, doc, ctx) -> Workload | None:
+    """An inference resource that names its instance types in plain fields
+    (`workloads.json` `instance_type_fields`) as a workload that requires one of
+    them: HP402 then knows where it can run. A list field (`instanceTypes`) is one
+    requirement: any of its types will do."""
+    from .templating import is_placeholder
+
+    found = [(v, p) for v, p in instance_type_fields(obj, ctx.data) if isinstance(v, str) and not is_placeholder(v)]
+    if not found:
+        return None
+    key = sorted(ctx.data.instance_type_keys)[0]
+    constraint = Constraint(key, "In", tuple(v for v, _ in found), tuple(_loc(doc, p, ctx, obj.identity) for _, p in found))
+    return Workload(
+        identity=obj.identity,
+        role=None,
+        loc=_loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity),
+        pods=None,  # the operator creates the pods
+        pods_loc=None,
+        selection=[[constraint]],
+        targets_hyperpod=True,  # these resources always run on HyperPod nodes
+    )
+
+
+def _eksctl_cluster(obj: K8sObject, doc, ctx, model: Model) -> None:
+    """The Kubernetes version and the add-ons of an eksctl ClusterConfig."""
+    version = obj.metadata.get("version")
+    if isinstance(version, str):
+        model.kubernetes_versions.append((version, _loc(doc, obj.at("metadata", "version"), ctx, obj.identity)))
+    addons = obj.data.get("addons")
+    for i, item in enumerate(addons if isinstance(addons, list) else ()):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            loc = _loc(doc, obj.at("addons", i, "name"), ctx, obj.identity)
+            model.installed.append(Installed("addon", name, loc))
+            if name in ctx.data.addon_components:
+                model.installed.append(Installed("component", ctx.data.addon_components[name], loc))
+
+
+def _node_class(obj: K8sObject, doc, ctx, model: Model) -> None:
+    spec = obj.data.get("spec")
+    groups = spec.get("instanceGroups") if isinstance(spec, dict) else None
+    node_class = NodeClass(obj.name, _loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity))
+    for i, name in enumerate(groups if isinstance(groups, list) else ()):
+        if isinstance(name, str):
+            node_class.groups.append((name, _loc(doc, obj.at("spec", "instanceGroups", i), ctx, obj.identity)))
+    model.node_classes.append(node_class)
+
+
 def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
     for section in ("nodeGroups", "managedNodeGroups"):
         groups = obj.data.get(section)
@@ -175,9 +235,20 @@ def _eks_orchestrated(cluster: dict) -> bool:
 
 
 def from_cfn(template: Template, doc, ctx, model: Model) -> None:
+    from .components import cfn_installed
+
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
+    for kind, what, path in cfn_installed(template, ctx.data):
+        model.installed.append(Installed(kind, what, _loc(doc, path, ctx)))
+    for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+        for v in template.scalars(props.get("Version"), base + ("Version",)):
+            if isinstance(v.value, str):
+                model.kubernetes_versions.append((v.value, _loc(doc, v.path, ctx)))
+    for name, props, base in template.resources_of_type("AWS::SageMaker::ClusterSchedulerConfig"):
+        model.scheduler_configs.append(SchedulerConfig(name, _loc(doc, ("Resources", name), ctx, key=True),
+                                                       _priority_classes(template, props, base)))
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         listed = props.get("InstanceTypes")
         items = enumerate(listed) if isinstance(listed, list) else [(None, listed)]
@@ -198,6 +269,24 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             labels=_labels(props.get("Labels")),
             taints=_taints(props.get("Taints")),
         ))
+
+
+def _priority_classes(template: Template, props: dict, base: tuple) -> tuple | None:
+    """The priority class names of a cluster policy; None when one cannot be read offline."""
+    config = props.get("SchedulerConfig")
+    if not isinstance(config, dict) or "PriorityClasses" not in config:
+        return () if isinstance(config, dict) else None
+    classes = config["PriorityClasses"]
+    if not isinstance(classes, list):
+        return None
+    names = []
+    for i, item in enumerate(classes):
+        values = {v.value for v in template.scalars(item.get("Name") if isinstance(item, dict) else None,
+                                                    base + ("SchedulerConfig", "PriorityClasses", i, "Name"))}
+        if len(values) != 1 or not isinstance(next(iter(values)), str):
+            return None
+        names.append(values.pop())
+    return tuple(names)
 
 
 def _autoscaling(value) -> bool:
@@ -265,6 +354,7 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
         labels=_labels(k8s_config.get("Labels")),
         taints=_taints(k8s_config.get("Taints")),
         restricted=restricted,
+        training_plan=g.get("TrainingPlanArn") not in (None, ""),
     )
 
 
@@ -319,6 +409,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                 labels=_labels(labels),
                 taints=_taints(taints),
                 restricted=restricted,
+                training_plan=g.get("TrainingPlanArn") not in (None, ""),
             ))
     model.clusters.append(cluster)
 

@@ -20,7 +20,7 @@ class InstanceGroup(Record):
 
     __slots__ = (
         "name", "instance_types", "count", "loc", "type_locs", "count_loc", "counts", "deep_health_checks",
-        "labels", "taints", "restricted",
+        "labels", "taints", "restricted", "training_plan",
     )
 
     def __init__(
@@ -36,6 +36,7 @@ class InstanceGroup(Record):
         labels: dict | None = None,
         taints: list | None = None,
         restricted: bool = False,
+        training_plan: bool = False,
     ) -> None:
         self.name = name
         self.instance_types = instance_types  # resolved values (flexible groups may list several)
@@ -48,6 +49,7 @@ class InstanceGroup(Record):
         self.labels = {} if labels is None else labels
         self.taints = [] if taints is None else taints
         self.restricted = restricted
+        self.training_plan = training_plan  # runs on a training plan's reserved capacity (TrainingPlanArn)
 
 
 class HyperPodCluster(Record):
@@ -184,10 +186,46 @@ class NodeGroup(Record):
         self.taints = [] if taints is None else taints
 
 
+class Installed(Value):
+    """Something installed in the cluster: an EKS add-on (by its name), a component
+    hyperlint recognises (`schemas/addons.json`, by its id, however it is
+    installed) or a Pod Identity association (``namespace/service-account``)."""
+
+    __slots__ = ("kind", "name", "loc")
+
+    def __init__(self, kind: str, name: str, loc: Loc) -> None:
+        self.kind = kind  # "addon" | "component" | "pod-identity"
+        self.name = name
+        self.loc = loc
+
+
+class NodeClass(Record):
+    """A HyperPod Karpenter `HyperpodNodeClass` and the instance groups it names."""
+
+    __slots__ = ("name", "loc", "groups")
+
+    def __init__(self, name: str | None, loc: Loc, groups: list | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.groups = [] if groups is None else groups  # [(instance group name, Loc)]
+
+
+class SchedulerConfig(Record):
+    """A task governance cluster policy (`AWS::SageMaker::ClusterSchedulerConfig`)."""
+
+    __slots__ = ("name", "loc", "priority_classes")
+
+    def __init__(self, name: str | None, loc: Loc, priority_classes: tuple | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.priority_classes = priority_classes  # names; None when they cannot be read offline
+
+
 class Model(Record):
     """What one run knows across documents."""
 
-    __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen")
+    __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen", "installed",
+                 "kubernetes_versions", "node_classes", "scheduler_configs")
 
     def __init__(
         self,
@@ -196,12 +234,20 @@ class Model(Record):
         workloads: list | None = None,
         markers: set | None = None,
         manifests_seen: bool = False,
+        installed: list[Installed] | None = None,
+        kubernetes_versions: list | None = None,
+        node_classes: list[NodeClass] | None = None,
+        scheduler_configs: list[SchedulerConfig] | None = None,
     ) -> None:
         self.clusters = [] if clusters is None else clusters
         self.node_groups = [] if node_groups is None else node_groups
         self.workloads = [] if workloads is None else workloads
         self.markers = set() if markers is None else markers  # ("cni-policy-only", "Cilium"), ...
         self.manifests_seen = manifests_seen  # any Kubernetes object in the run
+        self.installed = [] if installed is None else installed  # add-ons and components of the EKS cluster
+        self.kubernetes_versions = [] if kubernetes_versions is None else kubernetes_versions  # [(version, Loc)]
+        self.node_classes = [] if node_classes is None else node_classes
+        self.scheduler_configs = [] if scheduler_configs is None else scheduler_configs
 
     def merge(self, other: "Model") -> None:
         self.clusters += other.clusters
@@ -209,6 +255,10 @@ class Model(Record):
         self.workloads += other.workloads
         self.markers |= other.markers
         self.manifests_seen = self.manifests_seen or other.manifests_seen
+        self.installed += other.installed
+        self.kubernetes_versions += other.kubernetes_versions
+        self.node_classes += other.node_classes
+        self.scheduler_configs += other.scheduler_configs
 
     # -- questions rules ask -------------------------------------------------
     @property
@@ -224,6 +274,10 @@ class Model(Record):
         # scalars only: a label value read from a file may be a mapping shared a billion times
         return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
                 if scalar_text(v) is not None and scalar_text(k) is not None}
+
+    def installed_names(self, kind: str) -> set[str]:
+        """Names of what the run installs of ``kind`` ("addon", "component", "pod-identity")."""
+        return {i.name for i in self.installed if i.kind == kind}
 
     @property
     def non_hyperpod_instance_types(self) -> set[str]:

@@ -1,0 +1,172 @@
+"""Components of the EKS cluster: add-ons and what they need (HP110-HP113).
+
+A HyperPod feature installed as an EKS add-on (training operator, inference
+operator, observability, task governance) needs other components in the same
+cluster: the EKS Pod Identity Agent, cert-manager, CSI drivers ... Which ones,
+and how each is recognised (add-on name, workload name or image, CSIDriver
+object, CRD group), is data (`schemas/addons.json`).
+
+``prerequisite_hits`` judges one template by itself, which is all the cfn-lint
+plugin sees; ``refine`` then drops a finding when another document of the run
+installs the missing component (a cert-manager Deployment among the manifests,
+the agent add-on in another stack). ``k8s_components`` and ``cfn_installed``
+feed the run model (``Model.installed``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .findings import Hit
+from .k8s import K8sObject, PodTemplate, image_matches
+from .safe import scalar_text
+from .templating import is_placeholder
+
+_ADDON = "AWS::EKS::Addon"
+_ASSOCIATION = "AWS::EKS::PodIdentityAssociation"
+
+
+def pod_identity_key(namespace, service_account) -> str:
+    return f"{namespace}/{service_account}"
+
+
+# -- what a template installs -------------------------------------------------------------
+
+def template_addons(template) -> Iterator[tuple[str, dict, tuple]]:
+    """(add-on name, Properties, path of the name's value) of every `AWS::EKS::Addon`
+    whose name is known offline (each name it can take through `!Ref`/`!If`)."""
+    for _, props, base in template.resources_of_type(_ADDON):
+        for v in template.scalars(props.get("AddonName"), base + ("AddonName",)):
+            if isinstance(v.value, str) and not is_placeholder(v.value):
+                yield v.value, props, v.path
+
+
+def template_associations(template, data) -> Iterator[tuple[str, tuple]]:
+    """(`namespace/service-account`, path) of every Pod Identity association of the
+    template: `AWS::EKS::PodIdentityAssociation` resources, and the
+    `PodIdentityAssociations` of an add-on whose namespace is known (data)."""
+    for _, props, base in template.resources_of_type(_ASSOCIATION):
+        namespaces = [v.value for v in template.scalars(props.get("Namespace"), base + ("Namespace",))]
+        accounts = [v.value for v in template.scalars(props.get("ServiceAccount"), base + ("ServiceAccount",))]
+        for ns in namespaces:
+            for sa in accounts:
+                yield pod_identity_key(ns, sa), base
+    namespaces = {e["addon"]: e["pod_identity"]["namespace"] for e in data.addons["addons"]["entries"]
+                  if "pod_identity" in e}
+    for name, props, path in template_addons(template):
+        items = props.get("PodIdentityAssociations")
+        if name not in namespaces or not isinstance(items, list):
+            continue
+        base = path[:-1] + ("PodIdentityAssociations",)
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                for v in template.scalars(item.get("ServiceAccount"), base + (i, "ServiceAccount")):
+                    yield pod_identity_key(namespaces[name], v.value), base + (i,)
+
+
+def template_provides(template, data) -> set[str]:
+    """Names of add-ons, component ids and Pod Identity associations the template installs."""
+    found = set()
+    for name, _, _ in template_addons(template):
+        found.add(name)
+        if name in data.addon_components:
+            found.add(data.addon_components[name])
+    found |= {key for key, _ in template_associations(template, data)}
+    return found
+
+
+def cfn_installed(template, data) -> Iterator[tuple[str, str, tuple]]:
+    """(kind, name, path) of what a template installs, for the run model."""
+    for name, _, path in template_addons(template):
+        yield "addon", name, path
+        if name in data.addon_components:
+            yield "component", data.addon_components[name], path
+    for key, path in template_associations(template, data):
+        yield "pod-identity", key, path
+
+
+# -- what manifests install ------------------------------------------------------------------
+
+def k8s_components(obj: K8sObject, pods: list[PodTemplate], data) -> Iterator[tuple[str, tuple]]:
+    """(component id, path) of each component this object is part of: its workload
+    name or a container image, a CSIDriver object, a CRD of the component's API group."""
+    entries = data.addons["components"]["entries"]
+    if obj.kind == "CSIDriver" and obj.group == "storage.k8s.io":
+        for e in entries:
+            if obj.name in e.get("csi_drivers", ()):
+                yield e["id"], obj.at("metadata", "name")
+        return
+    if obj.kind == "CustomResourceDefinition" and obj.group == "apiextensions.k8s.io":
+        spec = obj.data.get("spec")
+        group = scalar_text(spec.get("group")) if isinstance(spec, dict) else None
+        for e in entries:
+            if group in e.get("crd_groups", ()):
+                yield e["id"], obj.at("metadata", "name")
+        return
+    if obj.kind not in ("Deployment", "DaemonSet", "StatefulSet") or obj.group != "apps":
+        return
+    for e in entries:
+        if obj.name in e.get("workloads", ()) or any(
+                image_matches(c.get("image"), e.get("images", ())) for p in pods for _, c in p.containers()):
+            yield e["id"], obj.at("metadata", "name")
+
+
+# -- HP110-HP112: an add-on without what it needs ------------------------------------------------
+
+def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
+    """One finding per component an add-on checked by ``rule_id`` needs and the
+    template does not install: error for a requirement, warning for a
+    recommendation, warning for a missing Pod Identity association."""
+    data = ctx.data
+    entries = {e["addon"]: e for e in data.addon_entries(rule_id)}
+    if not entries:
+        return
+    provides = None
+    for name, props, path in template_addons(template):
+        entry = entries.get(name)
+        if entry is None:
+            continue
+        if provides is None:
+            provides = template_provides(template, data)
+        if entry.get("irsa_exempt") and props.get("ServiceAccountRoleArn") not in (None, ""):
+            continue  # an IAM role for service accounts: no Pod Identity needed
+        for severity, key in (("error", "requires"), ("warning", "recommends")):
+            for component in entry.get(key, ()):
+                if component in provides:
+                    continue
+                yield Hit(path, _missing_message(name, entry, data.components[component], key == "requires"),
+                          severity=severity, facts={"needs": component})
+        association = entry.get("pod_identity")
+        if association:
+            wanted = pod_identity_key(association["namespace"], association["service_account"])
+            if wanted not in provides:
+                yield Hit(path, f"EKS add-on {name} ({entry['what']}) has no Pod Identity association for service "
+                                f"account {association['service_account']} in namespace {association['namespace']}; "
+                                f"without it the collector cannot write metrics (add PodIdentityAssociations to the "
+                                f"add-on, or an AWS::EKS::PodIdentityAssociation)",
+                          severity="warning", facts={"needs": wanted, "kind": "pod-identity"})
+
+
+def _missing_message(name: str, entry: dict, component: dict, required: bool) -> str:
+    how = []
+    if component.get("addons"):
+        how.append(f"the EKS add-on {component['addons'][0]}")
+    if component.get("csi_drivers"):
+        how.append(f"a driver that registers CSIDriver {component['csi_drivers'][0]}")
+    elif component.get("workloads"):
+        how.append("its Helm chart or manifests")
+    effect = "the add-on fails to install or its pods fail" if required else "the setup guide installs it first"
+    return (f"EKS add-on {name} ({entry['what']}) needs {component['name']}, which this run does not install "
+            f"({effect}); install {' or '.join(how)}")
+
+
+def refine(finding, ctx):
+    """Drop a prerequisite finding when another document of the run installs it."""
+    facts = finding.facts or {}
+    needs = facts.get("needs")
+    if needs is None:
+        return finding
+    kind = facts.get("kind", "component")
+    run = ctx.run
+    have = run.installed_names(kind) | (run.installed_names("addon") if kind == "component" else set())
+    return None if needs in have else finding
