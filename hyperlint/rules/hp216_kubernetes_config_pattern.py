@@ -81,6 +81,8 @@ NAME = "kubernetes-config-pattern"
 SEVERITY = "error"
 TIER = "extended"
 
+_COMPLEX_KEY = re.compile(r"^<complex key at line \d+>$")  # what the parser keeps for a non-scalar key
+
 
 def check_cfn(template, ctx):
     rules = None
@@ -96,6 +98,8 @@ def check_cfn(template, ctx):
             labels = config.get("Labels")
             if isinstance(labels, dict) and not _intrinsic(labels):
                 for key, value in labels.items():
+                    if isinstance(key, str) and _COMPLEX_KEY.match(key):
+                        continue  # a mapping used as a key: HP001 reports it
                     hit = _judge(key, cpath + ("Labels", key), rules["label_key"], "label key", name, at_key=True)
                     if hit:
                         yield hit
