@@ -41,16 +41,28 @@ def template_addons(template) -> Iterator[tuple[str, dict, tuple]]:
                 yield v.value, props, v.path
 
 
-def template_associations(template, data) -> Iterator[tuple[str, tuple]]:
+def cluster_name(template, props: dict, path: tuple) -> str | None:
+    """The EKS cluster a resource names in `ClusterName`, when it is one literal name
+    (a `!Ref` to the cluster resource: its logical ID, which names it in this stack)."""
+    value = props.get("ClusterName")
+    target = template.ref_target(value)
+    if target is not None:
+        return f"resource:{target}"
+    names = {v.value for v in template.scalars(value, path + ("ClusterName",)) if isinstance(v.value, str)}
+    return names.pop() if len(names) == 1 else None
+
+
+def template_associations(template, data) -> Iterator[tuple[str, tuple, str | None]]:
     """(`namespace/service-account`, path) of every Pod Identity association of the
     template: `AWS::EKS::PodIdentityAssociation` resources, and the
     `PodIdentityAssociations` of an add-on whose namespace is known (data)."""
     for _, props, base in template.resources_of_type(_ASSOCIATION):
         namespaces = [v.value for v in template.scalars(props.get("Namespace"), base + ("Namespace",))]
         accounts = [v.value for v in template.scalars(props.get("ServiceAccount"), base + ("ServiceAccount",))]
+        cluster = cluster_name(template, props, base)
         for ns in namespaces:
             for sa in accounts:
-                yield pod_identity_key(ns, sa), base
+                yield pod_identity_key(ns, sa), base, cluster
     namespaces = {e["addon"]: e["pod_identity"]["namespace"] for e in data.addons["addons"]["entries"]
                   if "pod_identity" in e}
     for name, props, path in template_addons(template):
@@ -58,31 +70,29 @@ def template_associations(template, data) -> Iterator[tuple[str, tuple]]:
         if name not in namespaces or not isinstance(items, list):
             continue
         base = path[:-1] + ("PodIdentityAssociations",)
+        cluster = cluster_name(template, props, path[:-1])
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 for v in template.scalars(item.get("ServiceAccount"), base + (i, "ServiceAccount")):
-                    yield pod_identity_key(namespaces[name], v.value), base + (i,)
+                    yield pod_identity_key(namespaces[name], v.value), base + (i,), cluster
 
 
-def template_provides(template, data) -> set[str]:
-    """Names of add-ons, component ids and Pod Identity associations the template installs."""
-    found = set()
-    for name, _, _ in template_addons(template):
-        found.add(name)
+def template_provides(template, data, cluster: str | None) -> set[str]:
+    """Names of add-ons, component ids and Pod Identity associations the template
+    installs in the EKS cluster ``cluster`` (None: in any)."""
+    return {name for _, name, _, where in cfn_installed(template, data)
+            if cluster is None or where is None or where == cluster}
+
+
+def cfn_installed(template, data) -> Iterator[tuple[str, str, tuple, str | None]]:
+    """(kind, name, path, EKS cluster name or None) of what a template installs."""
+    for name, props, path in template_addons(template):
+        cluster = cluster_name(template, props, path[:-1])
+        yield "addon", name, path, cluster
         if name in data.addon_components:
-            found.add(data.addon_components[name])
-    found |= {key for key, _ in template_associations(template, data)}
-    return found
-
-
-def cfn_installed(template, data) -> Iterator[tuple[str, str, tuple]]:
-    """(kind, name, path) of what a template installs, for the run model."""
-    for name, _, path in template_addons(template):
-        yield "addon", name, path
-        if name in data.addon_components:
-            yield "component", data.addon_components[name], path
-    for key, path in template_associations(template, data):
-        yield "pod-identity", key, path
+            yield "component", data.addon_components[name], path, cluster
+    for key, path, cluster in template_associations(template, data):
+        yield "pod-identity", key, path, cluster
 
 
 # -- what manifests install ------------------------------------------------------------------
@@ -121,13 +131,12 @@ def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
     entries = {e["addon"]: e for e in data.addon_entries(rule_id)}
     if not entries:
         return
-    provides = None
     for name, props, path in template_addons(template):
         entry = entries.get(name)
         if entry is None:
             continue
-        if provides is None:
-            provides = template_provides(template, data)
+        cluster = cluster_name(template, props, path[:-1])
+        provides = template_provides(template, data, cluster)
         if entry.get("irsa_exempt") and props.get("ServiceAccountRoleArn") not in (None, ""):
             continue  # an IAM role for service accounts: no Pod Identity needed
         for severity, key in (("error", "requires"), ("warning", "recommends")):
@@ -135,7 +144,7 @@ def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
                 if component in provides:
                     continue
                 yield Hit(path, _missing_message(name, entry, data.components[component], key == "requires"),
-                          severity=severity, facts={"needs": component})
+                          severity=severity, facts={"needs": component, "cluster": _shown_cluster(cluster)})
         association = entry.get("pod_identity")
         if association:
             wanted = pod_identity_key(association["namespace"], association["service_account"])
@@ -144,7 +153,13 @@ def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
                                 f"account {association['service_account']} in namespace {association['namespace']}; "
                                 f"without it the collector cannot write metrics (add PodIdentityAssociations to the "
                                 f"add-on, or an AWS::EKS::PodIdentityAssociation)",
-                          severity="warning", facts={"needs": wanted, "kind": "pod-identity"})
+                          severity="warning", facts={"needs": wanted, "kind": "pod-identity",
+                                                     "cluster": _shown_cluster(cluster)})
+
+
+def _shown_cluster(cluster: str | None) -> str | None:
+    """A cluster name other documents can match: a logical ID names the cluster only in its own stack."""
+    return None if cluster is None or cluster.startswith("resource:") else cluster
 
 
 def _missing_message(name: str, entry: dict, component: dict, required: bool) -> str:
@@ -167,6 +182,7 @@ def refine(finding, ctx):
     if needs is None:
         return finding
     kind = facts.get("kind", "component")
+    cluster = facts.get("cluster")
     run = ctx.run
-    have = run.installed_names(kind) | (run.installed_names("addon") if kind == "component" else set())
+    have = run.installed_names(kind, cluster)
     return None if needs in have else finding

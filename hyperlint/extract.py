@@ -167,13 +167,14 @@ def _eksctl_cluster(obj: K8sObject, doc, ctx, model: Model) -> None:
     if isinstance(version, str):
         model.kubernetes_versions.append((version, _loc(doc, obj.at("metadata", "version"), ctx, obj.identity)))
     addons = obj.data.get("addons")
+    cluster = obj.name
     for i, item in enumerate(addons if isinstance(addons, list) else ()):
         name = item.get("name") if isinstance(item, dict) else None
         if isinstance(name, str):
             loc = _loc(doc, obj.at("addons", i, "name"), ctx, obj.identity)
-            model.installed.append(Installed("addon", name, loc))
+            model.installed.append(Installed("addon", name, loc, cluster))
             if name in ctx.data.addon_components:
-                model.installed.append(Installed("component", ctx.data.addon_components[name], loc))
+                model.installed.append(Installed("component", ctx.data.addon_components[name], loc, cluster))
 
 
 def _node_class(obj: K8sObject, doc, ctx, model: Model) -> None:
@@ -240,8 +241,9 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
-    for kind, what, path in cfn_installed(template, ctx.data):
-        model.installed.append(Installed(kind, what, _loc(doc, path, ctx)))
+    for kind, what, path, cluster in cfn_installed(template, ctx.data):
+        shown = None if cluster is None or cluster.startswith("resource:") else cluster
+        model.installed.append(Installed(kind, what, _loc(doc, path, ctx), shown))
     for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         for v in template.scalars(props.get("Version"), base + ("Version",)):
             if isinstance(v.value, str):

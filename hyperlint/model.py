@@ -191,12 +191,13 @@ class Installed(Value):
     hyperlint recognises (`schemas/addons.json`, by its id, however it is
     installed) or a Pod Identity association (``namespace/service-account``)."""
 
-    __slots__ = ("kind", "name", "loc")
+    __slots__ = ("kind", "name", "loc", "cluster")
 
-    def __init__(self, kind: str, name: str, loc: Loc) -> None:
+    def __init__(self, kind: str, name: str, loc: Loc, cluster: str | None = None) -> None:
         self.kind = kind  # "addon" | "component" | "pod-identity"
         self.name = name
         self.loc = loc
+        self.cluster = cluster  # the EKS cluster's name when the source says it (ClusterName), else None
 
 
 class NodeClass(Record):
@@ -275,9 +276,12 @@ class Model(Record):
         return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
                 if scalar_text(v) is not None and scalar_text(k) is not None}
 
-    def installed_names(self, kind: str) -> set[str]:
-        """Names of what the run installs of ``kind`` ("addon", "component", "pod-identity")."""
-        return {i.name for i in self.installed if i.kind == kind}
+    def installed_names(self, kind: str, cluster: str | None = None) -> set[str]:
+        """Names of what the run installs of ``kind`` ("addon", "component", "pod-identity"),
+        in the EKS cluster named ``cluster`` when it is given (an installation whose
+        cluster is not known counts for every cluster)."""
+        return {i.name for i in self.installed if i.kind == kind
+                and (cluster is None or i.cluster is None or i.cluster == cluster)}
 
     @property
     def non_hyperpod_instance_types(self) -> set[str]:
