@@ -63,18 +63,18 @@ def template_associations(template, data) -> Iterator[tuple[str, tuple, str | No
         for ns in namespaces:
             for sa in accounts:
                 yield pod_identity_key(ns, sa), base, cluster
-    namespaces = {e["addon"]: e["pod_identity"]["namespace"] for e in data.addons["addons"]["entries"]
-                  if "pod_identity" in e}
+    addon_namespaces = {e["addon"]: e["pod_identity"]["namespace"] for e in data.addons["addons"]["entries"]
+                        if "pod_identity" in e}
     for name, props, path in template_addons(template):
         items = props.get("PodIdentityAssociations")
-        if name not in namespaces or not isinstance(items, list):
+        if name not in addon_namespaces or not isinstance(items, list):
             continue
         base = path[:-1] + ("PodIdentityAssociations",)
         cluster = cluster_name(template, props, path[:-1])
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 for v in template.scalars(item.get("ServiceAccount"), base + (i, "ServiceAccount")):
-                    yield pod_identity_key(namespaces[name], v.value), base + (i,), cluster
+                    yield pod_identity_key(addon_namespaces[name], v.value), base + (i,), cluster
 
 
 def template_provides(template, data, cluster: str | None) -> set[str]:

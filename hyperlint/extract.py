@@ -13,8 +13,8 @@ from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, instance_type_fields, node_terms, targets_hyperpod, tolerations
-from .model import (Constraint, HyperPodCluster, InstanceGroup, Installed, Model, NodeClass, NodeGroup,
-                    SchedulerConfig, Workload)
+from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
+from .model import Installed, NodeClass, SchedulerConfig
 from .safe import scalar_text
 
 if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read

@@ -4,8 +4,8 @@ each documented mistake made to it gives exactly one, from the rule that owns it
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES
+
 from hyperlint.config import Config
 from hyperlint.discover import Input
 from hyperlint.engine import lint
