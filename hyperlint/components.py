@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .findings import Hit
-from .k8s import K8sObject, PodTemplate, image_matches
+from .k8s import K8sObject, PodTemplate, image_parts
 from .safe import scalar_text
 from .templating import is_placeholder
 
@@ -100,25 +100,29 @@ def cfn_installed(template, data) -> Iterator[tuple[str, str, tuple, str | None]
 def k8s_components(obj: K8sObject, pods: list[PodTemplate], data) -> Iterator[tuple[str, tuple]]:
     """(component id, path) of each component this object is part of: its workload
     name or a container image, a CSIDriver object, a CRD of the component's API group."""
-    entries = data.addons["components"]["entries"]
     if obj.kind == "CSIDriver" and obj.group == "storage.k8s.io":
-        for e in entries:
-            if obj.name in e.get("csi_drivers", ()):
-                yield e["id"], obj.at("metadata", "name")
-        return
-    if obj.kind == "CustomResourceDefinition" and obj.group == "apiextensions.k8s.io":
+        found = data.component_index["csi_drivers"].get(obj.name or "")
+    elif obj.kind == "CustomResourceDefinition" and obj.group == "apiextensions.k8s.io":
         spec = obj.data.get("spec")
-        group = scalar_text(spec.get("group")) if isinstance(spec, dict) else None
-        for e in entries:
-            if group in e.get("crd_groups", ()):
-                yield e["id"], obj.at("metadata", "name")
+        found = data.component_index["crd_groups"].get(scalar_text(spec.get("group")) or "" if isinstance(spec, dict) else "")
+    elif obj.kind in ("Deployment", "DaemonSet", "StatefulSet") and obj.group == "apps":
+        index = data.component_index
+        found = index["workloads"].get(obj.name or "")
+        for p in pods if found is None else ():
+            for _, container in p.containers():
+                repo, _ = image_parts(container.get("image"))
+                parts = repo.split("/")
+                # `org/name` patterns match the repository's last path segments, any registry
+                found = next((index["images"][tail] for tail in ("/".join(parts[i:]) for i in range(len(parts)))
+                              if tail in index["images"]), None)
+                if found:
+                    break
+            if found:
+                break
+    else:
         return
-    if obj.kind not in ("Deployment", "DaemonSet", "StatefulSet") or obj.group != "apps":
-        return
-    for e in entries:
-        if obj.name in e.get("workloads", ()) or any(
-                image_matches(c.get("image"), e.get("images", ())) for p in pods for _, c in p.containers()):
-            yield e["id"], obj.at("metadata", "name")
+    if found:
+        yield found, obj.at("metadata", "name")
 
 
 # -- HP110-HP112: an add-on without what it needs ------------------------------------------------

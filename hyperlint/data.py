@@ -110,6 +110,16 @@ class Data:
         """EKS add-on name -> the id of the component it installs."""
         return {name: e["id"] for e in self.addons["components"]["entries"] for name in e.get("addons", ())}
 
+    @cached_property
+    def component_index(self) -> dict[str, dict[str, str]]:
+        """Component ids by workload name, image repository (`org/name`), CSI driver name and CRD group."""
+        index: dict[str, dict[str, str]] = {key: {} for key in ("workloads", "images", "csi_drivers", "crd_groups")}
+        for e in self.addons["components"]["entries"]:
+            for key, table in index.items():
+                for name in e.get(key, ()):
+                    table.setdefault(name, e["id"])
+        return index
+
     def addon_entries(self, rule_id: str) -> list[dict]:
         """The HyperPod add-ons (`schemas/addons.json`) rule ``rule_id`` checks."""
         return [e for e in self.addons["addons"]["entries"] if e["rule"] == rule_id]
