@@ -210,7 +210,7 @@ def _unknown_field(key: str, path: tuple, members: dict, homes: list[str], opera
     if meant:
         return Hit(path + (key,), f"{where} has no field '{shown}' in the SageMaker API ({operation}); did you mean "
                                   f"'{meant}'?", key=True,
-                   facts={"value": key, "fixed": meant, "unsafe_fix": not certain})
+                   facts={"value": key, "fixed": meant, "unsafe_fix": not certain, "key": True})
     hint = f"; the API has it at {homes[0]}" if homes else \
         f" (it has {', '.join(sorted(members)[:12])}{' ...' if len(members) > 12 else ''})"
     effect = "describe-cluster never returns it" if operation.startswith("Describe") else "so the request is refused"
@@ -227,3 +227,24 @@ def _bad_value(value: str, path: tuple, allowed: list) -> Hit:
                          f"'{meant}'? (accepted: {choices})",
                    facts={"value": value, "fixed": meant, "unsafe_fix": not certain})
     return Hit(path, f"{_shown(path)} is '{shown}', which the SageMaker API does not accept (accepted: {choices})")
+
+
+def fix(finding, source):
+    """Write the API's spelling of a field name or enum value (the one "did you mean" names)."""
+    facts = finding.facts or {}
+    if "fixed" not in facts:
+        return []
+    old, new = str(facts["value"]), str(facts["fixed"])
+    if not facts.get("key"):
+        edit = source.replace_scalar(finding, old, new)
+        return [edit] if edit else []
+    from hyperlint.fix import Edit
+
+    start = source.offset(finding.loc.line, finding.loc.column)
+    token = old.encode("utf-8")
+    text = source.data[start:start + len(token) + 2]
+    if text[:1] in (b'"', b"'") and text[1:len(token) + 2] == token + text[:1]:
+        start += 1  # a quoted key: replace inside the quotes
+    elif not (text.startswith(token) and text[len(token):len(token) + 1] in (b":", b" ", b"")):
+        return []
+    return [Edit(start, start + len(token), new.encode("utf-8"))]

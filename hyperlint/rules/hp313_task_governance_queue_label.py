@@ -12,7 +12,8 @@ for a team, reports:
 
 A job without `metadata.namespace` gets its namespace when it is applied and
 is not judged. `hyperlint check --fix` adds or corrects the label: the queue
-name follows from the namespace. The namespace prefix, queue suffix and
+name follows from the namespace (adding a missing label, which adds lines,
+only with `--unsafe-fixes`). The namespace prefix, queue suffix and
 label key are data (`schemas/scheduling.json`).
 
 ## Why is this bad?
@@ -91,7 +92,7 @@ def check_object(obj, ctx):
         where = path if labels is not None else path[:-1]  # the labels mapping, else the metadata to add it to
         yield Hit(where, f"{obj.kind} {obj.name} runs in task governance namespace {namespace} without the "
                          f"{key} label, so it bypasses the team's quota (or is refused); add {key}: {wanted}",
-                  key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None})
+                  key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None, "unsafe_fix": True})
         return
     value = label_text(labels[key])
     if value is None or value == wanted:
