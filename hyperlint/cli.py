@@ -284,6 +284,9 @@ def _exit_code_of(exc: BaseException) -> int:
         print("hyperlint: internal error: RecursionError: a value nested too deeply "
               "(please report it with the input that caused it)", file=sys.stderr)
         return 2
+    from .engine import show_traceback
+
+    show_traceback(exc)
     print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "
           f"(please report it with the input that caused it)", file=sys.stderr)
     return 2

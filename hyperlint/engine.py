@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 import sys
-from functools import lru_cache
 from typing import Iterable
 
 from . import rules as registry
@@ -23,13 +22,13 @@ from .classify import classify
 from .config import Config
 from .data import Data
 from .discover import Input
-from .findings import RANK, Finding, Hit, Loc
+from .findings import RANK, Finding, Loc
 from .k8s import K8sObject, pod_templates
-from .locate import locate, pointer, source_text
+from .locate import make_finding, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
 from .record import Record
-from .safe import printable, scalar_text
+from .safe import printable
 from .templating import TemplateSource, template_problem_message
 
 PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
@@ -177,11 +176,22 @@ def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
 
 def describe_failure(exc: BaseException) -> str:
     """One clear line for an exception raised inside hyperlint."""
+    show_traceback(exc)
     if isinstance(exc, MemoryError):
         return "out of memory (MemoryError)"
     if isinstance(exc, RecursionError):
         return "RecursionError: a value nested too deeply for a recursive step"
     return printable(f"{type(exc).__name__}: {exc}", 500)
+
+
+def show_traceback(exc: BaseException) -> None:
+    """With ``HYPERLINT_DEBUG=1`` (the test suite sets it), the traceback behind an internal
+    error goes to stderr, so a failure inside the isolation boundary can be traced; the message
+    itself stays one line."""
+    if os.environ.get("HYPERLINT_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
 def read_input(path: str) -> bytes:
@@ -349,63 +359,6 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
         result.errors.append(f"internal error in {rule.id} on {ctx.file}: {describe_failure(exc)}")
 
 
-def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
-    related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
-    return Finding(rule.id, hit.severity or rule.severity, sys.intern(printable(hit.message)),
-                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
-
-
-def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
-    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc).
-
-    Everything taken from the input (pointer, object names, Helm template) is
-    made printable here, so no output format ever sees a control character,
-    a line break or a lone surrogate from a file."""
-    span = locate(doc, path, key=key)
-    if identity is None:
-        identity = cfn_identity(doc.root, path)
-    # Strings that repeat from document to document (the same template rendered many
-    # times) are interned: a long stream keeps one copy, not one per location.
-    return Loc(file, span.line, span.column, span.end_line, span.end_column,
-               _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
-
-
-_POINTERS: dict[tuple, str] = {}  # path -> its printable pointer, for the paths a run meets most
-
-
-def _shown_pointer(path: tuple) -> str:
-    """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
-    shown = _POINTERS.get(path)
-    if shown is None:
-        shown = sys.intern(printable(pointer(path), 1000))
-        if len(shown) < 1000 and len(_POINTERS) < 8192:  # huge keys are not kept
-            _POINTERS[path] = shown
-    return shown
-
-
-@lru_cache(maxsize=1024)
-def _shown_identity(identity: tuple | None) -> tuple | None:
-    """The printable object identity, one shared tuple per object (locations are many)."""
-    if identity is None:
-        return None
-    return tuple(None if part is None else sys.intern(printable(part, 300)) for part in identity)
-
-
-@lru_cache(maxsize=256)
-def _shown_source(source: str | None) -> str | None:
-    return printable(source, 500) if source is not None else None
-
-
-def cfn_identity(root, path) -> tuple | None:
-    """(resource type, None, logical ID) for a path inside `Resources`."""
-    if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
-        resources = root.get("Resources")
-        res = resources.get(path[1]) if isinstance(resources, dict) else None
-        rtype = res.get("Type") if isinstance(res, dict) else None
-        return (scalar_text(rtype) or "Resource", None, scalar_text(path[1]) or "")
-    return None
-
-
 # -- the run --------------------------------------------------------------------------
 
 def _packed(result: FileResult):
@@ -434,112 +387,12 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
     jobs = min(ctx.config.jobs or available_cpus(), len(inputs))
     if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
-    return _fork_map(jobs, inputs, ctx, ruleset)
-
-
-def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) -> list[FileResult]:
-    """Lint with ``jobs`` processes: this one and ``jobs - 1`` forked children.
-
-    Files go out in chunks through a pipe filled with chunk numbers before the
-    fork: every process reads the next number when it is free, so one slow
-    file holds up only its own chunk. Children inherit the inputs, tables and
-    modules, and send each chunk back as soon as it is done (a flag per file
-    with nothing to report, else its FileResult); this process reads them
-    between its own chunks. Chunks of a child that fails are linted here."""
-    import gc
-    import pickle
-    import signal
-    import struct
+    from .pool import fork_map
 
     _warm(ctx)
     ruleset.load_all()
-    n = len(inputs)
-    size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
-    chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]
-    queue_r, queue_w = os.pipe()
-    os.write(queue_w, b"".join(struct.pack("<I", i) for i in range(len(chunks))))
-    os.close(queue_w)
-
-    def next_chunk():
-        data = os.read(queue_r, 4)  # reads of whole 4-byte records from a pipe do not interleave
-        return struct.unpack("<I", data)[0] if len(data) == 4 else None
-
-    gc.freeze()  # the children's collections then leave the inherited heap alone (fewer pages copied)
-    children: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end, bytes received)
-    try:
-        for _ in range(jobs - 1):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(read_end)
-                code = 1
-                try:
-                    with os.fdopen(write_end, "wb") as out:
-                        while (c := next_chunk()) is not None:
-                            body = pickle.dumps([_packed(lint_file(inputs[i], ctx, ruleset)) for i in chunks[c]],
-                                                pickle.HIGHEST_PROTOCOL)
-                            out.write(struct.pack("<II", c, len(body)) + body)
-                            out.flush()
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write_end)
-            os.set_blocking(read_end, False)
-            children[pid] = (read_end, bytearray())
-
-        done: dict[int, list] = {}
-        while (c := next_chunk()) is not None:
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in chunks[c]]
-            for read_end, buf in children.values():
-                _drain(read_end, buf, done, block=False)
-        for pid, (read_end, buf) in list(children.items()):
-            _drain(read_end, buf, done, block=True)
-            os.close(read_end)
-            os.waitpid(pid, 0)
-            del children[pid]
-    finally:
-        os.close(queue_r)
-        for pid, (read_end, _) in children.items():  # only after an error here
-            os.close(read_end)
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-        gc.unfreeze()
-
-    results: list[FileResult] = []
-    for c, indices in enumerate(chunks):
-        if c not in done:  # its child died: lint it here
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in indices]
-        for i, r in zip(indices, done[c]):
-            results.append(r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r))
-    return results
-
-
-def _drain(fd: int, buf: bytearray, done: dict, block: bool) -> None:
-    """Read a child's finished chunks: (chunk number, length, pickled list) records."""
-    import pickle
-    import select
-    import struct
-
-    while True:
-        try:
-            data = os.read(fd, 1 << 16)
-        except BlockingIOError:
-            if not block:
-                return
-            select.select([fd], [], [])
-            continue
-        if not data:  # the child is done (or died: its unreported chunks are redone)
-            return
-        buf += data
-        while len(buf) >= 8:
-            c, length = struct.unpack_from("<II", buf)
-            if len(buf) < 8 + length:
-                break
-            done[c] = pickle.loads(bytes(buf[8:8 + length]))
-            del buf[:8 + length]
+    packed = fork_map(jobs, len(inputs), lambda i: _packed(lint_file(inputs[i], ctx, ruleset)))
+    return [r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r) for i, r in enumerate(packed)]
 
 
 def _warm(ctx: Context) -> None:

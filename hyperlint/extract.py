@@ -13,6 +13,7 @@ from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, instance_type_fields, node_terms, targets_hyperpod, tolerations
+from .locate import loc_of
 from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
 from .model import Installed, NodeClass, SchedulerConfig
 from .safe import scalar_text
@@ -22,8 +23,6 @@ if TYPE_CHECKING:  # CloudFormation support is imported only when a template is 
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
-    from .engine import loc_of
-
     return loc_of(doc, path, ctx.file, identity, key=key)
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import network_unavailable
 from ruamel.yaml import YAML
 
 from clitools import ROOT
@@ -334,7 +335,7 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     r = LocalRunner(ws, tmp_path, inputs={"python": "", "paths": "k8s"}).run(timeout=900)
     if getattr(r, "failed", None) == "install":
         if any(marker in r.stderr for marker in NETWORK_ERRORS):
-            pytest.skip(f"pip cannot reach the package index to install the action: {r.stderr.strip()[-300:]}")
+            network_unavailable(f"pip cannot reach the package index to install the action: {r.stderr.strip()[-300:]}")
         pytest.fail(f"the install step failed:\n{r.stderr}")
     python = r.steps["install"]["outputs"]["python"]
     assert Path(python).is_file() and "hyperlint-venv" in python

@@ -106,6 +106,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP301"
 NAME = "instance-type-without-ml-prefix"
 SEVERITY = "error"
+EMITS = ("error", "warning", "info")  # error on HyperPod pods; warning or info when the target is unsure
 TIER = "core"
 FIX = "safe"
 

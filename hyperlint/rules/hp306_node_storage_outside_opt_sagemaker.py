@@ -72,6 +72,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP306"
 NAME = "node-storage-outside-opt-sagemaker"
 SEVERITY = "warning"
+EMITS = ("warning", "error", "info")  # error for raw NVMe devices; info for /opt/dlami/nvme
 TIER = "core"
 OBJECT_KINDS = ("PersistentVolume",)
 
