@@ -19,10 +19,6 @@ output; otherwise it is read as the input it fits best. Instance type names
 are HP201's; label and taint patterns are HP216's. Template text (`{{ }}`,
 `${VAR}`) is not judged.
 
-`hyperlint check --fix` corrects a field or value that differs from the
-API's only in letter case; a closer-spelling suggestion is fixed only with
-`--unsafe-fixes`.
-
 ## Why is this bad?
 The AWS CLI validates parameters against the same model before it sends the
 request: an unknown field or value fails the whole command
@@ -62,6 +58,11 @@ InstanceGroups:
     InstanceCount: 2
     ExecutionRole: arn:aws:iam::111122223333:role/hyperpod-exec
 ```
+
+## Fix
+Safe: a field name or value that differs from the API's only in letter case
+(`automatic` -> `Automatic`). Unsafe (`--unsafe-fixes`): the one closest
+spelling (`Enabled` -> `Enable`), when no other is as close.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html

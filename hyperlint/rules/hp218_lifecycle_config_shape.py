@@ -11,10 +11,6 @@ Checks `LifeCycleConfig` of every instance group of an
 - `SourceS3Uri` ending in a script file (`s3://bucket/scripts/on_create.sh`):
   error.
 
-`hyperlint check --fix` writes the file name when `OnCreate` is the S3 URI
-of a file directly in `SourceS3Uri`, and the folder when `SourceS3Uri` ends
-in the file `OnCreate` names.
-
 ## Why is this bad?
 `SourceS3Uri` is "an Amazon S3 bucket path where your lifecycle scripts are
 stored": every node downloads that folder. `OnCreate` is "the file name of
@@ -61,6 +57,11 @@ Resources:
             SourceS3Uri: s3://sagemaker-lifecycle/scripts/
             OnCreate: on_create.sh
 ```
+
+## Fix
+Safe: writes the file name when `OnCreate` is the S3 URI of a file directly
+in `SourceS3Uri`, and the folder when `SourceS3Uri` ends in the file
+`OnCreate` names. Other cases are not fixed.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterLifeCycleConfig.html

@@ -11,10 +11,8 @@ for a team, reports:
   governance creates in that namespace.
 
 A job without `metadata.namespace` gets its namespace when it is applied and
-is not judged. `hyperlint check --fix` adds or corrects the label: the queue
-name follows from the namespace (adding a missing label, which adds lines,
-only with `--unsafe-fixes`). The namespace prefix, queue suffix and
-label key are data (`schemas/scheduling.json`).
+is not judged. The namespace prefix, queue suffix and label key are data
+(`schemas/scheduling.json`).
 
 ## Why is this bad?
 "When submitting the job, include your queue name and priority class labels
@@ -60,6 +58,11 @@ spec:
           image: my-registry/train:1.0
       restartPolicy: Never
 ```
+
+## Fix
+Safe: sets the queue to `hyperpod-ns-<team>-localqueue`, which follows from
+the namespace. Unsafe (`--unsafe-fixes`, it adds lines): adds the missing
+label.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-operate-console-ui-governance-cli.html
