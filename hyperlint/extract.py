@@ -312,7 +312,12 @@ def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, c
         autoscaling=_autoscaling(props.get("AutoScaling")),
     )
     for g, path in template.instance_groups(props, base):
-        cluster.groups.append(_cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx))
+        group = _cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx)
+        override = g.get("OverrideVpcConfig")
+        config, cpath = (override, path + ("OverrideVpcConfig",)) if isinstance(override, dict) else \
+            (props.get("VpcConfig"), base + ("VpcConfig",))
+        group.zones = _subnet_zones(template, config, cpath)
+        cluster.groups.append(group)
     return cluster
 
 
@@ -325,6 +330,43 @@ def _node_recovery(template: Template, props: dict, base: tuple) -> tuple[str | 
     values = [v for v in template.scalars(props["NodeRecovery"], path) if isinstance(v.value, str)]
     chosen = next((v for v in values if v.value == "Automatic"), values[0] if values else None)
     return (chosen.value, chosen.path) if chosen else ("?", path)
+
+
+def _subnet_zones(template: Template, config, path: tuple) -> tuple | None:
+    """The Availability Zones of the subnets a VpcConfig lists, when each is an
+    `AWS::EC2::Subnet` of the template with a known zone: a literal
+    `AvailabilityZone`/`AvailabilityZoneId`, or `!Select [i, !GetAZs ...]` (the i-th
+    zone of the region: distinct indexes are distinct zones). None otherwise."""
+    from .cfn import ResourceRef
+
+    entries = template.vpc_config_subnets(config, path)
+    if not entries:
+        return None
+    zones = []
+    for values in entries:
+        refs = {v.value.name for v in values if isinstance(v.value, ResourceRef)}
+        if len(values) != 1 or len(refs) != 1:
+            return None
+        subnet = refs.pop()
+        if template.resource_type(subnet) != "AWS::EC2::Subnet":
+            return None
+        props = template.properties(subnet)
+        zone = _zone(template, props.get("AvailabilityZone"), ("Resources", subnet, "Properties", "AvailabilityZone"))
+        if zone is None:
+            zone = _zone(template, props.get("AvailabilityZoneId"), ("Resources", subnet, "Properties", "AvailabilityZoneId"))
+        if zone is None:
+            return None
+        zones.append(zone)
+    return tuple(dict.fromkeys(zones))
+
+
+def _zone(template: Template, value, path: tuple) -> str | None:
+    select = value.get("Fn::Select") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(select, list) and len(select) == 2 and isinstance(select[1], dict) and "Fn::GetAZs" in select[1]:
+        index = select[0]
+        return f"zone #{index} of the region" if isinstance(index, (int, str)) and str(index).isdigit() else None
+    found = {v.value for v in template.scalars(value, path) if isinstance(v.value, str)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, ctx) -> InstanceGroup:

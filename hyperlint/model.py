@@ -20,7 +20,7 @@ class InstanceGroup(Record):
 
     __slots__ = (
         "name", "instance_types", "count", "loc", "type_locs", "count_loc", "counts", "deep_health_checks",
-        "labels", "taints", "restricted", "training_plan",
+        "labels", "taints", "restricted", "training_plan", "zones",
     )
 
     def __init__(
@@ -37,6 +37,7 @@ class InstanceGroup(Record):
         taints: list | None = None,
         restricted: bool = False,
         training_plan: bool = False,
+        zones: tuple | None = None,
     ) -> None:
         self.name = name
         self.instance_types = instance_types  # resolved values (flexible groups may list several)
@@ -50,6 +51,7 @@ class InstanceGroup(Record):
         self.taints = [] if taints is None else taints
         self.restricted = restricted
         self.training_plan = training_plan  # runs on a training plan's reserved capacity (TrainingPlanArn)
+        self.zones = zones  # Availability Zones of its subnets, when every one is known offline; else None
 
 
 class HyperPodCluster(Record):

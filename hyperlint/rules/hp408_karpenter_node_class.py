@@ -9,7 +9,9 @@ For HyperPod autoscaling (managed Karpenter), reports:
   instance group the cluster does not have (error, with the closest name),
   or a group it names that has `InstanceCount` above 0 in a template or
   create-cluster request, `OnStartDeepHealthChecks`, or a `TrainingPlanArn`
-  (error each, at the group's name in the node class);
+  (error each, at the group's name in the node class); a group whose subnets
+  (its `OverrideVpcConfig`, else the cluster's `VpcConfig`) are subnets of
+  the template in more than one Availability Zone (warning);
 - a Karpenter `NodePool` whose `nodeClassRef` is a `HyperpodNodeClass` with
   requirement keys other than `node.kubernetes.io/instance-type`,
   `topology.kubernetes.io/zone` and `kubernetes.io/arch`, or an `arm64`
@@ -25,7 +27,8 @@ start with 0 nodes in your instance group and let Karpenter handle the
 autoscaling"; "Only on-demand capacity is supported ... Instance groups with
 Training plan or reserved capacity are not supported"; "Instance groups with
 DeepHealthChecks (DHC) are not supported" (pods would wait 60-90 minutes per
-new node). A group the cluster does not have makes the NodeClass not
+new node); "Subnets used by the instance group should belong to the same
+AZ". A group the cluster does not have makes the NodeClass not
 `Ready`, so nothing scales. The NodePool guide lists the few requirements
 the HyperPod provider supports, amd64 only: other keys are not honoured.
 
@@ -150,6 +153,11 @@ def check_run(model, ctx):
             for problem in _unsupported(group):
                 yield RunHit(loc, f"HyperpodNodeClass {node_class.name} names instance group {name}, which "
                                   f"{problem}", related=(group.loc,))
+            if group.zones and len(group.zones) > 1:
+                yield RunHit(loc, f"HyperpodNodeClass {node_class.name} names instance group {name}, whose subnets "
+                                  f"are in {len(group.zones)} Availability Zones ({', '.join(group.zones)}); the "
+                                  f"autoscaling guide asks for one zone per group (a group per zone), so Karpenter "
+                                  f"can place nodes where pods need them", severity="warning", related=(group.loc,))
 
 
 def _unsupported(group) -> list[str]:
