@@ -11,7 +11,8 @@ For HyperPod autoscaling (managed Karpenter), reports:
   create-cluster request, `OnStartDeepHealthChecks`, or a `TrainingPlanArn`
   (error each, at the group's name in the node class); a group whose subnets
   (its `OverrideVpcConfig`, else the cluster's `VpcConfig`) are subnets of
-  the template in more than one Availability Zone (warning);
+  the template in more than one Availability Zone, or of a Graviton (arm64)
+  instance type (warning each);
 - a Karpenter `NodePool` whose `nodeClassRef` is a `HyperpodNodeClass` with
   requirement keys other than `node.kubernetes.io/instance-type`,
   `topology.kubernetes.io/zone` and `kubernetes.io/arch`, or an `arm64`
@@ -153,6 +154,12 @@ def check_run(model, ctx):
             for problem in _unsupported(group):
                 yield RunHit(loc, f"HyperpodNodeClass {node_class.name} names instance group {name}, which "
                                   f"{problem}", related=(group.loc,))
+            arm = sorted({t for t in group.instance_types if (ctx.data.instance(t) or {}).get("arch") == "arm64"})
+            if arm:
+                yield RunHit(loc, f"HyperpodNodeClass {node_class.name} names instance group {name} of Graviton (arm64) "
+                                  f"type {', '.join(arm)}; HyperPod autoscaling supports only "
+                                  f"{', '.join(ctx.data.scheduling['autoscaling']['node_pool_arch'])}",
+                             severity="warning", related=(group.loc,))
             if group.zones and len(group.zones) > 1:
                 yield RunHit(loc, f"HyperpodNodeClass {node_class.name} names instance group {name}, whose subnets "
                                   f"are in {len(group.zones)} Availability Zones ({', '.join(group.zones)}); the "
