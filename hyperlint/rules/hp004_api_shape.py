@@ -96,10 +96,15 @@ def check_api(root, ctx):
     operation, shape = _operation(root, api)
     places = _places(shapes, shape)
     stack = [(root, shape, ())]
+    seen: set = set()  # (container, shape) pairs walked: a value shared through YAML aliases is checked once
     while stack:
         value, name, path = stack.pop()
         if len(path) > _MAX_DEPTH:
             continue
+        if isinstance(value, (dict, list)):
+            if (id(value), name) in seen:
+                continue
+            seen.add((id(value), name))
         spec = shapes.get(name, {})
         kind = spec.get("type")
         if kind == "structure" and isinstance(value, dict):
