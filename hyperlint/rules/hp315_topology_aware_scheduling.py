@@ -6,7 +6,8 @@ governance uses them:
 
 - `kueue.x-k8s.io/podset-required-topology` or `-preferred-topology`
   (also `-unconstrained-topology`, `-slice-required-topology`,
-  `-slice-size`) on the job's own metadata instead of the pod template's;
+  `-slice-size`) on the job's own metadata and not on its pod templates
+  (the HyperPod CLI writes it on both, which is fine);
 - more than one of required / preferred / unconstrained on one pod template;
 - a topology value that is not a label HyperPod sets on its nodes
   (`topology.k8s.aws/network-node-layer-1`, `-2`, `-3`,
@@ -109,8 +110,9 @@ def check_object(obj, ctx):
     if not isinstance(annotations, dict) or not pod_templates(obj):
         return
     conf = ctx.data.scheduling["topology"]
+    templates = [_template_annotations(pod)[1] or {} for pod in pod_templates(obj)]
     for key in _all_annotations(conf):
-        if key in annotations:
+        if key in annotations and not all(key in t for t in templates):
             yield Hit(obj.at("metadata", "annotations", key),
                       f"{key} is on the {obj.kind}'s own metadata; Kueue reads it only from the pod template's "
                       f"metadata.annotations, so it does nothing here: move it to the pod template", key=True)

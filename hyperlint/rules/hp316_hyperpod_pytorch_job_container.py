@@ -1,16 +1,21 @@
-"""`HyperPodPyTorchJob` container without the elastic agent's port, or launched with torchrun.
+"""`HyperPodPyTorchJob` container without the elastic agent's port, or launched with torchrun (info).
 
 ## What it does
 For every replica of a `HyperPodPyTorchJob` (`sagemaker.amazonaws.com/v1`,
 the HyperPod training operator's job), reports:
 
 - a pod template none of whose containers declares `containerPort: 8080`,
-  the port the HyperPod elastic agent listens on: warning, at the first
-  container;
+  the port the HyperPod elastic agent listens on, at the first container;
 - a container whose `command` or `args` launch training with `torchrun` (or
-  `python -m torch.distributed.run`) and never `hyperpodrun`: info, at that
-  value. Launchers inside a script the image runs cannot be seen and are not
+  `python -m torch.distributed.run`) and never `hyperpodrun`, at that value.
+  Launchers inside a script the image runs cannot be seen and are not
   judged.
+
+Both are info. The operator's usage page declares the port ("This is the
+port that HyperPodElasticAgent listens to"), but Kubernetes does not need a
+port declared to reach it, and AWS's own HyperPod CLI template and
+checkpointless-training examples omit it: a missing declaration documents
+less, it is not shown to break the job.
 
 Kind, port and launchers are data (`schemas/addons.json`,
 `training_operator`). The port and launcher come from the operator's usage
@@ -18,9 +23,9 @@ page and the elastic agent's package page.
 
 ## Why is this bad?
 The training operator talks to the HyperPod elastic agent in each pod on
-port 8080 ("This is the port that HyperPodElasticAgent listens to"): without
-it the operator cannot track or restart the workers, and the job's fault
-recovery does not work. The agent itself must launch the workers: "you must
+port 8080; declaring it documents that contract where the job is defined
+(and keeps it visible to network policies and tools that read declared
+ports). The agent itself must launch the workers: "you must
 first install the HyperPod elastic agent into your training image ... uses
 hyperpodrun to create the job launcher"; under plain `torchrun` the job runs
 but without HyperPod's in-process recovery.
@@ -79,8 +84,7 @@ from hyperlint.safe import VALUE_LIMIT, printable
 
 ID = "HP316"
 NAME = "hyperpod-pytorch-job-container"
-SEVERITY = "warning"
-EMITS = ("warning", "info")
+SEVERITY = "info"
 TIER = "extended"
 
 
@@ -98,8 +102,8 @@ def check_pod(pod, ctx):
         where = path + ("ports",) if "ports" in first else path + ("name",) if "name" in first else path
         who = f"replica {pod.role}" if pod.role else "the pod template"
         yield Hit(where, f"no container of {who} declares containerPort {port}, the port the HyperPod elastic agent "
-                         f"listens on; the training operator cannot reach the agent, so fault recovery does not "
-                         f"work: add ports: [{{containerPort: {port}}}]", key=where[-1] in ("ports", "name"))
+                         f"listens on for the training operator (as AWS's usage example declares it): add "
+                         f"ports: [{{containerPort: {port}}}]", key=where[-1] in ("ports", "name"))
     for path, container in containers:
         hit = _launcher(path, container, conf)
         if hit:
