@@ -366,7 +366,7 @@ def _packed(result: FileResult):
     m = result.model
     if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
             or m.workloads or m.markers or m.installed or m.kubernetes_versions or m.node_classes
-            or m.scheduler_configs):
+            or m.scheduler_configs or m.quota_teams):
         return m.manifests_seen
     return result
 

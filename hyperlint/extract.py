@@ -247,6 +247,11 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
         for v in template.scalars(props.get("Version"), base + ("Version",)):
             if isinstance(v.value, str):
                 model.kubernetes_versions.append((v.value, _loc(doc, v.path, ctx)))
+    for name, props, base in template.resources_of_type("AWS::SageMaker::ComputeQuota"):
+        target = props.get("ComputeQuotaTarget")
+        teams = {v.value for v in template.scalars(target.get("TeamName") if isinstance(target, dict) else None,
+                                                   base + ("ComputeQuotaTarget", "TeamName"))}
+        model.quota_teams.append(teams.pop() if len(teams) == 1 and isinstance(next(iter(teams)), str) else None)
     for name, props, base in template.resources_of_type("AWS::SageMaker::ClusterSchedulerConfig"):
         model.scheduler_configs.append(SchedulerConfig(name, _loc(doc, ("Resources", name), ctx, key=True),
                                                        _priority_classes(template, props, base)))

@@ -228,7 +228,7 @@ class Model(Record):
     """What one run knows across documents."""
 
     __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen", "installed",
-                 "kubernetes_versions", "node_classes", "scheduler_configs")
+                 "kubernetes_versions", "node_classes", "scheduler_configs", "quota_teams")
 
     def __init__(
         self,
@@ -241,6 +241,7 @@ class Model(Record):
         kubernetes_versions: list | None = None,
         node_classes: list[NodeClass] | None = None,
         scheduler_configs: list[SchedulerConfig] | None = None,
+        quota_teams: list | None = None,
     ) -> None:
         self.clusters = [] if clusters is None else clusters
         self.node_groups = [] if node_groups is None else node_groups
@@ -251,6 +252,9 @@ class Model(Record):
         self.kubernetes_versions = [] if kubernetes_versions is None else kubernetes_versions  # [(version, Loc)]
         self.node_classes = [] if node_classes is None else node_classes
         self.scheduler_configs = [] if scheduler_configs is None else scheduler_configs
+        # task governance teams of the run's compute allocations (ComputeQuota TeamName); None for one
+        # whose team cannot be read offline
+        self.quota_teams = [] if quota_teams is None else quota_teams
 
     def merge(self, other: "Model") -> None:
         self.clusters += other.clusters
@@ -262,6 +266,7 @@ class Model(Record):
         self.kubernetes_versions += other.kubernetes_versions
         self.node_classes += other.node_classes
         self.scheduler_configs += other.scheduler_configs
+        self.quota_teams += other.quota_teams
 
     # -- questions rules ask -------------------------------------------------
     @property

@@ -81,3 +81,12 @@ def test_each_documented_mistake_gives_exactly_one_finding(mistake):
         texts[target] = texts[target].replace(old, new, 1)
     found = [(f.rule, f.severity) for f in _lint(texts)]
     assert found == [(rule, severity)], found
+
+
+def test_a_team_without_a_compute_allocation_is_reported_at_each_of_its_jobs():
+    """No allocation for the namespace's team: task governance creates no queue there,
+    so each job in it (two of them) is never admitted."""
+    texts = _texts()
+    texts[STACK] = texts[STACK].replace("TeamName: research", "TeamName: vision")
+    found = [(f.rule, f.severity, f.loc.line) for f in _lint(texts)]
+    assert found == [("HP313", "error", 8), ("HP313", "error", 41)], found

@@ -8,7 +8,10 @@ for a team, reports:
 - a missing `kueue.x-k8s.io/queue-name` label on the job's own metadata
   (for a CronJob: `spec.jobTemplate.metadata`);
 - a queue other than `hyperpod-ns-<team>-localqueue`, the local queue task
-  governance creates in that namespace.
+  governance creates in that namespace;
+- when the run holds compute allocations (`AWS::SageMaker::ComputeQuota`,
+  every `ComputeQuotaTarget.TeamName` readable) and none is for `<team>`: the
+  namespace and its queue are never created, at `metadata.namespace`.
 
 A job without `metadata.namespace` gets its namespace when it is applied and
 is not judged. The namespace prefix, queue suffix and label key are data
@@ -98,7 +101,12 @@ def check_object(obj, ctx):
                   key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None, "unsafe_fix": True})
         return
     value = label_text(labels[key])
-    if value is None or value == wanted:
+    if value == wanted:
+        # judged against the run's compute allocations in refine (dropped when there is none)
+        yield Hit(obj.at("metadata", "namespace"), f"no compute allocation of this run is for the team of "
+                                                  f"namespace {namespace}", facts={"team": namespace[len(conf['namespace_prefix']):]})
+        return
+    if value is None:
         return
     if is_placeholder(value):
         yield unrendered(path + (key,), value, "queue name")
@@ -106,6 +114,21 @@ def check_object(obj, ctx):
     yield Hit(path + (key,), f"{obj.kind} {obj.name} in namespace {namespace} asks for queue "
                              f"'{printable(value, VALUE_LIMIT)}'; task governance gives this namespace the local queue "
                              f"{wanted}, so the job is never admitted", facts={"value": value, "fixed": wanted})
+
+
+def refine(finding, ctx):
+    """A correctly labelled job: an error when the run's compute allocations (all readable)
+    are for other teams only, so task governance creates no queue in its namespace."""
+    team = (finding.facts or {}).get("team")
+    if team is None:
+        return finding
+    teams = ctx.run.quota_teams
+    if not teams or None in teams or team in teams:
+        return None
+    return finding.with_(message=(
+        f"namespace hyperpod-ns-{team} is team {team}'s, but no compute allocation (AWS::SageMaker::ComputeQuota) "
+        f"of this run has TeamName {team} (teams: {', '.join(sorted(set(teams)))}): task governance creates no "
+        f"local queue there, so the job is never admitted"))
 
 
 def fix(finding, source):
