@@ -101,6 +101,16 @@ class Data:
         return load_table("api-shapes")
 
     @cached_property
+    def api_shape_map(self) -> dict[str, dict]:
+        """Shape name -> shape of `schemas/api-shapes.json` (under `shapes`, or beside
+        `operations` at the top level: both layouts of the generated table are read)."""
+        table = self.api_shapes
+        shapes = table.get("shapes")
+        if isinstance(shapes, dict):
+            return shapes
+        return {k: v for k, v in table.items() if isinstance(v, dict) and "type" in v}
+
+    @cached_property
     def components(self) -> dict[str, dict]:
         """Components by id (`schemas/addons.json`)."""
         return {e["id"]: e for e in self.addons["components"]["entries"]}

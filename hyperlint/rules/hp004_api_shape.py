@@ -91,9 +91,8 @@ _MAX_DEPTH = 32
 def check_api(root, ctx):
     if not isinstance(root, dict):
         return
-    api = ctx.data.api_shapes
-    shapes = api["shapes"]
-    operation, shape = _operation(root, api)
+    shapes = ctx.data.api_shape_map
+    operation, shape = _operation(root, ctx.data.api_shapes["operations"], shapes)
     places = _places(shapes, shape)
     stack = [(root, shape, ())]
     seen: set = set()  # (container, shape) pairs walked: a value shared through YAML aliases is checked once
@@ -129,12 +128,10 @@ def check_api(root, ctx):
                 yield _bad_value(value, path, spec["enum"])
 
 
-def _operation(root: dict, api: dict) -> tuple[str, str]:
+def _operation(root: dict, ops: dict, shapes: dict) -> tuple[str, str]:
     """(operation, its root shape) the document is for: describe-cluster output when it
     has a field only that output has, else the operation whose fields (top level and
     instance groups) it fits best (create, then update, then describe on a tie)."""
-    ops = api["operations"]
-    shapes = api["shapes"]
     candidates = [("DescribeCluster output", ops["DescribeCluster"]["output"]),
                   ("CreateCluster input", ops["CreateCluster"]["input"]),
                   ("UpdateCluster input", ops["UpdateCluster"]["input"])]

@@ -92,7 +92,7 @@ def check_cfn(template, ctx):
             if not isinstance(config, dict):
                 continue
             if rules is None:
-                rules = _rules(ctx.data.api_shapes["shapes"])
+                rules = _rules(ctx.data.api_shape_map)
             name = template.group_label(group, path)
             cpath = path + ("KubernetesConfig",)
             labels = config.get("Labels")
