@@ -91,3 +91,18 @@ def test_helm_chart_and_subnet_facts():
     assert data.ips_per_node("ml.g5.12xlarge") == (50, "max pods + 1")
     assert data.ips_per_node("ml.p6e-gb200.36xlarge") is None  # no max pods: never guessed
     assert data.ips_per_node("ml.nope.xlarge") is None
+
+
+def test_api_shapes_are_read_in_either_layout():
+    """api-shapes.json (generated from botocore) keeps its shapes under `shapes` or beside
+    `operations`: HP004 and HP216 read both."""
+    data = Data()
+    table = data.api_shapes
+    shapes = data.api_shape_map
+    assert shapes["ClusterAutoScalingMode"]["enum"] == ["Enable", "Disable"]
+    assert shapes["ClusterKubernetesLabelValue"]["max"] == 63
+    assert set(table["operations"]) == {"CreateCluster", "UpdateCluster", "DescribeCluster"}
+    flat = Data()
+    flat.__dict__["api_shapes"] = {"operations": table["operations"], "source": table["source"],
+                                   "as_of": table["as_of"], **shapes}
+    assert flat.api_shape_map == shapes
