@@ -153,12 +153,56 @@ def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
         if association:
             wanted = pod_identity_key(association["namespace"], association["service_account"])
             if wanted not in provides:
-                yield Hit(path, f"EKS add-on {name} ({entry['what']}) has no Pod Identity association for service "
-                                f"account {association['service_account']} in namespace {association['namespace']}; "
-                                f"without it the collector cannot write metrics (add PodIdentityAssociations to the "
-                                f"add-on, or an AWS::EKS::PodIdentityAssociation)",
-                          severity="warning", facts={"needs": wanted, "kind": "pod-identity",
+                yield Hit(path, _association_message(name, entry, association), severity="warning", facts={"needs": wanted, "kind": "pod-identity",
                                                      "cluster": _shown_cluster(cluster)})
+
+
+def eksctl_prerequisite_hits(obj: K8sObject, ctx, rule_id: str) -> Iterator[Hit]:
+    """``prerequisite_hits`` for the `addons` of an eksctl ClusterConfig (Pod Identity
+    associations from `iam.podIdentityAssociations` and each add-on's own)."""
+    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+        return
+    data = ctx.data
+    entries = {e["addon"]: e for e in data.addon_entries(rule_id)}
+    addons = [(i, a) for i, a in enumerate(obj.data["addons"]) if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    if not any(a["name"] in entries for _, a in addons):
+        return
+    provides = {a["name"] for _, a in addons} | {data.addon_components[a["name"]] for _, a in addons
+                                                 if a["name"] in data.addon_components}
+    iam = obj.data.get("iam")
+    associations = iam.get("podIdentityAssociations") if isinstance(iam, dict) else None
+    for item in associations if isinstance(associations, list) else ():
+        if isinstance(item, dict):
+            provides.add(pod_identity_key(item.get("namespace"), item.get("serviceAccountName")))
+    for i, addon in addons:
+        entry = entries.get(addon["name"])
+        if entry is None:
+            continue
+        if entry.get("irsa_exempt") and addon.get("serviceAccountRoleARN"):
+            continue
+        own = addon.get("podIdentityAssociations")
+        mine = set(provides)
+        if entry.get("pod_identity") and isinstance(own, list):
+            mine |= {pod_identity_key(entry["pod_identity"]["namespace"], a.get("serviceAccountName"))
+                     for a in own if isinstance(a, dict)}
+        path = obj.at("addons", i, "name")
+        for severity, key in (("error", "requires"), ("warning", "recommends")):
+            for component in entry.get(key, ()):
+                if component not in mine:
+                    yield Hit(path, _missing_message(addon["name"], entry, data.components[component], key == "requires"),
+                              severity=severity, facts={"needs": component, "cluster": obj.name})
+        association = entry.get("pod_identity")
+        if association:
+            wanted = pod_identity_key(association["namespace"], association["service_account"])
+            if wanted not in mine:
+                yield Hit(path, _association_message(addon["name"], entry, association), severity="warning",
+                          facts={"needs": wanted, "kind": "pod-identity", "cluster": obj.name})
+
+
+def _association_message(name: str, entry: dict, association: dict) -> str:
+    return (f"EKS add-on {name} ({entry['what']}) has no Pod Identity association for service account "
+            f"{association['service_account']} in namespace {association['namespace']}; without it the collector "
+            f"cannot write metrics (add PodIdentityAssociations to the add-on, or an AWS::EKS::PodIdentityAssociation)")
 
 
 def _shown_cluster(cluster: str | None) -> str | None:

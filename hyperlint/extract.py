@@ -174,6 +174,12 @@ def _eksctl_cluster(obj: K8sObject, doc, ctx, model: Model) -> None:
             model.installed.append(Installed("addon", name, loc, cluster))
             if name in ctx.data.addon_components:
                 model.installed.append(Installed("component", ctx.data.addon_components[name], loc, cluster))
+    iam = obj.data.get("iam")
+    associations = iam.get("podIdentityAssociations") if isinstance(iam, dict) else None
+    for i, item in enumerate(associations if isinstance(associations, list) else ()):
+        if isinstance(item, dict) and isinstance(item.get("namespace"), str) and isinstance(item.get("serviceAccountName"), str):
+            loc = _loc(doc, obj.at("iam", "podIdentityAssociations", i), ctx, obj.identity)
+            model.installed.append(Installed("pod-identity", f"{item['namespace']}/{item['serviceAccountName']}", loc, cluster))
 
 
 def _node_class(obj: K8sObject, doc, ctx, model: Model) -> None:

@@ -1,8 +1,9 @@
 """HyperPod training operator add-on without the Pod Identity Agent or cert-manager.
 
 ## What it does
-Reports an `AWS::EKS::Addon` named `amazon-sagemaker-hyperpod-training-operator`
-(also a Terraform `aws_eks_addon`) when the run installs no
+Reports an `AWS::EKS::Addon` named
+`amazon-sagemaker-hyperpod-training-operator` (also a Terraform
+`aws_eks_addon`, or an eksctl `addons` entry) when the run installs no
 `eks-pod-identity-agent` add-on, or no cert-manager (the `cert-manager` EKS
 add-on, or a cert-manager Deployment or image among the manifests). One
 finding per missing component, at the add-on's name. What the add-on needs,
@@ -63,10 +64,15 @@ ID = "HP110"
 NAME = "training-operator-prerequisites"
 SEVERITY = "error"
 TIER = "extended"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_cfn(template, ctx):
     yield from components.prerequisite_hits(template, ctx, ID)
+
+
+def check_object(obj, ctx):
+    yield from components.eksctl_prerequisite_hits(obj, ctx, ID)
 
 
 def refine(finding, ctx):

@@ -2,14 +2,15 @@
 
 ## What it does
 Reports an `AWS::EKS::Addon` named `amazon-sagemaker-hyperpod-inference`
-(also a Terraform `aws_eks_addon`) when the run installs neither the
-Mountpoint for Amazon S3 CSI driver nor the FSx for Lustre CSI driver (their
-EKS add-ons `aws-mountpoint-s3-csi-driver` / `aws-fsx-csi-driver`, or
-`CSIDriver` objects `s3.csi.aws.com` / `fsx.csi.aws.com` among the
-manifests): an error for each. Without cert-manager or metrics-server (add-on,
-Deployment or image) it is a warning: the setup guide installs them first,
-but the failure message names only the CSI drivers. One finding per missing
-component, at the add-on's name; the data is `schemas/addons.json`.
+(also a Terraform `aws_eks_addon`, or an eksctl `addons` entry) when the run
+installs neither the Mountpoint for Amazon S3 CSI driver nor the FSx for
+Lustre CSI driver (their EKS add-ons `aws-mountpoint-s3-csi-driver` /
+`aws-fsx-csi-driver`, or `CSIDriver` objects `s3.csi.aws.com` /
+`fsx.csi.aws.com` among the manifests): an error for each. Without
+cert-manager or metrics-server (add-on, Deployment or image) it is a
+warning: the setup guide installs them first, but the failure message names
+only the CSI drivers. One finding per missing component, at the add-on's
+name; the data is `schemas/addons.json`.
 
 ## Why is this bad?
 The add-on checks its dependencies when it is created: "The inference
@@ -74,10 +75,15 @@ NAME = "inference-operator-prerequisites"
 SEVERITY = "error"
 EMITS = ("error", "warning")
 TIER = "extended"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_cfn(template, ctx):
     yield from components.prerequisite_hits(template, ctx, ID)
+
+
+def check_object(obj, ctx):
+    yield from components.eksctl_prerequisite_hits(obj, ctx, ID)
 
 
 def refine(finding, ctx):

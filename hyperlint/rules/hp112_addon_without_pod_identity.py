@@ -2,10 +2,11 @@
 
 ## What it does
 Reports an `AWS::EKS::Addon` named `aws-fsx-csi-driver` or
-`amazon-sagemaker-hyperpod-observability` (also a Terraform `aws_eks_addon`)
-when the run installs no `eks-pod-identity-agent` add-on (or agent
-DaemonSet): an error. An FSx add-on given an IAM role for service accounts
-(`ServiceAccountRoleArn`) does not use Pod Identity and is not reported.
+`amazon-sagemaker-hyperpod-observability` (also a Terraform `aws_eks_addon`,
+or an eksctl `addons` entry) when the run installs no
+`eks-pod-identity-agent` add-on (or agent DaemonSet): an error. An FSx
+add-on given an IAM role for service accounts (`ServiceAccountRoleArn`) does
+not use Pod Identity and is not reported.
 
 The observability add-on is also reported (warning) when no Pod Identity
 association exists for its collector, service account
@@ -68,10 +69,15 @@ NAME = "addon-without-pod-identity"
 SEVERITY = "error"
 EMITS = ("error", "warning")
 TIER = "extended"
+OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
 
 def check_cfn(template, ctx):
     yield from components.prerequisite_hits(template, ctx, ID)
+
+
+def check_object(obj, ctx):
+    yield from components.eksctl_prerequisite_hits(obj, ctx, ID)
 
 
 def refine(finding, ctx):
