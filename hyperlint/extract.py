@@ -249,11 +249,11 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     for kind, what, path, cluster in cfn_installed(template, ctx.data):
         shown = None if cluster is None or cluster.startswith("resource:") else cluster
         model.installed.append(Installed(kind, what, _loc(doc, path, ctx), shown))
-    for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+    for _, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         for v in template.scalars(props.get("Version"), base + ("Version",)):
             if isinstance(v.value, str):
                 model.kubernetes_versions.append((v.value, _loc(doc, v.path, ctx)))
-    for name, props, base in template.resources_of_type("AWS::SageMaker::ComputeQuota"):
+    for _, props, base in template.resources_of_type("AWS::SageMaker::ComputeQuota"):
         target = props.get("ComputeQuotaTarget")
         teams = {v.value for v in template.scalars(target.get("TeamName") if isinstance(target, dict) else None,
                                                    base + ("ComputeQuotaTarget", "TeamName"))}
