@@ -1,4 +1,4 @@
-"""`HyperPodPyTorchJob` container without the elastic agent's port, or launched with torchrun (info).
+"""`HyperPodPyTorchJob` container without the elastic agent's port, or launched with torchrun.
 
 ## What it does
 For every replica of a `HyperPodPyTorchJob` (`sagemaker.amazonaws.com/v1`,
