@@ -31,7 +31,9 @@ SEVERITY_LEVELS = ("error", "warning", "info")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"hyperlint {__version__}")
+        from .datainfo import version_lines
+
+        typer.echo("\n".join([f"hyperlint {__version__}", *version_lines()]))
         raise typer.Exit(0)
 
 
@@ -161,6 +163,8 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    for message in result.notes if notes else ():
+        typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))
@@ -190,23 +194,27 @@ def capacity(
     output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for stdin."),
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod."),
+    config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: the nearest one, "
+                                              "as for check): its cluster:, clusters: and data: apply."),
 ) -> None:
     """Show pod capacity per HyperPod instance group and what cannot be placed."""
-    from .capacity import plan
+    from .capacity import plan_scopes
     from .data import Data
     from .discover import discover
     from .engine import lint
     from .output.capacity import render
 
     _choice(output_format, ("text", "markdown", "json"), "--format")
-    config = Config(assume_hyperpod=assume_hyperpod)
+    config = build_config(config_file, assume_hyperpod=assume_hyperpod)  # the same scopes as `check`
     targets = list(paths) if paths else ["."]
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
     result = lint(found.inputs, config, rules=False)
-    render(plan(result.model, Data(config.data)), sys.stdout, output_format)
+    for message in result.notes:
+        typer.echo(f"hyperlint: note: {message}", err=True)
+    render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, output_format)
     raise typer.Exit(2 if found.errors or result.errors else 0)
 
 
@@ -235,6 +243,17 @@ def show_rule(
     if rule is None:
         raise ConfigError(f"unknown rule {rule_id!r}; `hyperlint rules` lists them all")
     sys.stdout.write(render_rule(rule, output_format))
+
+
+@app.command("data")
+def show_data(
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List the data tables rules judge by, with their sources and as-of dates."""
+    from .datainfo import render
+
+    _choice(output_format, ("text", "json"), "--format")
+    sys.stdout.write(render(output_format))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

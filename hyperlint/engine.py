@@ -38,7 +38,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not re
 class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    __slots__ = ("data", "config", "file", "run", "doc", "text")
+    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope")
 
     def __init__(
         self,
@@ -48,13 +48,15 @@ class Context(Record):
         run: Model | None = None,
         doc: Document | None = None,
         text: bytes = b"",
+        scope=None,
     ) -> None:
         self.data = data
         self.config = config
         self.file = file
-        self.run = run
+        self.run = run  # cross-document phase: the model of the scope being judged (hyperlint.scopes)
         self.doc = doc  # the document being checked
         self.text = text  # its file's bytes, for `raw`
+        self.scope = scope  # cross-document phase: that scope
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
@@ -86,13 +88,16 @@ class FileResult(Record):
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files")
+    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes")
 
-    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
+                 scopes: list | None = None, notes: list[str] | None = None) -> None:
         self.findings = findings
-        self.model = model
+        self.model = model  # the whole run's model (cross-document rules judge each of `scopes` instead)
         self.errors = errors
         self.files = files
+        self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
+        self.notes = [] if notes is None else notes  # said once about the run (not findings)
 
 
 class RuleSet:
@@ -302,7 +307,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
     from .suppress import object_directives
 
     ctx.doc = doc
-    for unit in classify(doc.root):
+    units = classify(doc.root)
+    if not units:
+        extract.from_values(doc, ctx, result.model)  # a values file of the HyperPod Helm chart
+    for unit in units:
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
             obj: K8sObject = unit.value
@@ -364,9 +372,7 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
 def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
-    if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
-            or m.workloads or m.markers or m.installed or m.kubernetes_versions or m.node_classes
-            or m.scheduler_configs or m.quota_teams):
+    if not (result.findings or result.errors or result.directives or not m.empty or m.place):
         return m.manifests_seen
     return result
 
@@ -419,40 +425,49 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         findings += r.findings
         errors += r.errors
         directives.setdefault(r.file, []).extend(r.directives)
-    from . import extract
+    from . import extract, scopes
 
-    extract.from_configuration(config, ctx, model)
-    run_ctx = Context(ctx.data, config, "", model)
+    configured = Model()
+    extract.from_configuration(config, ctx, configured)
+    model.merge(configured)
+    paths = {inp.display: scopes.absolute(inp.path or inp.display) for inp in inputs}
+    grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
+                             for r in results], config, configured if configured.clusters else None, model)
+    contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
+    contexts[id(None)] = Context(ctx.data, config, "", Model(), scope=scopes.Scope([], [], Model()))
 
-    # rules that need the whole run to decide (severity, or whether to report at all)
+    # rules that need the scope to decide (severity, or whether to report at all)
     refined: list[Finding] = []
     for f in findings:
         rule = ruleset.rules.get(f.rule)
         refine = rule.hooks.get("refine") if rule else None
-        if refine is None:
-            refined.append(f)
-            continue
-        try:
-            kept = refine(f, run_ctx)
-        except Exception as exc:
-            errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
-            kept = f
+        scope_ctx = contexts[id(grouping.scope_of(f.loc.file))]
+        kept = f
+        if refine is not None:
+            try:
+                kept = refine(f, scope_ctx)
+            except Exception as exc:
+                errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
+        if kept is not None and scopes.judges_eks_cluster(rule) and kept.severity != "info" \
+                and not scopes.tied_to_hyperpod(scope_ctx.scope, f.loc.file, ctx.data, config):
+            kept = kept.with_(severity="info", message=kept.message + scopes.untied_note())
         if kept is not None:
             refined.append(kept)
 
-    for rule in ruleset.by_hook["check_run"]:
-        try:
-            refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
-                        for hit in rule.hooks["check_run"](model, run_ctx) or ()]
-        except Exception as exc:
-            errors.append(f"internal error in {rule.id} on the run model: {describe_failure(exc)}")
+    for scope in grouping.scopes:
+        for rule in ruleset.by_hook["check_run"]:
+            try:
+                refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
+                            for hit in rule.hooks["check_run"](scope.model, contexts[id(scope)]) or ()]
+            except Exception as exc:
+                errors.append(f"internal error in {rule.id} on the run model: {describe_failure(exc)}")
 
     from .suppress import apply_suppressions
 
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs))
+    return Result(final, model, errors, len(inputs), grouping.scopes, grouping.notes)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -223,7 +223,7 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
                                "ignore, per-file-ignores, severity, fail-on, exclude, assume-hyperpod, data, "
-                               "cluster); did you mean 'select'?"]
+                               "clusters, cluster); did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 

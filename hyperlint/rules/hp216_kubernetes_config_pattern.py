@@ -13,9 +13,9 @@ values) against the `CreateCluster` API's length limits and patterns:
   value; at most 317 characters.
 
 The limits and patterns are data generated from the API model
-(`schemas/api-shapes.json`: `ClusterKubernetesLabelKey`,
-`ClusterKubernetesLabelValue`, `ClusterKubernetesTaintKey`,
-`ClusterKubernetesTaintValue`). Reserved prefixes are HP208's.
+(`schemas/cluster-api.json`, `kubernetes_labels` and `kubernetes_taints`:
+the shapes `ClusterKubernetesLabelKey`/`Value` and
+`ClusterKubernetesTaintKey`/`Value`). Reserved prefixes are HP208's.
 
 ## Why is this bad?
 CloudFormation's schema for these properties only asks for a non-empty
@@ -92,7 +92,7 @@ def check_cfn(template, ctx):
             if not isinstance(config, dict):
                 continue
             if rules is None:
-                rules = _rules(ctx.data.api_shape_map)
+                rules = _rules(ctx.data.cluster_api)
             name = template.group_label(group, path)
             cpath = path + ("KubernetesConfig",)
             labels = config.get("Labels")
@@ -118,15 +118,12 @@ def check_cfn(template, ctx):
                             yield hit
 
 
-def _rules(shapes: dict) -> dict:
+def _rules(api: dict) -> dict:
     """The length limits and compiled patterns of label and taint keys and values."""
-    config = shapes["ClusterKubernetesConfig"]["members"]
-    labels = shapes[config["Labels"]["shape"]]
-    taint = shapes[shapes[config["Taints"]["shape"]]["member"]["shape"]]["members"]
     found = {}
-    for rule, shape in (("label_key", labels["key"]["shape"]), ("label_value", labels["value"]["shape"]),
-                        ("taint_key", taint["Key"]["shape"]), ("taint_value", taint["Value"]["shape"])):
-        spec = shapes[shape]
+    for rule, table, part in (("label_key", "kubernetes_labels", "key"), ("label_value", "kubernetes_labels", "value"),
+                              ("taint_key", "kubernetes_taints", "key"), ("taint_value", "kubernetes_taints", "value")):
+        spec = api[table][part]
         found[rule] = (spec.get("min"), spec.get("max"), re.compile(spec["pattern"]) if "pattern" in spec else None)
     return found
 
