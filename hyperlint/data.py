@@ -135,6 +135,11 @@ class Data:
                     table.setdefault(name, e["id"])
         return index
 
+    @cached_property
+    def hyperpod_addons(self) -> frozenset[str]:
+        """Names of the EKS add-ons that are HyperPod features (a cluster installing one runs HyperPod)."""
+        return frozenset(e["addon"] for e in self.addons["addons"]["entries"] if e["hyperpod_feature"])
+
     def addon_entries(self, rule_id: str) -> list[dict]:
         """The HyperPod add-ons (`schemas/addons.json`) rule ``rule_id`` checks."""
         return [e for e in self.addons["addons"]["entries"] if e["rule"] == rule_id]

@@ -304,7 +304,7 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     Tied: the configuration says so (`assume-hyperpod`, or `hyperpod: true` on its
     `clusters:` entry); a HyperPod cluster of the same source, or of the scope
     naming it in `Orchestrator.Eks.ClusterArn` (or naming no knowable cluster);
-    HyperPod NodePools or HyperPod-targeting workloads in the scope; its name,
+    HyperPod NodePools, HyperPod-targeting workloads or a HyperPod add-on in the scope; its name,
     logical ID, stack description or file path names HyperPod or SageMaker.
     A scope that defines no EKS cluster keeps the finding as it is."""
     from .extract import names_hyperpod
@@ -318,6 +318,8 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     model = scope.model
     if ("hyperpod-nodepool",) in model.markers or any(w.targets_hyperpod for w in model.workloads):
         return True
+    if any(i.kind == "addon" and i.name in data.hyperpod_addons for i in model.installed):
+        return True  # a HyperPod add-on (training operator, task governance ...) is installed in it
     for s in candidates:
         names = {e.name for e in s.model.eks_clusters}
         if s.hyperpod or s.model.clusters or any(e.named_hyperpod for e in s.model.eks_clusters) \

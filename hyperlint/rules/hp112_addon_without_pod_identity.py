@@ -15,6 +15,9 @@ association exists for its collector, service account
 an `AWS::EKS::PodIdentityAssociation` of the run. The data is
 `schemas/addons.json`.
 
+On an EKS cluster nothing ties to HyperPod (no HyperPod cluster, add-on or
+workload in its scope) the FSx finding is info: it is an EKS matter there.
+
 ## Why is this bad?
 "The Amazon FSx CSI Driver EKS add-on requires the EKS Pod Identity agent
 ... Without this component, the add-on will fail." The observability
@@ -67,7 +70,7 @@ from hyperlint import components
 ID = "HP112"
 NAME = "addon-without-pod-identity"
 SEVERITY = "error"
-EMITS = ("error", "warning")
+EMITS = ("error", "warning", "info")  # info: an EKS cluster not tied to HyperPod (RULES.md)
 TIER = "extended"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
