@@ -90,3 +90,17 @@ def test_a_team_without_a_compute_allocation_is_reported_at_each_of_its_jobs():
     texts[STACK] = texts[STACK].replace("TeamName: research", "TeamName: vision")
     found = [(f.rule, f.severity, f.loc.line) for f in _lint(texts)]
     assert found == [("HP313", "error", 8), ("HP313", "error", 41)], found
+
+
+def test_task_governance_on_an_older_kubernetes_that_hyperpod_allows():
+    """HP113's version check fires where HP101 does not: a configured list of supported
+    versions that still allows 1.29 (the add-on needs 1.30)."""
+    from hyperlint.data import Data
+
+    texts = _texts()
+    texts[STACK] = texts[STACK].replace('Version: "1.32"', 'Version: "1.29"')
+    data = Data({"kubernetes_versions": ["1.29", "1.30", "1.31", "1.32"]})
+    inputs = [Input(str(path), None, text.encode()) for path, text in texts.items()]
+    result = lint(inputs, Config(), data)
+    assert [(f.rule, f.severity, f.loc.line) for f in result.findings] == [("HP113", "warning", 11)]
+    assert [f.rule for f in _lint(texts)] == ["HP101"]  # HyperPod's own list: HP101 alone

@@ -10,7 +10,10 @@ Terraform `aws_eks_addon` or an eksctl add-on), reports:
   `CustomResourceDefinition`s of group `kueue.x-k8s.io`): one finding, at the
   first of them;
 - an EKS cluster of the run whose Kubernetes version is older than 1.30
-  (`AWS::EKS::Cluster.Version`, eksctl `metadata.version`), at the version.
+  (`AWS::EKS::Cluster.Version`, eksctl `metadata.version`), at the version,
+  when HyperPod itself supports that version (otherwise HP101 reports it:
+  with HyperPod's current list, 1.30 to 1.35, only a configured list that
+  allows older versions makes this part fire).
 
 Add-on and Kueue must belong to the same EKS cluster when both name it. The
 add-on's name, the Kueue markers and the minimum version are data
@@ -96,8 +99,11 @@ def check_run(model, ctx):
         minimum = entry.get("minimum_kubernetes")
         if not minimum:
             continue
+        supported = set(ctx.data.kubernetes_versions)
         for version, loc in model.kubernetes_versions:
             parsed = parse_version(version)
+            if version.strip() not in supported:
+                continue  # HP101 reports a version HyperPod itself does not support
             if parsed is not None and parsed < parse_version(minimum):
                 yield RunHit(loc, f"Kubernetes {version} is older than {minimum}, the oldest version {entry['what']} "
                                   f"({entry['addon']}, {addon.loc.file}:{addon.loc.line}) supports; upgrade the EKS "
