@@ -30,7 +30,7 @@ from pathlib import Path
 from .record import Record, Value
 from .safe import path_text
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".tf", ".tfvars")  # Terraform: hyperlint.terraform
 
 
 class Input(Value):

@@ -244,6 +244,11 @@ def _too_large(size: int) -> str:
 
 
 def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+    if hasattr(inp, "files"):  # a Terraform module folder (hyperlint.terraform.group)
+        from .terraform.run import lint_module
+
+        lint_module(inp, ctx, ruleset, result)
+        return
     if inp.problem is not None:
         _parse_finding(result, ParseProblem(inp.problem, 0, 0, None), ruleset)
         return
@@ -343,6 +348,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in ruleset.by_hook["check_api"]:  # the document as the API reads it
                 _run_hook(rule, "check_api", doc.root, ctx, doc, None, result, ruleset)
             extract.from_describe_cluster(doc, ctx, result.model)
+        elif unit.kind == "terraform-plan":
+            from .terraform.run import lint_plan
+
+            lint_plan(doc, ctx, ruleset, result)
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -414,7 +423,9 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
-    results = _map_files(inputs, ctx, ruleset)
+    from .terraform import group
+
+    results = _map_files(group(inputs), ctx, ruleset)
 
     model = Model()
     findings: list[Finding] = []
@@ -424,7 +435,9 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         model.merge(r.model)
         findings += r.findings
         errors += r.errors
-        directives.setdefault(r.file, []).extend(r.directives)
+        directives.setdefault(r.file, [])
+        for d in r.directives:  # by the file each is written in (a Terraform module has several)
+            directives.setdefault(d.loc.file, []).append(d)
     from . import extract, scopes
 
     configured = Model()
