@@ -3,6 +3,8 @@ each documented mistake made to it gives exactly one, from the rule that owns it
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import FIXTURES
 
@@ -104,3 +106,17 @@ def test_task_governance_on_an_older_kubernetes_that_hyperpod_allows():
     result = lint(inputs, Config(), data)
     assert [(f.rule, f.severity, f.loc.line) for f in result.findings] == [("HP113", "warning", 11)]
     assert [f.rule for f in _lint(texts)] == ["HP101"]  # HyperPod's own list: HP101 alone
+
+
+def test_terraform_addons_are_judged_like_cloudformation():
+    """`aws_eks_addon` resources read as `AWS::EKS::Addon` (the Terraform view): the same findings."""
+    from expectations import compare, expected_in
+    from hyperlint.discover import discover
+
+    folder = FIXTURES / "terraform" / "addons"
+    found = discover([str(folder)])
+    result = lint(found.inputs, Config(select=["HP110", "HP111", "HP112"]))
+    assert not result.errors, result.errors
+    expected = [e for i in found.inputs for e in expected_in(Path(i.path))]
+    assert len(expected) == 2
+    assert not compare(result.findings, expected), compare(result.findings, expected)
