@@ -201,8 +201,9 @@ def eksctl_prerequisite_hits(obj: K8sObject, ctx, rule_id: str) -> Iterator[Hit]
 
 def _association_message(name: str, entry: dict, association: dict) -> str:
     return (f"EKS add-on {name} ({entry['what']}) has no Pod Identity association for service account "
-            f"{association['service_account']} in namespace {association['namespace']}; without it the collector "
-            f"cannot write metrics (add PodIdentityAssociations to the add-on, or an AWS::EKS::PodIdentityAssociation)")
+            f"{association['service_account']} in namespace {association['namespace']}; without it "
+            f"{association['effect']} (add PodIdentityAssociations to the add-on, or an "
+            f"AWS::EKS::PodIdentityAssociation)")
 
 
 def _shown_cluster(cluster: str | None) -> str | None:

@@ -62,7 +62,7 @@ def test_metadata_ignore_checks_is_honoured():
 def test_rules_are_listed_with_the_mapped_ids():
     listing = cfn_lint(PLUGIN, "-l").stdout
     for line in ("E9201: HP201 ", "W9102: HP102 ", "I9210: HP210 ", "E9206: HP206 ", "W9206: HP206 ",
-                 "E9110: HP110 ", "E9111: HP111 ", "W9111: HP111 ", "E9112: HP112 ", "W9112: HP112 ",
+                 "E9110: HP110 ", "W9110: HP110 ", "E9111: HP111 ", "W9111: HP111 ", "E9112: HP112 ", "W9112: HP112 ",
                  "E9216: HP216 ", "E9217: HP217 ", "E9218: HP218 ", "W9218: HP218 ", "W9409: HP409 ", "E9409: HP409 "):
         assert line in listing
 

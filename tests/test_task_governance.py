@@ -118,5 +118,5 @@ def test_terraform_addons_are_judged_like_cloudformation():
     result = lint(found.inputs, Config(select=["HP110", "HP111", "HP112"]))
     assert not result.errors, result.errors
     expected = [e for i in found.inputs for e in expected_in(Path(i.path))]
-    assert len(expected) == 2
+    assert len(expected) == 3
     assert not compare(result.findings, expected), compare(result.findings, expected)
