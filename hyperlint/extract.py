@@ -183,7 +183,10 @@ def _eksctl_cluster(obj: K8sObject, doc, ctx, model: Model) -> None:
         name = item.get("name") if isinstance(item, dict) else None
         if isinstance(name, str):
             loc = _loc(doc, obj.at("addons", i, "name"), ctx, obj.identity)
-            model.installed.append(Installed("addon", name, loc, cluster))
+            version = item.get("version")
+            model.installed.append(Installed("addon", name, loc, cluster, version if isinstance(version, str) else None,
+                                             _loc(doc, obj.at("addons", i, "version"), ctx, obj.identity)
+                                             if isinstance(version, str) else None))
             if name in ctx.data.addon_components:
                 model.installed.append(Installed("component", ctx.data.addon_components[name], loc, cluster))
     iam = obj.data.get("iam")
@@ -339,7 +342,13 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
     for kind, what, path, cluster in cfn_installed(template, ctx.data):
         shown = None if cluster is None or cluster.startswith("resource:") else cluster
-        model.installed.append(Installed(kind, what, _loc(doc, path, ctx), shown))
+        installed = Installed(kind, what, _loc(doc, path, ctx), shown)
+        if kind == "addon" and path[:1] == ("Resources",):
+            props = template.properties(path[1])
+            version = _single(template, props.get("AddonVersion"), ("Resources", path[1], "Properties", "AddonVersion"))
+            if version is not None and isinstance(version.value, str):
+                installed.version, installed.version_loc = version.value, _loc(doc, version.path, ctx)
+        model.installed.append(installed)
     for _, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         for v in template.scalars(props.get("Version"), base + ("Version",)):
             if isinstance(v.value, str):

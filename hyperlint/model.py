@@ -235,13 +235,16 @@ class Installed(Value):
     hyperlint recognises (`schemas/addons.json`, by its id, however it is
     installed) or a Pod Identity association (``namespace/service-account``)."""
 
-    __slots__ = ("kind", "name", "loc", "cluster")
+    __slots__ = ("kind", "name", "loc", "cluster", "version", "version_loc")
 
-    def __init__(self, kind: str, name: str, loc: Loc, cluster: str | None = None) -> None:
+    def __init__(self, kind: str, name: str, loc: Loc, cluster: str | None = None, version: str | None = None,
+                 version_loc: Loc | None = None) -> None:
         self.kind = kind  # "addon" | "component" | "pod-identity"
         self.name = name
         self.loc = loc
         self.cluster = cluster  # the EKS cluster's name when the source says it (ClusterName), else None
+        self.version = version  # an add-on's pinned version (`AddonVersion`), when it is one known value
+        self.version_loc = version_loc
 
 
 class NodeClass(Record):

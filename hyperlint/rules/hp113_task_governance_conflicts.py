@@ -1,4 +1,4 @@
-"""HyperPod task governance add-on next to a self-installed Kueue, or on EKS older than 1.30.
+"""HyperPod task governance add-on next to a self-installed Kueue, too old for the training operator, or on old EKS.
 
 ## What it does
 When the run installs the task governance add-on
@@ -9,6 +9,10 @@ Terraform `aws_eks_addon` or an eksctl add-on), reports:
   `kueue-controller-manager` Deployment, a `kueue/kueue` image, or Kueue's
   `CustomResourceDefinition`s of group `kueue.x-k8s.io`): one finding, at the
   first of them;
+- the add-on pinned (`AddonVersion`, eksctl `version`) below v1.3.0 while
+  the run also installs the HyperPod training operator add-on (the operator's
+  usage page: "you must use version v1.3.0-eksbuild.1 or higher"), at the
+  version; an add-on without a pinned version is not judged;
 - an EKS cluster of the run whose Kubernetes version is older than 1.30
   (`AWS::EKS::Cluster.Version`, eksctl `metadata.version`), at the version,
   when HyperPod itself supports that version (otherwise HP101 reports it:
@@ -96,6 +100,7 @@ def check_run(model, ctx):
                                            f"({entry['addon']}, {addon.loc.file}:{addon.loc.line}), which installs and "
                                            f"manages its own {name}; remove this installation",
                              related=(addon.loc,))
+        yield from _version_with(model, entry, addons, clusters)
         minimum = entry.get("minimum_kubernetes")
         if not minimum:
             continue
@@ -108,3 +113,22 @@ def check_run(model, ctx):
                 yield RunHit(loc, f"Kubernetes {version} is older than {minimum}, the oldest version {entry['what']} "
                                   f"({entry['addon']}, {addon.loc.file}:{addon.loc.line}) supports; upgrade the EKS "
                                   f"cluster to {minimum} or later", related=(addon.loc,))
+
+
+def _version_with(model, entry: dict, addons: list, clusters: set):
+    """The add-on pinned below the version another add-on of the cluster needs (judged
+    only when the version is known)."""
+    for need in entry.get("minimum_version_with", ()):
+        others = [i for i in model.installed if i.kind == "addon" and i.name == need["addon"]
+                  and (i.cluster is None or None in clusters or i.cluster in clusters)]
+        if not others:
+            continue
+        minimum = parse_version(need["version"])
+        for addon in addons:
+            version = parse_version(addon.version) if addon.version else None
+            if version is None or version >= minimum:
+                continue
+            yield RunHit(addon.version_loc or addon.loc,
+                         f"{entry['addon']} {addon.version} is older than v{need['version']}, the version "
+                         f"{entry['what']} needs next to {need['addon']} ({others[0].loc.file}:{others[0].loc.line}); "
+                         f"use v{need['version']}-eksbuild.1 or later", related=(others[0].loc,))
