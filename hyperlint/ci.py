@@ -182,7 +182,8 @@ def run(env=None) -> int:
         return 2
     if note:
         print(f"::{note[0]} title=hyperlint::{escape_data(note[1])}")
-    result, code = lint_paths(paths, config)
+    # the files a pull request changed are a walk's selection, not files the user named
+    result, code = lint_paths(paths, config, as_walk=paths is not inputs.paths)
 
     render("github", result, sys.stdout)
     sys.stdout.flush()

@@ -74,6 +74,8 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
+    show_files: bool = typer.Option(False, "--show-files", "--verbose", "-v",
+                                    help="List the files of a directory walk skipped as not inputs, with the reason."),
 ) -> None:
     """Lint files and directories (*.yaml, *.yml, *.json)."""
     fmt = _output_format(output_format, output)
@@ -83,6 +85,9 @@ def check(
                           assume_hyperpod=assume_hyperpod)
     found = discover_paths(list(paths) if paths else ["."], config, stdin_filename)
     result, code = lint_found(found, config)
+    if show_files:
+        for file, reason in result.skipped:
+            typer.echo(f"hyperlint: skipped {file}: {reason}", err=True)
     report = sys.stdout
     if fix or diff:
         from .fix import fix_run
@@ -133,22 +138,26 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
     return config
 
 
-def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
-    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
-    return lint_found(discover_paths(targets, config, stdin_filename), config)
+def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
+    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr.
+    ``as_walk``: the files named are a walk-like selection (see ``discover``)."""
+    return lint_found(discover_paths(targets, config, stdin_filename, as_walk), config)
 
 
-def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
+def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
     from .engine import MAX_FILE_BYTES
 
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
-    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
-    for chart in sorted(set(found.chart_templates)):
+    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename, as_walk=as_walk)
+    from .safe import path_text
+
+    for chart in sorted(set(found.charts)):
+        shown = path_text(chart)
         typer.echo(
-            f"hyperlint: skipped Helm chart templates in {chart}/templates (not YAML until rendered); "
-            f"lint the chart with: helm template {chart} | hyperlint check -",
+            f"hyperlint: skipped Helm chart {shown} (chart source is not YAML until rendered); "
+            f"lint the chart with: helm template {shown} | hyperlint check -",
             err=True,
         )
     for message in found.notes:
@@ -163,6 +172,7 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    result.skipped = sorted(found.skipped + result.skipped)  # what recognise found not to be inputs
     for message in result.notes if notes else ():
         typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():

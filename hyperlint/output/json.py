@@ -15,6 +15,7 @@ def render(result, out, **_options) -> None:
         "findings": [f.to_dict() for f in result.findings],
         "summary": {
             "files": result.files,
+            "skipped": len(getattr(result, "skipped", ())),
             "findings": len(result.findings),
             "errors": counts["error"],
             "warnings": counts["warning"],
