@@ -43,7 +43,7 @@ MISTAKES = [
     ("topology on the job instead of its pod template", JOBS, "  name: research-eval\n",
      "  name: research-eval\n  annotations: {kueue.x-k8s.io/podset-preferred-topology: "
      "topology.k8s.aws/network-node-layer-2}\n", "HP315", "error"),
-    ("no elastic agent port", JOBS, "containerPort: 8080", "containerPort: 8081", "HP316", "info"),
+    ("torchrun instead of the elastic agent", JOBS, "command: [hyperpodrun,", "command: [torchrun,", "HP316", "info"),
     ("quota for a type the cluster lacks", STACK, "{InstanceType: ml.g5.12xlarge, Accelerators: 4}",
      "{InstanceType: ml.p4d.24xlarge, Accelerators: 4}", "HP409", "warning"),
     ("MIG on a type without MIG", STACK, "InstanceType: ml.p5.48xlarge\n            AcceleratorPartition",
