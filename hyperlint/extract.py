@@ -72,6 +72,8 @@ def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) ->
     field_workload = _instance_type_field_workload(obj, doc, ctx)
     if field_workload is not None:
         model.workloads.append(field_workload)
+    if pods and _requests_topology(obj, pods, ctx.data):
+        model.markers.add((ctx.data.scheduling["topology"]["marker"],))
     for component, path in k8s_components(obj, pods, ctx.data):
         model.installed.append(Installed("component", component, _loc(doc, path, ctx, obj.identity)))
     _rendered_chart(obj, pods, doc, ctx, model)
@@ -147,6 +149,17 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
         targets_hyperpod=ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix),
         component=component["id"] if component else None,
     )
+
+
+def _requests_topology(obj: K8sObject, pods: list[PodTemplate], data) -> bool:
+    """A Kueue topology-aware scheduling request on the object or one of its pod templates."""
+    from .kueue import pod_annotations
+
+    keys = data.scheduling["topology"]["exclusive_annotations"]
+    own = obj.metadata.get("annotations")
+    if isinstance(own, dict) and any(k in own for k in keys):
+        return True
+    return any(any(k in (pod_annotations(p)[1] or {}) for k in keys) for p in pods)
 
 
 def _instance_type_field_workload(obj: K8sObject, doc, ctx) -> Workload | None:

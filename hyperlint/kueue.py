@@ -42,3 +42,21 @@ def team_namespace(obj: K8sObject, data) -> str | None:
 
 def label_text(value) -> str | None:
     return scalar_text(value) if value is not None and not isinstance(value, (dict, list)) else None
+
+
+def pod_annotations(pod) -> tuple[tuple, dict | None]:
+    """(path, mapping) of a pod template's annotations (the metadata next to its spec;
+    a bare Pod's own), where Kueue reads topology-aware scheduling requests."""
+    obj = pod.obj
+    if obj.kind == "Pod" and obj.group == "":
+        annotations = obj.metadata.get("annotations")
+        return obj.at("metadata", "annotations"), annotations if isinstance(annotations, dict) else None
+    rel = pod.path[len(obj.path):]
+    if not rel or rel[-1] != "spec":
+        return (), None
+    node = obj.data
+    for step in rel[:-1]:
+        node = node[step] if isinstance(node, (dict, list)) else None
+    meta = node.get("metadata") if isinstance(node, dict) else None
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    return obj.path + rel[:-1] + ("metadata", "annotations"), annotations if isinstance(annotations, dict) else None

@@ -15,7 +15,9 @@ governance uses them:
 - `kueue.x-k8s.io/podset-slice-size` without
   `kueue.x-k8s.io/podset-slice-required-topology`;
 - a required topology on a pod template whose selected instance types are
-  all outside the types that support TAS.
+  all outside the types that support TAS;
+- the task governance add-on pinned (`AddonVersion`) below v1.2.2 while
+  workloads of the scope request a topology (warning).
 
 The annotations, labels and supported types are data
 (`schemas/scheduling.json`, `topology`).
@@ -85,15 +87,17 @@ spec:
 
 from __future__ import annotations
 
-from hyperlint.findings import Hit
+from hyperlint.data import parse_version
+from hyperlint.findings import Hit, RunHit
 from hyperlint.k8s import node_terms, pod_templates
-from hyperlint.kueue import label_text
+from hyperlint.kueue import label_text, pod_annotations
 from hyperlint.safe import VALUE_LIMIT, printable
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP315"
 NAME = "topology-aware-scheduling"
 SEVERITY = "error"
+EMITS = ("error", "warning")
 TIER = "extended"
 
 
@@ -110,7 +114,7 @@ def check_object(obj, ctx):
     if not isinstance(annotations, dict) or not pod_templates(obj):
         return
     conf = ctx.data.scheduling["topology"]
-    templates = [_template_annotations(pod)[1] or {} for pod in pod_templates(obj)]
+    templates = [pod_annotations(pod)[1] or {} for pod in pod_templates(obj)]
     for key in _all_annotations(conf):
         if key in annotations and not all(key in t for t in templates):
             yield Hit(obj.at("metadata", "annotations", key),
@@ -119,7 +123,7 @@ def check_object(obj, ctx):
 
 
 def check_pod(pod, ctx):
-    path, annotations = _template_annotations(pod)
+    path, annotations = pod_annotations(pod)
     if not annotations:
         return
     conf = ctx.data.scheduling["topology"]
@@ -156,23 +160,6 @@ def check_pod(pod, ctx):
                       key=True)
 
 
-def _template_annotations(pod) -> tuple[tuple, dict | None]:
-    """(path, mapping) of the pod template's annotations (the metadata next to its spec)."""
-    obj = pod.obj
-    if obj.kind == "Pod" and obj.group == "":
-        annotations = obj.metadata.get("annotations")
-        return obj.at("metadata", "annotations"), annotations if isinstance(annotations, dict) else None
-    rel = pod.path[len(obj.path):]
-    if not rel or rel[-1] != "spec":
-        return (), None
-    node = obj.data
-    for step in rel[:-1]:
-        node = node[step] if isinstance(node, (dict, list)) else None
-    meta = node.get("metadata") if isinstance(node, dict) else None
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    return obj.path + rel[:-1] + ("metadata", "annotations"), annotations if isinstance(annotations, dict) else None
-
-
 def _selected_types(pod, data) -> set[str]:
     """The `ml.` instance types a pod template requires, when every one is known (else empty)."""
     found: set[str] = set()
@@ -184,3 +171,21 @@ def _selected_types(pod, data) -> set[str]:
                 return set()
             found |= set(values)
     return found
+
+
+def check_run(model, ctx):
+    """Topology requests in the scope while its task governance add-on is pinned below
+    the version that supports them (judged only when the version is pinned)."""
+    conf = ctx.data.scheduling["topology"]
+    if (conf["marker"],) not in model.markers:
+        return
+    minimum = parse_version(conf["minimum_task_governance"])
+    for addon in model.installed:
+        if addon.kind != "addon" or addon.name != conf["task_governance_addon"] or not addon.version:
+            continue
+        version = parse_version(addon.version)
+        if version is not None and version < minimum:
+            yield RunHit(addon.version_loc or addon.loc,
+                         f"{addon.name} {addon.version} predates topology-aware scheduling, which workloads of this "
+                         f"scope request (kueue.x-k8s.io/podset-*-topology); it needs "
+                         f"v{conf['minimum_task_governance']}-eksbuild.1 or later", severity="warning")
