@@ -159,7 +159,11 @@ def _requests_topology(obj: K8sObject, pods: list[PodTemplate], data) -> bool:
     own = obj.metadata.get("annotations")
     if isinstance(own, dict) and any(k in own for k in keys):
         return True
-    return any(any(k in (pod_annotations(p)[1] or {}) for k in keys) for p in pods)
+    for pod in pods:
+        annotations = pod_annotations(pod)[1]
+        if annotations and any(k in annotations for k in keys):
+            return True
+    return False
 
 
 def _instance_type_field_workload(obj: K8sObject, doc, ctx) -> Workload | None:
