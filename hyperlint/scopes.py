@@ -308,8 +308,8 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     logical ID, stack description or file path names HyperPod or SageMaker.
     A scope that defines no EKS cluster (manifests only: an `aws-node` DaemonSet, a
     Calico install) is tied when it shows HyperPod (a HyperPod cluster, HyperPod
-    NodePools or HyperPod-targeting workloads) or the file's path names HyperPod or
-    SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
+    NodePools, HyperPod-targeting workloads, a HyperPod add-on) or the file's path
+    names HyperPod or SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
     from .extract import names_hyperpod
 
     if config.assume_hyperpod:
@@ -317,12 +317,12 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]
     candidates = own or [s for s in scope.sources if s.model.eks_clusters]
     model = scope.model
+    if any(i.kind == "addon" and i.name in data.hyperpod_addons for i in model.installed):
+        return True  # a HyperPod add-on (training operator, task governance ...) is installed in it
     if not candidates:
         return model.shows_hyperpod or names_hyperpod(data, file)
     if ("hyperpod-nodepool",) in model.markers or any(w.targets_hyperpod for w in model.workloads):
         return True
-    if any(i.kind == "addon" and i.name in data.hyperpod_addons for i in model.installed):
-        return True  # a HyperPod add-on (training operator, task governance ...) is installed in it
     for s in candidates:
         names = {e.name for e in s.model.eks_clusters}
         if s.hyperpod or s.model.clusters or any(e.named_hyperpod for e in s.model.eks_clusters) \
