@@ -396,6 +396,8 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             view = ApiView(doc.root) if rules else None
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
+            for rule in ruleset.by_hook["check_api"]:  # the document as the API reads it
+                _run_hook(rule, "check_api", doc.root, ctx, doc, None, result, ruleset)
             extract.from_describe_cluster(doc, ctx, result.model)
         elif unit.kind == "terraform-plan":
             from .terraform.run import lint_plan
