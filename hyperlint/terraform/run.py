@@ -58,6 +58,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     model = Model()
     extract.from_cfn(view.template, view.document, vctx, model)
     result.model.merge(moved_model(model, view.real_loc, "terraform"))
+    result.model.place = inp.display  # a module is one cluster source standing in its own folder (scopes)
 
 
 def _calls(inp):
