@@ -29,7 +29,9 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
    cluster, below), and no cluster when there are several (ambiguous: never
    a guess). A source deeper below a shared ancestor is another example's.
    Sources of one folder that name each other (a HyperPod cluster's
-   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
+   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope;
+   so are Terraform modules of one deployment (one calls the other with a local
+   `source`, or one module of the run calls both).
 4. A file that joins no cluster is judged with the files of its own folder
    that joined none either (cross-document rules see no cluster there, so
    HP401-HP409 stay silent), and ``Grouping.notes`` says once which clusters
@@ -170,7 +172,7 @@ def _linked(sources: list[Source]) -> list[list[Source]]:
     for s in sources:
         joined = None
         for g in groups:
-            if any(o.folder == s.folder and (_names(o, s) or _names(s, o)) for o in g):
+            if any(o.folder == s.folder and (_names(o, s) or _names(s, o)) or _one_deployment(o, s) for o in g):
                 if joined is None:
                     g.append(s)
                     joined = g
@@ -181,6 +183,20 @@ def _linked(sources: list[Source]) -> list[list[Source]]:
         if joined is None:
             groups.append([s])
     return groups
+
+
+TERRAFORM_CALLER = "terraform-caller"  # Model.markers entry: (this, folder of a module that calls this module)
+
+
+def _callers(s: Source) -> set[str]:
+    return {absolute(m[1]) for m in s.model.markers if len(m) == 2 and m[0] == TERRAFORM_CALLER}
+
+
+def _one_deployment(a: Source, b: Source) -> bool:
+    """Terraform modules of one deployment: one calls the other, or one module calls both
+    (a root module calling `./eks` and `./hyperpod`, whatever folders they stand in)."""
+    ca, cb = _callers(a), _callers(b)
+    return bool(ca & cb) or a.place in cb or b.place in ca
 
 
 def _names(hyperpod: Source, eks: Source) -> bool:
