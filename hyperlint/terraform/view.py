@@ -173,7 +173,8 @@ class TerraformView:
         for name, located in module.modules.items():
             source = located.node.attribute("source")
             if source is not None and isinstance(source.expr, hcl.Lit) and isinstance(source.expr.value, str) \
-                    and EKS_MODULE.search(source.expr.value):
+                    and EKS_MODULE.search(source.expr.value) and self._may_exist(located) \
+                    and self._creates(located):
                 self._eks_module(name, located)
         whole = (0, 0, 0, 0)
         self.marks[id(self.root)] = {"Resources": self._mark(0, whole, whole), "Parameters": self._mark(0, whole, whole)}
@@ -286,6 +287,14 @@ class TerraformView:
         value, _, _ = self.tr(count.expr, located.file, FREE)
         value = self._single(value)
         return value != 0 or isinstance(value, bool)
+
+    def _creates(self, located) -> bool:
+        """False for a community-module call whose `create` input is certainly false (it makes nothing)."""
+        create = located.node.attribute("create")
+        if create is None:
+            return True
+        value = self._single(self.tr(create.expr, located.file, FREE)[0])
+        return value is not False
 
     def _resource(self, address: str, located) -> None:
         block: hcl.Block = located.node
