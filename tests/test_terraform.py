@@ -206,6 +206,17 @@ def test_cluster_settings_through_the_property_mapping():
     assert not problems, problems
 
 
+def test_aws_provider_sagemaker_cluster_is_read_like_awscc():
+    """`aws_sagemaker_cluster` (the aws provider's HyperPod resource, with blocks) gives the
+    findings of the same cluster written with awscc."""
+    result, found = _lint(TF / "aws_provider")
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+    assert [c.name for c in result.model.clusters] == ["ml-cluster"]
+    assert [g.instance_types for g in result.model.clusters[0].groups] == [["p5.48xlarge"], ["ml.m5.2xlarge"]]
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

@@ -98,9 +98,14 @@ _SG_RULE = {"protocol": ("IpProtocol", AUTO), "ip_protocol": ("IpProtocol", AUTO
 _SG_INLINE = {"protocol": ("IpProtocol", AUTO), "cidr_blocks": ("CidrBlocks", AUTO),
               "security_groups": ("SecurityGroups", AUTO), "source_security_group_id": ("PeerGroupId", AUTO)}
 
+# the aws provider's HyperPod cluster: blocks, one per instance group / storage config
+_SM_GROUP = {"lifecycle_config": ("LifeCycleConfig", AUTO), "instance_storage_config": ("InstanceStorageConfigs", AUTO),
+             "on_start_deep_healthchecks": ("OnStartDeepHealthChecks", AUTO)}
+
 # Terraform type -> (CloudFormation type, renames of its top-level keys)
 RESOURCE_TYPES = {
     "awscc_sagemaker_cluster": ("AWS::SageMaker::Cluster", {}),
+    "aws_sagemaker_cluster": ("AWS::SageMaker::Cluster", {"instance_group": ("InstanceGroups", _SM_GROUP)}),
     "aws_eks_cluster": ("AWS::EKS::Cluster", {"vpc_config": ("ResourcesVpcConfig", AUTO)}),
     "awscc_eks_cluster": ("AWS::EKS::Cluster", {}),
     "aws_eks_addon": ("AWS::EKS::Addon", {"pod_identity_association": ("PodIdentityAssociations", AUTO)}),
@@ -131,7 +136,7 @@ RESOURCE_TYPES = {
 }
 # blocks that are lists even when written once
 LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition",
-               "pod_identity_association"}
+               "pod_identity_association", "instance_group", "instance_storage_config"}
 # `.name` of these is what CloudFormation's Ref gives
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
 EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
