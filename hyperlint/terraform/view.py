@@ -134,6 +134,10 @@ RESOURCE_TYPES = {
     "aws_vpc_security_group_egress_rule": ("AWS::EC2::SecurityGroupEgress",
                                            dict(_SG_RULE, referenced_security_group_id=("DestinationSecurityGroupId", AUTO))),
 }
+# resources that attach managed policies to roles: type -> (role attribute, policy attribute)
+ATTACHMENTS = {"aws_iam_role_policy_attachment": ("role", "policy_arn"),
+               "aws_iam_policy_attachment": ("roles", "policy_arn"),
+               "aws_iam_role_policy_attachments_exclusive": ("role_name", "policy_arns")}
 # blocks that are lists even when written once
 LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition",
                "pod_identity_association", "instance_group", "instance_storage_config"}
@@ -793,20 +797,30 @@ class TerraformView:
         return document
 
     def _role_attachments(self) -> dict[str, list]:
-        """Role address -> its ``aws_iam_role_policy_attachment`` blocks; "?" -> attachments
-        whose role cannot be told (they make every role's policies unknown)."""
+        """Role address -> the attachment resources that give it managed policies
+        (``aws_iam_role_policy_attachment``, ``aws_iam_policy_attachment``'s ``roles``,
+        ``aws_iam_role_policy_attachments_exclusive``); "?" -> attachments whose role cannot be
+        told (they make every role's policies unknown)."""
         found: dict[str, list] = {}
         for address, located in self.module.resources.items():
-            if not address.startswith("aws_iam_role_policy_attachment."):
+            rtype = address.split(".", 1)[0]
+            if rtype not in ATTACHMENTS:
                 continue
-            role = located.node.attribute("role")
-            target = _resource_of(role.expr if role else None, self.module)
-            found.setdefault(target or "?", []).append(located)
+            role_attr, _ = ATTACHMENTS[rtype]
+            role = located.node.attribute(role_attr)
+            exprs = role.expr.items if role is not None and isinstance(role.expr, hcl.Tuple) and \
+                rtype == "aws_iam_policy_attachment" else [role.expr if role else None]
+            if rtype == "aws_iam_policy_attachment" and role is None:
+                continue  # attached to users or groups only
+            for expr in exprs:
+                target = _resource_of(expr, self.module)
+                if located not in found.get(target or "?", []):
+                    found.setdefault(target or "?", []).append(located)
         return found
 
     def _fold_attachments(self, address: str, props: dict, file: int, block) -> None:
-        """The managed policies attached by ``aws_iam_role_policy_attachment`` become the
-        role's ``ManagedPolicyArns``; an attachment that cannot be read makes the list unknown."""
+        """The managed policies attached by attachment resources become the role's
+        ``ManagedPolicyArns``; an attachment that cannot be read makes the list unknown."""
         attached = self._attachments.get(address, [])
         if self._attachments.get("?"):
             self._set(props, "ManagedPolicyArns", self._unknown("policy attachments"),
@@ -820,10 +834,21 @@ class TerraformView:
         arns = list(arns or [])
         marks = list(self.marks.get(id(props.get("ManagedPolicyArns")), []))
         for located in attached:
-            attr = located.node.attribute("policy_arn")
+            _, policy_attr = ATTACHMENTS[located.node.labels[0]]
+            attr = located.node.attribute(policy_attr)
             if attr is None:
                 continue
             v, f, p = self.tr(attr.expr, located.file, FREE)
+            if policy_attr == "policy_arns":  # a list of ARNs
+                if not isinstance(v, list):
+                    self._set(props, "ManagedPolicyArns", self._unknown("policy attachments"),
+                              self._mark(file, block.pos, block.pos))
+                    return
+                item_marks = self.marks.get(id(v), [])
+                for i, item in enumerate(v):
+                    arns.append(item)
+                    marks.append(item_marks[i] if i < len(item_marks) else self._mark(f, None, p))
+                continue
             arns.append(v)
             marks.append(self._mark(f, None, p))
         self._set(props, "ManagedPolicyArns", arns, self._mark(file, block.pos, block.pos))
