@@ -861,7 +861,10 @@ class TerraformView:
 
     def _security_group_rule(self, rule: dict, peer: str, group: str | None) -> None:
         """A Terraform security group rule spelled as CloudFormation's: one CIDR block is
-        ``CidrIp``, ``self = true`` and a single source group are the peer group."""
+        ``CidrIp``, ``self = true`` and a single source group are the peer group; the protocol
+        ``all`` (aws_security_group_rule's spelling of all traffic) is CloudFormation's ``-1``."""
+        if isinstance(rule.get("IpProtocol"), str) and rule["IpProtocol"].lower() == "all":
+            self._rename_key(rule, "IpProtocol", "IpProtocol", "-1")
         cidrs = rule.get("CidrBlocks")
         if isinstance(cidrs, list) and len(cidrs) == 1:
             self._rename_key(rule, "CidrBlocks", "CidrIp", cidrs[0])
