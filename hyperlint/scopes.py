@@ -212,7 +212,13 @@ def _deployments(parts: list[Part]) -> list[set[str]]:
                 children.add(os.path.normpath(os.path.join(os.path.dirname(part.path), marker[1])))
         if children:
             out.append(children | {place})
-    return out + list(by_caller.values())
+    merged: list[set[str]] = []
+    for places in out + list(by_caller.values()):  # a root calling a module that calls another: one
+        for other in [m for m in merged if m & places]:
+            places |= other
+            merged.remove(other)
+        merged.append(places)
+    return merged
 
 
 def nested_stacks(template) -> list[str]:
