@@ -74,24 +74,48 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
+    show_files: bool = typer.Option(False, "--show-files", "--verbose", "-v",
+                                    help="List the files of a directory walk skipped as not inputs, with the reason."),
+    values: Optional[List[str]] = typer.Option(None, "--values", help="Render the Helm charts named on the command "
+                                               "line with this values file (repeatable)."),
+    set_values: Optional[List[str]] = typer.Option(None, "--set", help="Render the Helm charts named on the command "
+                                                   "line with this value, key=value as for helm (repeatable)."),
 ) -> None:
-    """Lint files and directories (*.yaml, *.yml, *.json)."""
+    """Lint files and directories (*.yaml, *.yml, *.json; Helm charts are rendered)."""
     fmt = _output_format(output_format, output)
     if unsafe_fixes and not (fix or diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
                           assume_hyperpod=assume_hyperpod)
+    if values or set_values:
+        _chart_values(config, list(paths) if paths else ["."], values or [], set_values or [])
     found = discover_paths(list(paths) if paths else ["."], config, stdin_filename)
     result, code = lint_found(found, config)
+    if show_files:
+        for file, reason in result.skipped:
+            typer.echo(f"hyperlint: skipped {file}: {reason}", err=True)
     report = sys.stdout
     if fix or diff:
+        from .engine import lint
         from .fix import fix_run
 
-        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
+        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests,
+                          relint=lambda inputs: lint(inputs, config))
+        if getattr(found, "charts", None):  # findings in renders point at the chart's own files
+            from .render.charts import source_inputs
+
+            # one round, no digests: a chart file is edited only where the reported span still holds the value
+            outcome.add(fix_run(source_inputs(found.charts, result.findings), result.findings,
+                                unsafe=unsafe_fixes, write=not diff))
+        for message in outcome.messages:  # a file meant to be fixed and not: one line each, exit code 2
+            typer.echo(f"hyperlint: {message}", err=True)
+        failed = 2 if outcome.messages else None
         if diff:
-            sys.stdout.write(outcome.diff)
-            raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))
-        if outcome.stdin is not None:  # the fixed stream goes to stdout, the report to stderr
+            sys.stdout.flush()
+            sys.stdout.buffer.write(outcome.diff)
+            raise typer.Exit(failed or (1 if outcome.diff else (2 if code == 2 else 0)))
+        if outcome.stdin is not None:  # the stream goes to stdout (fixed or as it came), the report to stderr
+            sys.stdout.flush()
             sys.stdout.buffer.write(outcome.stdin)
             sys.stdout.flush()
             report = sys.stderr
@@ -99,8 +123,23 @@ def check(
             typer.echo(f"hyperlint: fixed {outcome.count} finding{'s' if outcome.count != 1 else ''} in "
                        f"{len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
         result, code = lint_found(outcome.refreshed(found), config, notes=False)
+        code = failed or code
     write_report(fmt, result, output, report)
     raise typer.Exit(code)
+
+
+def _chart_values(config: Config, paths: list[str], values: list[str], set_values: list[str]) -> None:
+    """--values/--set: the render of the charts named on the command line."""
+    if not any(os.path.isfile(os.path.join(p, "Chart.yaml")) for p in paths):
+        raise ConfigError("--values and --set render a Helm chart named on the command line "
+                          "(hyperlint check path/to/chart --values FILE); no chart folder was named")
+    for path in values:
+        if not os.path.isfile(path):
+            raise ConfigError(f"--values: {path}: no such file")
+    for expression in set_values:
+        if "=" not in expression or expression.startswith("="):
+            raise ConfigError(f"--set: expected key=value (got {expression!r})")
+    config.charts = {**config.charts, "command-line": {"values": values, "set": set_values, "paths": paths}}
 
 
 def _output_format(requested: Optional[str], output: Optional[str]) -> str:
@@ -133,24 +172,20 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
     return config
 
 
-def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
-    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
-    return lint_found(discover_paths(targets, config, stdin_filename), config)
+def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
+    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr.
+    ``as_walk``: the files named are a walk-like selection (see ``discover``)."""
+    return lint_found(discover_paths(targets, config, stdin_filename, as_walk), config)
 
 
-def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
+def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
     from .engine import MAX_FILE_BYTES
 
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
-    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
-    for chart in sorted(set(found.chart_templates)):
-        typer.echo(
-            f"hyperlint: skipped Helm chart templates in {chart}/templates (not YAML until rendered); "
-            f"lint the chart with: helm template {chart} | hyperlint check -",
-            err=True,
-        )
+    found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename, as_walk=as_walk)
+    # found.charts are rendered by the engine (hyperlint.render); a chart that cannot be gets a note there
     for message in found.notes:
         typer.echo(f"hyperlint: note: {message}", err=True)
     for message in found.errors:
@@ -162,7 +197,8 @@ def lint_found(found, config: Config, notes: bool = True):
     """Lint discovered inputs; (result, exit code). Internal errors go to stderr."""
     from .engine import exit_code, lint
 
-    result = lint(found.inputs, config)
+    result = lint(found.inputs, config, charts=getattr(found, "charts", ()))
+    result.skipped = sorted(found.skipped + result.skipped)  # what recognise found not to be inputs
     for message in result.notes if notes else ():
         typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():
@@ -211,7 +247,7 @@ def capacity(
     found = discover(targets, config.exclude, stdin=stdin, stdin_filename=stdin_filename)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
-    result = lint(found.inputs, config, rules=False)
+    result = lint(found.inputs, config, rules=False, charts=found.charts)  # charts: their workloads count too
     for message in result.notes:
         typer.echo(f"hyperlint: note: {message}", err=True)
     render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, output_format)

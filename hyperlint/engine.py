@@ -38,7 +38,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not re
 class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope")
+    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope", "_lf_only")
+    _quiet = ("_lf_only",)
 
     def __init__(
         self,
@@ -57,18 +58,23 @@ class Context(Record):
         self.doc = doc  # the document being checked
         self.text = text  # its file's bytes, for `raw`
         self.scope = scope  # cross-document phase: that scope
+        self._lf_only: bool | None = None  # whether LF is its only line break (found on the first `raw`)
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
         if self.doc is None or not self.text:
             return None
-        return source_text(self.doc, path, self.text)
+        if self._lf_only is None:
+            from .parse.lines import only_lf
+
+            self._lf_only = only_lf(self.text, self.file.lower().endswith(".json"))
+        return source_text(self.doc, path, self.text, self._lf_only)
 
 
 class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    __slots__ = ("file", "findings", "model", "directives", "errors")
+    __slots__ = ("file", "findings", "model", "directives", "errors", "skipped", "digests")
 
     def __init__(
         self,
@@ -77,27 +83,35 @@ class FileResult(Record):
         model: Model | None = None,
         directives: list | None = None,
         errors: list[str] | None = None,
+        skipped: str | None = None,
+        digests: dict | None = None,
     ) -> None:
         self.file = file
         self.findings = [] if findings is None else findings
         self.model = Model() if model is None else model
         self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
         self.errors = [] if errors is None else errors  # internal errors: exit code 2
+        self.skipped = skipped  # why a walked file is not an input (hyperlint.recognise), else None
+        # file -> digest of the bytes linted, for files with findings (hyperlint.fix checks it)
+        self.digests = {} if digests is None else digests
 
 
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes")
+    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes", "skipped", "digests")
 
     def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
-                 scopes: list | None = None, notes: list[str] | None = None) -> None:
+                 scopes: list | None = None, notes: list[str] | None = None,
+                 skipped: list[tuple[str, str]] | None = None, digests: dict | None = None) -> None:
         self.findings = findings
         self.model = model  # the whole run's model (cross-document rules judge each of `scopes` instead)
         self.errors = errors
-        self.files = files
+        self.files = files  # inputs linted
         self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
-        self.notes = [] if notes is None else notes  # said once about the run (not findings)
+        self.notes = [] if notes is None else notes  # said once about the run (not findings; charts not rendered ...)
+        self.skipped = [] if skipped is None else skipped  # (file, reason): walked files that are not inputs
+        self.digests = {} if digests is None else digests  # file -> digest of the bytes linted
 
 
 class RuleSet:
@@ -273,23 +287,59 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
     del raw
     ctx = Context(ctx.data, ctx.config, inp.display, text=data)
     if problem is not None:
+        if inp.walked:  # a binary file, text in a broken encoding: not meant as an input
+            from .recognise import NOT_TEXT
+
+            result.skipped = NOT_TEXT
+            return
         _parse_finding(result, problem, ruleset)
         return
     from .suppress import scan_comments
 
     result.directives = scan_comments(data, inp.display)
     templated = None if inp.is_json or b"{{" not in data else TemplateSource(data)
+    units = 0
+    first_problem: int | None = None  # 0-based line of the first parse problem
     for item in parse_source(data, json=inp.is_json):
-        if isinstance(item, ParseProblem):
-            _parse_finding(result, item, ruleset, templated)
-            continue
-        for p in item.problems:
+        problems = [item] if isinstance(item, ParseProblem) else item.problems
+        for p in problems:
+            if first_problem is None:
+                first_problem = max(p.line, 0)
             _parse_finding(result, p, ruleset, templated)
+        if isinstance(item, ParseProblem):
+            continue
         try:
-            _lint_document(item, ctx, ruleset, result)
+            units += _lint_document(item, ctx, ruleset, result)
         except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
+            units += 1  # it was something: not judged a non-input on a failure of hyperlint
             result.errors.append(f"internal error on document {item.index + 1} of {inp.display}: {describe_failure(exc)}")
         del item  # the tree goes before the next document is read
+    if inp.walked:
+        _drop_if_not_input(result, inp, data, first_problem, units)
+    if result.findings:
+        result.digests[inp.display] = digest(data)
+
+
+def digest(data: bytes) -> bytes:
+    """What identifies the exact bytes a file's findings were found in (``hyperlint.fix``
+    fixes nothing else)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_problem: int | None, units: int) -> None:
+    """A walked file that recognise says is not an input gives nothing but its reason."""
+    from .recognise import by_content
+
+    if not units and (not result.model.empty or any(f.rule != "HP001" for f in result.findings)):
+        units = 1  # something read it as an input (a kind of input added without a classify unit)
+    reason = by_content(inp.display, data, first_problem, units)
+    if reason is not None:
+        result.skipped = reason
+        result.findings = []
+        result.directives = []
+        result.model = Model()  # what its parsed documents held joins no cross-document rule
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:
@@ -307,14 +357,15 @@ def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templa
     result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(message), loc))
 
 
-def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> int:
+    """Lint one document; how many objects, templates and cluster documents it held."""
     from . import extract
     from .suppress import object_directives
 
     ctx.doc = doc
     units = classify(doc.root)
-    if not units:
-        extract.from_values(doc, ctx, result.model)  # a values file of the HyperPod Helm chart
+    if not units and extract.from_values(doc, ctx, result.model):
+        return 1  # a values file of the HyperPod Helm chart: an input (HP404 reads how the chart is installed)
     for unit in units:
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
@@ -345,11 +396,14 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             view = ApiView(doc.root) if rules else None
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
+            for rule in ruleset.by_hook["check_api"]:  # the document as the API reads it
+                _run_hook(rule, "check_api", doc.root, ctx, doc, None, result, ruleset)
             extract.from_describe_cluster(doc, ctx, result.model)
         elif unit.kind == "terraform-plan":
             from .terraform.run import lint_plan
 
             lint_plan(doc, ctx, ruleset, result)
+    return len(units)
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -379,7 +433,7 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
 def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
-    if not (result.findings or result.errors or result.directives or not m.empty or m.place):
+    if not (result.findings or result.errors or result.directives or result.skipped or not m.empty or m.place):
         return m.manifests_seen
     return result
 
@@ -417,20 +471,45 @@ def _warm(ctx: Context) -> None:
     d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster, d.training_kinds  # noqa: B018, E501
 
 
-def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:
-    """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
+def _warm_rules(ctx: Context, ruleset: RuleSet) -> None:
+    """Import what linting manifests needs (while a chart renderer starts)."""
+    from . import extract, suppress  # noqa: F401
+    from .parse import yaml_events  # noqa: F401
+
+    ruleset.by_hook["check_object"], ruleset.by_hook["check_pod"]  # noqa: B018
+    ctx.data.instance_types, ctx.data.labels, ctx.data.workloads, ctx.data.helm_chart  # noqa: B018
+
+
+def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True,
+         charts: list[str] = ()) -> Result:
+    """Lint ``inputs`` and the Helm chart folders ``charts`` as one run
+    (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
     from .terraform import group
 
-    results = _map_files(group(inputs), ctx, ruleset)
+    units = group(inputs)  # a Terraform module's files are linted as one
+    chart_run = None
+    if charts:  # rendered templates are linted like any file, then mapped back (hyperlint.render)
+        from .render.charts import prepare
+
+        chart_run = prepare(list(charts), config, warm=lambda: _warm_rules(ctx, ruleset))
+        chart_run.start = len(units)
+        units = list(units) + chart_run.inputs
+    results = _map_files(units, ctx, ruleset)
+    if chart_run is not None:
+        chart_run.tag(results)
 
     model = Model()
     findings: list[Finding] = []
     errors: list[str] = []
     directives: dict[str, list] = {}
     produced_in: dict[int, str] = {}  # finding -> the input that made it (a Terraform module reports in its .tf files)
+    skipped: list[tuple[str, str]] = []
+    digests: dict[str, bytes] = {}
     for r in results:
+        if r.skipped is not None:
+            skipped.append((r.file, r.skipped))
         model.merge(r.model)
         findings += r.findings
         produced_in.update((id(f), r.file) for f in r.findings)
@@ -438,12 +517,15 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         directives.setdefault(r.file, [])
         for d in r.directives:  # by the file each is written in (a Terraform module has several)
             directives.setdefault(d.loc.file, []).append(d)
+        digests.update(r.digests)
     from . import extract, scopes
 
     configured = Model()
     extract.from_configuration(config, ctx, configured)
     model.merge(configured)
     paths = {inp.display: scopes.absolute(inp.path or inp.display) for inp in inputs}
+    if chart_run is not None:  # a render's findings are keyed by its tag; its place is the template's file
+        paths.update((tag, scopes.absolute(display)) for tag, display in chart_run.places().items())
     grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
                              for r in results], config, configured if configured.clusters else None, model)
     contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
@@ -478,17 +560,24 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
 
     from .suppress import apply_suppressions
 
+    if chart_run is not None:
+        refined += chart_run.error_findings(ruleset)
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
+    if chart_run is not None:
+        final = chart_run.finish(final, config)
+        errors += chart_run.failures
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs), grouping.scopes, grouping.notes)
+    notes = (chart_run.notes if chart_run is not None else []) + list(grouping.notes)
+    files = len(inputs) - len(skipped) + (chart_run.file_count() if chart_run is not None else 0)
+    return Result(final, model, errors, files, grouping.scopes, notes, skipped, digests)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
     """Drop exact repeats (two rules skipping the same unrendered value report one HP003)."""
     seen, out = set(), []
     for f in findings:
-        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message)
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message, f.loc.source)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -223,7 +223,7 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
                                "ignore, per-file-ignores, severity, fail-on, exclude, assume-hyperpod, data, "
-                               "clusters, cluster); did you mean 'select'?"]
+                               "clusters, cluster, charts); did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 
@@ -265,6 +265,27 @@ def test_only_changed_lints_what_the_pull_request_changed(repo, tmp_path):
     r = lint_step(ws, tmp_path, event_name="pull_request", event=event,
                   inputs={"only-changed": "true", "paths": "k8s/new.yaml docs"})
     assert r.outputs["findings"] == "1"
+
+
+def test_only_changed_files_are_recognised_as_a_walk_would(repo, tmp_path):
+    """The files a pull request changed are not files the user named: a changed
+    tsconfig.json (JSON with comments), an empty JSON file and a chart's values and
+    templates give no finding; the chart is named once."""
+    ws, base = repo
+    git("checkout", "-q", "-b", "website", cwd=ws)
+    (ws / "site").mkdir()
+    (ws / "site" / "tsconfig.json").write_text('{\n  // comment\n  "compilerOptions": {},\n}\n')
+    (ws / "site" / "empty.json").write_text("")
+    (ws / "chart" / "templates").mkdir(parents=True)
+    (ws / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (ws / "chart" / "values.yaml").write_text("image: x  # {{ .Values.x }}: not YAML-breaking, not read raw\n")
+    (ws / "chart" / "templates" / "job.yaml").write_text("{{- if .Values.on }}\n" + BAD + "{{- end }}\n")
+    (ws / "k8s" / "new.yaml").write_text(BAD.replace("trainer", "added"))
+    commit_all(ws, "website and chart")
+    event = {"pull_request": {"base": {"sha": base, "ref": "main"}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
+    files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
+    assert files == ["k8s/new.yaml"], r.stdout  # the chart is rendered (nothing: `on` is not set), never read raw
 
 
 def test_only_changed_without_changes_lints_nothing(repo, tmp_path):
@@ -343,3 +364,26 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     assert r.outputs == {"findings": "2", "sarif-file": "hyperlint.sarif"}
     assert len(r.annotations()) == 2
     r.sarif()
+
+
+def test_only_changed_renders_the_chart_of_a_changed_helper(repo, tmp_path):
+    import pytest
+
+    pytest.importorskip("helm_python")
+    ws, base = repo
+    chart = ws / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: {{ include \"net\" . }}\n"
+        "  nodeSelector: {node.kubernetes.io/instance-type: ml.g5.xlarge}\n  containers: [{name: c, image: i}]\n")
+    commit_all(ws, "chart")
+    base = git("rev-parse", "HEAD", cwd=ws)
+    git("checkout", "-q", "-b", "helper", cwd=ws)
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n{{/* changed */}}\n')
+    commit_all(ws, "helper")
+    event = {"pull_request": {"base": {"sha": base}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
+    files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
+    assert files == ["chart/templates/pod.yaml"], r.stdout + r.stderr

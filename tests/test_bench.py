@@ -59,3 +59,21 @@ def test_generated_inputs_parse_and_produce_findings(tmp_path):
     assert not alone.errors and not [f for f in alone.findings if f.severity != "info"]
     stack = bench.stack_text()
     assert stack.count("\n    Type: AWS::") == 50
+
+
+def test_generated_chart_renders_and_its_mistakes_are_found_at_their_sources(tmp_path):
+    import pytest
+
+    pytest.importorskip("helm_python")
+    bench = _load_bench()
+    chart = bench.chart_files(tmp_path / "chart", templates=8)
+    from hyperlint.config import Config
+    from hyperlint.discover import discover
+    from hyperlint.engine import lint
+
+    config = Config(jobs=1, charts={"renderer": "python"})
+    found = discover([str(chart)])
+    result = lint(found.inputs, config, charts=found.charts)
+    assert not result.errors
+    shown = sorted((f.rule, f.loc.file.rsplit("/", 1)[-1], f.loc.line) for f in result.findings)
+    assert shown == [("HP301", "values.yaml", 55), ("HP307", "w03.yaml", 16)]

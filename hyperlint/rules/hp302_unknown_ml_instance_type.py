@@ -11,9 +11,15 @@ HyperPod Inference Operator resources name in plain fields
 but is not a HyperPod instance type (`ml.p5.48xl`, `ml.g5.12xlarg`,
 `ML.p5.48xlarge`) is reported, with the closest known type when there is one.
 
+A type the data lists as rejected with conflicting sources (`ml.trn1.2xlarge`:
+outside the API enum, but in the task-governance topology list and cfn-lint's
+regional list) is reported as info, naming the conflict.
+
 A type that an instance group of the same run uses is not reported here
 (HP201 reports it where the group is defined), and types added through the
-configuration (`data.instance-types`) are known types.
+configuration (`data.instance-types`) are known types. The HyperPod Helm
+chart's own components (`schemas/helm-chart.json`) are not checked: the
+Neuron device plugin's affinity lists every Neuron type, HyperPod's or not.
 
 ## Why is this bad?
 No HyperPod node carries that label value, so a selector that requires it
@@ -81,16 +87,20 @@ known type for every rule.
 from __future__ import annotations
 
 from hyperlint.findings import Hit
+from hyperlint.helmchart import pod_component
 from hyperlint.k8s import instance_type_fields, karpenter_terms, node_terms
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP302"
 NAME = "unknown-ml-instance-type"
 SEVERITY = "warning"
+EMITS = ("warning", "info")
 TIER = "extended"
 
 
 def check_pod(pod, ctx):
+    if pod_component(pod, ctx.data, ctx.doc.source if ctx.doc is not None else None) is not None:
+        return  # AWS's HyperPod chart lists every type a component may run on, HyperPod's or not
     yield from _check(node_terms(pod), ctx)
 
 
@@ -115,6 +125,12 @@ def _judge(value, path, effect: str, data):
         yield unrendered(path, value, "instance type")
         return
     if not isinstance(value, str) or not value.strip().lower().startswith("ml.") or data.instance(value):
+        return
+    rejected = data.rejected_type(value.strip())
+    if rejected is not None:  # AWS sources disagree (`ml.trn1.2xlarge`): say so, as info
+        yield Hit(path, f"'{value}' is not in the SageMaker API's HyperPod instance types, so this may match "
+                        f"no node; AWS sources disagree ({rejected['note']})", severity="info",
+                  facts={"value": value})
         return
     guess = data.suggest(value.strip())
     hint = f"; did you mean '{guess}'?" if guess else ""
