@@ -223,7 +223,10 @@ class ChartRun(Record):
             message = re.sub(r"\(line \d+\)", "(in the rendered output)", message)
         if note:
             message += f"; {note}"
-        return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))
+        severity = f.severity
+        if f.rule == "HP001" and not (rt.state.spec.values or rt.state.spec.set):
+            severity, message = "info", message + NEEDS_VALUES  # as for a render error (see NEEDS_VALUES)
+        return f.replace(message=message, severity=severity, loc=loc, related=tuple(related) + tuple(more))
 
 
 def source_inputs(charts: list[str], findings: list[Finding]) -> list[Input]:
