@@ -74,7 +74,9 @@ class Discovery(Record):
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
-             stdin_filename: str | None = None) -> Discovery:
+             stdin_filename: str | None = None, skip=None) -> Discovery:
+    """``skip(path, is_dir, top)``, if given, is asked about every entry of a walk
+    (``hyperlint.ignore``: exclude globs and .gitignore files)."""
     found = Discovery()
     seen: set[str] = set()
     stdin_done = False
@@ -96,7 +98,7 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             found.errors.append(f"{path_text(raw)}: not a valid path")
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(_strip_slashes(raw), exclude, found, seen)
+            _walk(_strip_slashes(raw), exclude, found, seen, skip)
         elif stat.S_ISREG(st.st_mode):
             _add_file(raw, found, seen, explicit=True)
         else:
@@ -114,7 +116,7 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
+def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> None:
     """Depth first, in name order, without recursion (a deep tree cannot
     exhaust the stack)."""
     root = os.path.realpath(top)
@@ -155,6 +157,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                 continue
             if exclude and (_excluded(os.path.relpath(path, top), name, exclude)
                             or (not is_dir and _excluded(path, name, exclude))):
+                continue
+            if skip is not None and skip(path, is_dir, top):
                 continue
             link = entry.is_symlink()
             if link and not _within(os.path.realpath(path), root):

@@ -1,8 +1,36 @@
-"""`path:line:col: HP301 [error] message (Kind namespace/name, from chart/templates/x.yaml)`."""
+"""Text for people: each finding with its source line, a caret and its help (ruff's "full" style).
+
+    k8s/job.yaml:13:47: HP301 [error] [*] instance type 'p5.48xlarge' has no 'ml.' prefix
+       |
+    13 |             node.kubernetes.io/instance-type: p5.48xlarge
+       |                                               ^^^^^^^^^^^ HyperPod nodes are labelled ...
+       |
+       = in PyTorchJob kubeflow/llama-pretrain
+       = help: use 'ml.p5.48xlarge'
+
+The headline is the editor-clickable ``path:line:col: RULE [severity]``
+followed by ``[*]`` when ``--fix`` fixes it (an unsafe fix says so in its
+help) and the message's headline
+(``hyperlint.message``). When the finding came from a Helm template, the
+template comes first and the rendered place follows (``-->``); related places
+(the parameter a ``!Ref`` resolved to ...) follow as ``:::`` lines, so a
+finding can show a primary source and a related one. The source line comes
+from the linted file (or the stdin bytes); control characters in it are
+escaped, as everywhere. Colour (ANSI) only when asked for: the command line
+decides (a terminal, ``NO_COLOR``, ``FORCE_COLOR``, ``--no-color``).
+
+``concise`` (``--output-format concise``) is one line per finding:
+``path:line:col: HP301 [error] message (Kind namespace/name, from chart/templates/x.yaml)``.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+
+from ..safe import printable
+
+_COLORS = {"error": "31", "warning": "33", "info": "36"}
+LABEL_WIDTH = 100  # a detail goes next to the carets when the line stays this short, else on its own line
 
 
 def described(f) -> str:
@@ -18,6 +46,8 @@ def format_finding(f) -> str:
 def summary(result) -> str:
     counts = Counter(f.severity for f in result.findings)
     files = len({f.loc.file for f in result.findings})
+    if not result.files:
+        return "hyperlint: no files linted"
     if not result.findings:
         return f"hyperlint: no problems in {result.files} file{'s' if result.files != 1 else ''}"
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
@@ -26,7 +56,133 @@ def summary(result) -> str:
             f"in {files} of {result.files} file{'s' if result.files != 1 else ''}")
 
 
-def render(result, out, **_options) -> None:
+def closing(result, quiet: bool = False) -> list[str]:
+    """The lines after the findings: the summary and what `--fix` would fix."""
+    if quiet:
+        return []
+    from ..applicability import fixable_line
+
+    fixable = fixable_line(result.findings)
+    return [summary(result)] + ([fixable] if fixable else [])
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+
+class SourceLines:
+    """The lines of the linted files, read once each, for the code frames.
+
+    ``sources`` maps a finding's file (as reported) to the ``Input`` it was
+    read from; a file that cannot be read again shows no frame."""
+
+    def __init__(self, sources=None) -> None:
+        self.sources = sources or {}
+        self._cache: dict[str, list[str] | None] = {}
+
+    def line(self, file: str, number: int) -> str | None:
+        if file not in self._cache:
+            self._cache[file] = self._read(file)
+        lines = self._cache[file]
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+    def _read(self, file: str) -> list[str] | None:
+        from ..parse import decode
+
+        source = self.sources.get(file)
+        if source is None:
+            return None
+        raw = source.stdin if source.stdin is not None else None
+        if raw is None and source.path is not None and source.problem is None:
+            try:
+                with open(source.path, "rb") as fh:
+                    raw = fh.read()
+            except OSError:
+                return None
+        if raw is None:
+            return None
+        data, problem = decode(raw)
+        if problem is not None:
+            return None
+        return [line.rstrip("\r") for line in data.decode("utf-8", "replace").split("\n")]
+
+
+def _frame(f, lines: SourceLines, style: _Style, label: str) -> list[str]:
+    """The source line with carets under the span, or nothing when the line is not available."""
+    loc = f.loc
+    text = lines.line(loc.file, loc.line)
+    if text is None or (loc.line == 1 and loc.column == 1 and f.rule == "HP001" and not text.strip()):
+        return []
+    text = text.expandtabs(1)
+    start = max(loc.column - 1, 0)
+    if loc.end_line == loc.line and loc.end_column and loc.end_column > loc.column:
+        end = loc.end_column - 1
+    elif loc.end_line is not None and loc.end_line > loc.line:
+        end = len(text)
+    else:
+        end = start + 1
+    end = max(min(end, len(text)), start + 1)
+    shown = printable(text, None)
+    before = len(printable(text[:start], None))
+    width = max(1, len(printable(text[start:end], None)))
+    gutter = str(loc.line)
+    pad = " " * len(gutter)
+    bar = style("|", "34;1")
+    colour = _COLORS[f.severity] + ";1"
+    carets = style("^" * width, colour)
+    fits = label and before + width + len(label) + len(gutter) + 4 <= LABEL_WIDTH
+    tail = f" {style(label, colour)}" if fits else ""
+    return [f"{pad} {bar}", f"{style(gutter, '34;1')} {bar} {shown}", f"{pad} {bar} {' ' * before}{carets}{tail}",
+            f"{pad} {bar}"]
+
+
+def format_full(f, lines: SourceLines, style: _Style) -> list[str]:
+    from ..applicability import UNSAFE, applicability
+    from ..message import split
+
+    parts = split(f.message)
+    loc = f.loc
+    colour = _COLORS[f.severity] + ";1"
+    fix = applicability(f)
+    marker = style("[*]", "36") + " " if fix == "safe" else ""
+    place = f"{loc.file}:{loc.line}:{loc.column}"
+    head = f"{style(f.rule, '1')} {style('[' + f.severity + ']', colour)} {marker}{style(parts.headline, '1')}"
+    out = []
+    if loc.source:  # the Helm template first: that is the file to change
+        out.append(f"{style(loc.source, '1')}: {head}")
+        out.append(f"  {style('-->', '34;1')} {place} (rendered from it)")
+    else:
+        out.append(f"{style(place, '1')}: {head}")
+    detail = parts.detail
+    frame = _frame(f, lines, style, detail)
+    if frame and detail and frame[2].endswith(style(detail, colour)):
+        detail = ""  # shown next to the carets
+    out += frame
+    pad = " " * (len(str(loc.line)) + 1) if frame else "  "
+    eq = style("=", "34;1")
+    for r in f.related:
+        out.append(f"{pad}{style(':::', '34;1')} {r.file}:{r.line}:{r.column} related{f' ({r.pointer})' if r.pointer else ''}")
+    if detail:
+        out.append(f"{pad}{eq} {detail}")
+    label = f.object_label()
+    if label:
+        out.append(f"{pad}{eq} in {label}")
+    if parts.help:
+        help_ = parts.help + (" (an unsafe fix: `--fix --unsafe-fixes`)" if fix == UNSAFE else "")
+        out.append(f"{pad}{eq} {style('help', '36;1')}: {help_}")
+    return out
+
+
+def render(result, out, color: bool = False, sources=None, quiet: bool = False, **_options) -> None:
+    style = _Style(color)
+    lines = SourceLines(sources)
     for f in result.findings:
-        out.write(format_finding(f) + "\n")
-    out.write(summary(result) + "\n")
+        out.write("\n".join(format_full(f, lines, style)) + "\n\n")
+    for line in closing(result, quiet):
+        out.write(line + "\n")
