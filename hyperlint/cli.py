@@ -208,7 +208,8 @@ def _only_new(result, code, config, found, baseline, diff_base, targets, walk_of
         linted = {_rel(i.display, base) for i in found.inputs}
         gone = stale(known, used, linted)
         if gone and not quiet:
-            typer.echo(f"hyperlint: {gone} baseline entr{'ies' if gone != 1 else 'y'} no longer match a finding "
+            typer.echo(f"hyperlint: {gone} baseline entr{'ies' if gone != 1 else 'y'} no longer "
+                       f"match{'es' if gone == 1 else ''} a finding "
                        f"(fixed); rewrite the baseline with --write-baseline {baseline} to prune "
                        f"{'them' if gone != 1 else 'it'}", err=True)
     if diff_base:

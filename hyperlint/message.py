@@ -77,6 +77,9 @@ def split(message: str) -> Parts:
         i, sep = cuts[0]
         rest = problem[i + len(sep):] if sep in (": ", "; ") else problem[i + 2:]
         return Parts(problem[:i], rest, help_)
+    closing = problem.rfind(" (")
+    if problem.endswith(")") and closing >= 20 and len(problem) > HEADLINE + 10:  # a trailing list of values
+        return Parts(problem[:closing], problem[closing + 1:], help_)
     opening = problem.find(" (")
     if opening >= 20 and len(problem) > HEADLINE + 40:
         return Parts(problem[:opening], problem[opening + 1:], help_)

@@ -56,5 +56,6 @@ def hyperlint(*args, cwd=None, stdin: bytes | None = None, env: dict | None = No
         os.chdir(here)
         sys.stdout.flush()
         sys.stderr.flush()
+        texts = out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")  # before the wrappers close them
         sys.stdin, sys.stdout, sys.stderr = streams
-    return Outcome(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+    return Outcome(code, *texts)

@@ -47,8 +47,8 @@ def test_action_metadata_is_valid(tmp_path):
 def test_inputs_and_outputs_are_wired():
     inputs = ACTION["inputs"]
     assert {k: v.get("default") for k, v in inputs.items()} == {
-        "paths": ".", "fail-on": "warning", "config": "", "sarif-file": "hyperlint.sarif",
-        "only-changed": "false", "python": "3.12"}
+        "paths": ".", "fail-on": "", "config": "", "sarif-file": "hyperlint.sarif",
+        "only-changed": "false", "baseline": "", "diff-base": "", "python": "3.12"}
     steps = ACTION["runs"]["steps"]
     used = {m for step in steps for text in _texts(step) for m in re.findall(r"inputs\.([\w-]+)", text)}
     assert used == set(inputs), "every input is used, and only declared inputs are"
@@ -221,8 +221,8 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     r = lint_step(ws, tmp_path, inputs={"config": "lint.yaml"})
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
-                               "ignore, per-file-ignores, severity, fail-on, exclude, assume-hyperpod, data, "
-                               "cluster); did you mean 'select'?"]
+                               "ignore, per-file-ignores, severity, fail-on, exclude, extend-exclude, "
+                               "respect-gitignore, assume-hyperpod, data, cluster); did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 
