@@ -30,6 +30,8 @@ from collections import Counter
 from ..safe import printable
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
+WINDOW = 120  # characters of a long value that are shown
+CONTEXT = 60  # characters shown on each side of the value in a long line
 LABEL_WIDTH = 100  # a detail goes next to the carets when the line stays this short, else on its own line
 
 
@@ -128,9 +130,15 @@ def _frame(f, lines: SourceLines, style: _Style, label: str) -> list[str]:
     else:
         end = start + 1
     end = max(min(end, len(text)), start + 1)
-    shown = printable(text, None)
-    before = len(printable(text[:start], None))
-    width = max(1, len(printable(text[start:end], None)))
+    if end - start > WINDOW:  # a long value: its beginning
+        end = start + WINDOW
+    left, right = max(0, start - CONTEXT), min(len(text), end + CONTEXT)  # a long line: the part around the value
+    head = printable(text[left:start], None)
+    body = printable(text[start:end], None)
+    shown = ("\u2026" if left else "") + head + body + printable(text[end:right], None) + \
+        ("\u2026" if right < len(text) else "")
+    before = len(head) + (1 if left else 0)
+    width = max(1, len(body))
     gutter = str(loc.line)
     pad = " " * len(gutter)
     bar = style("|", "34;1")
