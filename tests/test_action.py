@@ -342,3 +342,61 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     assert r.outputs == {"findings": "2", "sarif-file": "hyperlint.sarif"}
     assert len(r.annotations()) == 2
     r.sarif()
+
+
+# -- issue 16: the configuration decides, new findings only, an annotation budget ------------------
+
+def test_fail_on_comes_from_the_configuration_unless_the_input_is_set(repo, tmp_path):
+    ws, _ = repo
+    (ws / ".hyperlint.yaml").write_text("fail-on: error\n")
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/warn.yaml"})
+    assert r.returncode == 0 and r.outputs["findings"] == "1", r.stderr
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/warn.yaml", "fail-on": "warning"})
+    assert r.returncode == 1
+
+
+def test_a_path_with_nothing_to_lint_is_a_warning_annotation(repo, tmp_path):
+    ws, _ = repo
+    (ws / "empty").mkdir()
+    r = lint_step(ws, tmp_path, inputs={"paths": "empty"})
+    assert r.returncode == 0
+    assert r.annotations() == ["::warning title=hyperlint::no manifests, templates or charts found under empty"]
+    assert "No files linted." in r.summary.read_text()
+
+
+def test_baseline_input_fails_only_on_new_findings(repo, tmp_path):
+    ws, _ = repo
+    from inproc import hyperlint
+
+    assert hyperlint("check", "--write-baseline", "hyperlint-baseline.json", "k8s", cwd=ws).code == 0
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s", "baseline": "hyperlint-baseline.json"})
+    assert r.returncode == 0 and r.outputs["findings"] == "0" and r.annotations() == []
+    (ws / "k8s" / "new.yaml").write_text(BAD.replace("trainer", "added"))
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s", "baseline": "hyperlint-baseline.json"})
+    assert r.returncode == 1 and r.outputs["findings"] == "1"
+    assert len(r.annotations()) == 1 and "file=k8s/new.yaml" in r.annotations()[0]
+
+
+def test_diff_base_auto_fails_a_pull_request_only_on_what_it_introduced(repo, tmp_path):
+    ws, base = repo
+    _pull_request(ws)  # edits good.yaml into a bad one and adds new.yaml; bad.yaml and warn.yaml stay
+    event = {"pull_request": {"base": {"sha": base, "ref": "main"}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"paths": "k8s", "diff-base": "auto"})
+    assert r.returncode == 1, r.stderr
+    files = sorted(re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a)
+    assert files == ["k8s/good.yaml", "k8s/new.yaml"]
+    r = lint_step(ws, tmp_path, event_name="push", inputs={"paths": "k8s", "diff-base": "auto"})
+    assert r.annotations()[0].startswith("::notice title=hyperlint::diff-base: auto applies to pull requests")
+    assert r.outputs["findings"] == "4"
+
+
+def test_at_most_ten_annotations_per_level_and_the_summary_lists_all(repo, tmp_path):
+    ws, _ = repo
+    many = "---\n".join(BAD.replace("trainer", f"t{i:02}") for i in range(12))
+    (ws / "k8s" / "many.yaml").write_text(many)
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/many.yaml"})
+    assert r.outputs["findings"] == "12"
+    assert [a.split()[0] for a in r.annotations()] == ["::error"] * 10
+    assert "hyperlint: 2 more in the job summary and code scanning" in r.stdout
+    summary = r.summary.read_text()
+    assert summary.count("| k8s/many.yaml:") == 12
