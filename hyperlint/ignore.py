@@ -142,6 +142,7 @@ class Ignorer:
         self.respect_gitignore = respect_gitignore
         self._ignored_dirs: set[str] = set()
         self._roots: dict[str, str | None] = {}
+        self._chains: dict[tuple[str, str], list] = {}
 
     def __call__(self, path: str, is_dir: bool, top: str) -> bool:
         """Whether the walk of ``top`` skips ``path`` (an entry inside it)."""
@@ -173,21 +174,11 @@ class Ignorer:
         folder = os.path.dirname(full)
         if folder in self._ignored_dirs:
             return True
-        if top not in self._roots:
-            self._roots[top] = _repository_root(top)
-        root = self._roots[top]
-        # the folders whose .gitignore files apply: from the repository root (else the walked
-        # folder) down to the entry's own folder; deeper files decide last
-        stop = root or top
-        chain = [folder]
-        while chain[-1] != stop and os.path.dirname(chain[-1]) != chain[-1] and \
-                (chain[-1] + os.sep).startswith(stop.rstrip(os.sep) + os.sep):
-            chain.append(os.path.dirname(chain[-1]))
+        chain = self._chain(folder, top)
+        if not chain:  # no .gitignore applies here: the usual folder costs one dict lookup
+            return False
         decision = False
-        for here in reversed(chain):
-            rules = _rules_of(here)
-            if not rules:
-                continue
+        for here, rules in chain:
             rel = os.path.relpath(full, here).replace(os.sep, "/")
             for rule in rules:
                 if rule.dir_only and not is_dir:
@@ -197,6 +188,26 @@ class Ignorer:
         if decision and is_dir:
             self._ignored_dirs.add(full)
         return decision
+
+    def _chain(self, folder: str, top: str) -> list:
+        """The (folder, rules) pairs that apply to entries of ``folder``, outermost first: the
+        .gitignore files from the repository root (else the walked folder) down to ``folder``."""
+        key = (folder, top)
+        if key not in self._chains:
+            if top not in self._roots:
+                self._roots[top] = _repository_root(top)
+            stop = (self._roots[top] or top).rstrip(os.sep) + os.sep
+            chain, here = [], folder
+            while True:
+                rules = _rules_of(here)
+                if rules:
+                    chain.append((here, rules))
+                parent = os.path.dirname(here)
+                if here + os.sep == stop or parent == here or not (parent + os.sep).startswith(stop):
+                    break
+                here = parent
+            self._chains[key] = chain[::-1]
+        return self._chains[key]
 
 
 def from_config(config, cli_exclude=None, extend_exclude=None, respect_gitignore: bool | None = None) -> Ignorer:
