@@ -45,7 +45,8 @@ def is_cloudformation(path: str) -> bool:
 
 def split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
     """(cfn-lint options, file names): pre-commit appends the files after the hook's args."""
-    options, files = [], []
+    options: list[str] = []
+    files: list[str] = []
     for arg in argv:
         (files if not arg.startswith("-") and os.path.isfile(arg) else options).append(arg)
     return options, files

@@ -40,7 +40,6 @@ from .discover import EXTENSIONS, is_excluded
 from .record import Record
 
 TRUE = ("true", "yes", "1", "on")
-ANNOTATIONS_PER_LEVEL = 10  # GitHub shows at most 10 error, 10 warning and 10 notice annotations per step
 FALSE = ("false", "no", "0", "off", "")
 
 
@@ -213,11 +212,17 @@ def run(env=None) -> int:
         found = discover_paths(paths, config)
         notes += [("warning", no_input_message(p)) for p in empty_paths(paths, found)]
         result, code = lint_found(found, config)
+        every = result  # code scanning gets every finding: it tracks existing alerts itself
         if inputs.baseline or diff_base:
             from .cli import _ignorer
 
             result, code = _only_new(result, code, config, found, inputs.baseline, diff_base, paths,
                                      lambda cfg: _ignorer(cfg, None, None, None), False)
+            known = len(every.findings) - len(result.findings)
+            if known:
+                since = "in the baseline" if inputs.baseline else f"already at {diff_base[:12]}"
+                notes.append(("notice", f"{known} finding{'s' if known != 1 else ''} {since} not reported here "
+                                        "(they stay in the SARIF report for code scanning)."))
     except ConfigError as exc:
         print(f"::error title=hyperlint::{escape_data(str(exc))}")
         print(f"hyperlint: error: {exc}", file=sys.stderr)
@@ -225,14 +230,14 @@ def run(env=None) -> int:
     for level, text in notes:
         print(f"::{level} title=hyperlint::{escape_data(text)}")
 
-    render("github", result, sys.stdout, budget=ANNOTATIONS_PER_LEVEL)
+    render("github", result, sys.stdout)  # at most 10 annotations of each level (output.github)
     sys.stdout.flush()
     if inputs.sarif_file:
         sarif = Path(inputs.sarif_file)
         try:
             sarif.parent.mkdir(parents=True, exist_ok=True)
             with open(sarif, "w", encoding="utf-8", newline="\n") as fh:
-                render("sarif", result, fh)
+                render("sarif", every, fh)
         except OSError as exc:
             print(f"hyperlint: error: sarif-file: cannot write {sarif} ({exc.strerror or exc})", file=sys.stderr)
             code = 2

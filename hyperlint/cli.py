@@ -108,7 +108,8 @@ def check(
         typer.echo("hyperlint: no path given: linting the current folder (pass '-' to read stdin)", err=True)
     targets = list(paths) if paths else ["."]
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
-                          assume_hyperpod=assume_hyperpod, targets=targets)
+                          assume_hyperpod=assume_hyperpod,
+                          targets=[stdin_filename if t == "-" and stdin_filename else t for t in targets])
     def walk_of(cfg):
         return _ignorer(cfg, exclude, extend_exclude, respect_gitignore)
 
@@ -219,7 +220,7 @@ def _only_new(result, code, config, found, baseline, diff_base, targets, walk_of
             from .discover import discover
             from .engine import lint
 
-            old = discover(old_targets, (), skip=walk_of(old_config))
+            old = discover(old_targets, [], skip=walk_of(old_config))
             return lint(old.inputs, old_config).findings
 
         known, root = old_findings(diff_base, targets, config, lint_at)
@@ -313,7 +314,7 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
     if skip is None:
         skip = _ignorer(config, None, None, None)
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
-    found = discover(targets, (), stdin=stdin, stdin_filename=stdin_filename, skip=skip)
+    found = discover(targets, [], stdin=stdin, stdin_filename=stdin_filename, skip=skip)
     if not quiet:
         for chart in sorted(set(found.chart_templates)):
             typer.echo(

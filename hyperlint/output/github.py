@@ -9,10 +9,10 @@ escaped as the Actions toolkit does (``%``, CR, LF), properties also escape
 given relative to it (a step may run in a subdirectory).
 
 GitHub shows at most 10 annotations of each level per step and drops the
-rest without a word. With ``budget`` (the Action sets 10), each level gets
-that many annotations, in the report's order, errors before warnings before
-notices; the others are printed as plain log lines, followed by
-``hyperlint: N more in the job summary and code scanning``.
+rest without a word. So each level gets at most ``budget`` (10)
+annotations, errors before warnings before notices, each in the report's
+order; the others are printed as plain log lines after
+``hyperlint: N more in the job summary and code scanning``, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from . import relative_path
 from .text import described, summary
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+ANNOTATIONS_PER_LEVEL = 10  # what GitHub shows of each level (error, warning, notice) per step
 
 
 def escape_data(text: str) -> str:
@@ -60,7 +61,7 @@ def annotation(f) -> str:
     return f"::{COMMAND[f.severity]} {fields}::{escape_data(described(f))}"
 
 
-def render(result, out, budget: int | None = None, **_options) -> None:
+def render(result, out, budget: int | None = ANNOTATIONS_PER_LEVEL, **_options) -> None:
     from collections import Counter
 
     from ..findings import RANK
