@@ -470,3 +470,21 @@ def test_stdin_without_a_path_says_what_it_lints(tmp_path):
     proc = run("check", cwd=tmp_path, stdin=BAD.encode())
     assert proc.returncode == 0
     assert "hyperlint: no path given: linting the current folder (pass '-' to read stdin)" in proc.stderr.decode()
+
+
+def test_readme_quick_start_works_without_a_checkout(tmp_path):
+    import re
+
+    from clitools import ROOT
+
+    quick = (ROOT / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quick, re.S).group(1)
+    assert block.startswith("pip install 'git+https://") and "examples/" not in block  # nothing from a clone
+    manifest = re.search(r"cat > job.yaml <<'YAML'\n(.*?)YAML\n", block, re.S).group(1)
+    (tmp_path / "job.yaml").write_text(manifest)
+    commands = [line.split("#")[0].split() for line in block.splitlines() if line.startswith("hyperlint ")]
+    assert commands[0] == ["hyperlint", "check", "job.yaml"]
+    first = hyperlint(*commands[0][1:], cwd=tmp_path)
+    assert first.code == 1 and "HP301 [error] [*]" in first.out
+    assert hyperlint(*commands[1][1:], cwd=tmp_path).code == 0  # --fix
+    assert hyperlint(*commands[2][1:], cwd=tmp_path).code == 0
