@@ -1,7 +1,7 @@
 """`python -m hyperlint`, and the `hyperlint` console script (`run`).
 
 ``run`` is ``hyperlint.cli.main`` plus two start-up savings measured in
-bench/run.py (README, Performance): no garbage collection while the command
+bench/run.py (bench/README.md): no garbage collection while the command
 line's modules load (nothing to collect yet; about 5 ms), and no interpreter
 teardown at the end (clearing typer's and ruamel.yaml's modules takes about as
 long as linting a small file). stdout and stderr are flushed before the

@@ -2,8 +2,9 @@
 
 HyperPod gives each instance one network interface, so a node holds only a
 few pods (5 on `ml.t3.medium`, 49 on `ml.p5.48xlarge`; `schemas/instance-types.json`).
-``plan(model, data)`` places the run's workloads on the instance groups of
-the run's HyperPod clusters:
+``plan(model, data)`` places the workloads of one scope (``hyperlint.scopes``)
+on the instance groups of its HyperPod clusters (``plan_scopes``: every scope
+of a run, side by side):
 
 - a group's nodes carry the labels HyperPod sets (`ml.` instance type,
   `sagemaker.amazonaws.com/instance-group-name`, `compute-type: hyperpod`,
@@ -238,6 +239,17 @@ def plan(model: Model, data) -> Plan:
             continue
         if len(hits) == 1:
             hits[0].workloads.append(w)
+    return Plan(groups, homeless)
+
+
+def plan_scopes(scopes, data) -> Plan:
+    """The plans of each scope (``hyperlint.scopes``) side by side: workloads are
+    placed only on the instance groups of their own scope."""
+    groups, homeless = [], []
+    for scope in scopes:
+        p = plan(scope.model, data)
+        groups += p.groups
+        homeless += p.homeless
     return Plan(groups, homeless)
 
 

@@ -31,7 +31,9 @@ SEVERITY_LEVELS = ("error", "warning", "info")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"hyperlint {__version__}")
+        from .datainfo import version_lines
+
+        typer.echo("\n".join([f"hyperlint {__version__}", *version_lines()]))
         raise typer.Exit(0)
 
 
@@ -360,6 +362,8 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    for message in result.notes if notes else ():
+        typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():
         typer.echo(f"hyperlint: {message}", err=True)
     return result, (2 if found.errors else exit_code(result, config.fail_on))
@@ -387,23 +391,25 @@ def write_report(fmt: str, result, output: Optional[str] = None, stream=None, **
 def capacity(
     paths: Optional[List[str]] = typer.Argument(None, help="Files or directories (a cluster definition and manifests)."),
     output_format: str = typer.Option("text", "--output-format", "--format", "-f", help="text, markdown or json."),
-    config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: found as by `check`); "
-                                              "its cluster: section counts as a cluster."),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Name to report for stdin."),
     assume_hyperpod: bool = typer.Option(False, "--assume-hyperpod", help="Treat every workload as targeting HyperPod."),
+    config_file: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: the nearest one, "
+                                              "as for check): its cluster:, clusters: and data: apply."),
 ) -> None:
     """Show pod capacity per HyperPod instance group and what cannot be placed."""
-    from .capacity import plan
+    from .capacity import plan_scopes
     from .data import Data
     from .engine import lint
     from .output.capacity import render
 
     fmt = _choice(output_format, ("text", "markdown", "json"), "--format")
     targets = list(paths) if paths else ["."]
-    config = build_config(config_file, assume_hyperpod=assume_hyperpod, targets=targets)
+    config = build_config(config_file, assume_hyperpod=assume_hyperpod, targets=targets)  # the same scopes as `check`
     found = discover_paths(targets, config, stdin_filename)
     result = lint(found.inputs, config, rules=False)
-    render(plan(result.model, Data(config.data)), sys.stdout, fmt)
+    for message in result.notes:
+        typer.echo(f"hyperlint: note: {message}", err=True)
+    render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, fmt)
     raise typer.Exit(2 if found.errors or result.errors else 0)
 
 
@@ -433,6 +439,17 @@ def show_rule(
     if rule is None:
         raise ConfigError(unknown(rule_id))
     sys.stdout.write(render_rule(rule, fmt))
+
+
+@app.command("data")
+def show_data(
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List the data tables rules judge by, with their sources and as-of dates."""
+    from .datainfo import render
+
+    _choice(output_format, ("text", "json"), "--format")
+    sys.stdout.write(render(output_format))
 
 
 def main(argv: Optional[list[str]] = None) -> None:
@@ -482,6 +499,9 @@ def _exit_code_of(exc: BaseException) -> int:
         print("hyperlint: internal error: RecursionError: a value nested too deeply "
               "(please report it with the input that caused it)", file=sys.stderr)
         return 2
+    from .engine import show_traceback
+
+    show_traceback(exc)
     print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "
           f"(please report it with the input that caused it)", file=sys.stderr)
     return 2

@@ -18,7 +18,7 @@ class Config(Record):
 
     __slots__ = (
         "select", "ignore", "per_file_ignores", "severity", "fail_on", "exclude", "data", "assume_hyperpod",
-        "cluster", "jobs", "source", "respect_gitignore",
+        "cluster", "jobs", "source", "clusters", "respect_gitignore",
     )
 
     def __init__(
@@ -34,6 +34,7 @@ class Config(Record):
         cluster: dict | None = None,
         jobs: int | None = None,
         source: str | None = None,
+        clusters: list[dict] | None = None,
         respect_gitignore: bool = True,
     ) -> None:
         self.select = select  # rule IDs or prefixes; None: all rules
@@ -47,4 +48,6 @@ class Config(Record):
         self.cluster = cluster  # a HyperPod cluster described in the configuration
         self.jobs = jobs  # worker processes (None: automatic)
         self.source = source  # the configuration file, if one was read
+        # `clusters:` entries {source, manifests, hyperpod}, paths relative to the configuration's folder
+        self.clusters = [] if clusters is None else clusters
         self.respect_gitignore = respect_gitignore  # directory walks skip what .gitignore files ignore

@@ -263,6 +263,8 @@ def to_config(table: dict) -> Config:
     config.assume_hyperpod = bool(table.get("assume-hyperpod", False))
     config.data = _snake(table.get("data", {}))
     config.cluster = _snake(table["cluster"]) if "cluster" in table else None
+    config.clusters = [{"source": c["source"], "manifests": list(c.get("manifests", [])),
+                        "hyperpod": bool(c.get("hyperpod", False))} for c in table.get("clusters", [])]
     return config
 
 

@@ -81,19 +81,66 @@ class Data:
         return load_table("subnets")
 
     @cached_property
+    def node_pools(self) -> dict:
+        """NodePool requirement keys (family, category), HyperPod's node class, the words that name HyperPod."""
+        return load_table("node-pools")
+
+    @cached_property
     def hyperpod_cluster(self) -> dict:
         return load_table("hyperpod-cluster")
 
     @cached_property
+    def cluster_api(self) -> dict:
+        """CreateCluster enums, patterns and limits (generated from the SageMaker API model)."""
+        return load_table("cluster-api")
+
+    @cached_property
+    def instance_table(self) -> dict:
+        """`schemas/instance-types.json` as shipped (entries, rejected types, sources, dates)."""
+        return load_table("instance-types")
+
+    @cached_property
     def instance_types(self) -> dict[str, dict]:
-        table = {e["type"]: e for e in load_table("instance-types")["entries"]}
+        table = {e["type"]: e for e in self.instance_table["entries"]}
         for extra in self.overrides.get("instance_types", []):
             entry = dict(table.get(extra["type"], {}))
             entry.update({"class": "cpu", "arch": "x86_64", "efa": False, "chart": {}} if not entry else {})
             entry.update(extra)
             entry.setdefault("max_pods_basis", "configuration")
+            entry["in_api_enum"] = True  # the configuration names it: the user knows their API accepts it
             table[extra["type"]] = entry
         return table
+
+    # -- where a fact comes from (for messages) -------------------------------
+    def provenance(self, table: str, section: str | None, override: str | None) -> str:
+        """How a finding names the data it used: the table and its as-of date, and the
+        configuration key that overrides it (as written in the file: `data.kubernetes-versions`),
+        or that the configuration supplied the value."""
+        key = override.replace("_", "-") if override else None
+        if override and override in self.overrides:
+            return f"per data.{key} in the configuration"
+        doc = self.instance_table if table == "instance-types" else getattr(self, table.replace("-", "_"))
+        part = doc.get(section) if section else None
+        date = (part.get("as_of") if isinstance(part, dict) else None) or doc.get("as_of")
+        if not key:
+            return f"data: {table}.json as of {date}"
+        return f"data: {table}.json as of {date}; override with data.{key} in the configuration"
+
+    @cached_property
+    def api_enum_as_of(self) -> str:
+        """The date of the API's instance-type enum the table was generated from."""
+        table = self.instance_table
+        return str(table.get("api_enum_as_of") or table.get("as_of"))
+
+    def rejected_type(self, name) -> dict | None:
+        """A type some AWS material names but the API does not accept (with the note why)."""
+        if not isinstance(name, str):
+            return None
+        return next((e for e in self.instance_table.get("rejected", ()) if e["type"] == name), None)
+
+    @cached_property
+    def deep_health_check_types(self) -> list[str]:
+        return list(self.cluster_api["deep_health_checks"]["values"])
 
     # -- derived facts ------------------------------------------------------
     @cached_property
@@ -181,8 +228,9 @@ class Data:
         return entry.get("class") if entry else None
 
     def is_accelerated(self, name) -> bool:
-        """A GPU or Trainium type: the accelerators HyperPod's health-monitoring agent
-        watches and multi-node training runs NCCL/EFA on (Inferentia serves models)."""
+        """A GPU or Trainium type: the accelerators deep health checks test and multi-node
+        training runs NCCL/NCCOM over EFA on. Inferentia serves models (the health-monitoring
+        agent watches it too, through its non-NVIDIA DaemonSet)."""
         return self.instance_class(name) in ("gpu", "trainium")
 
     # -- the HyperPod Helm chart and subnet sizing (HP405-HP407) ----------------

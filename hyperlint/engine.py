@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 import sys
-from functools import lru_cache
 from typing import Iterable
 
 from . import rules as registry
@@ -23,13 +22,13 @@ from .classify import classify
 from .config import Config
 from .data import Data
 from .discover import Input
-from .findings import RANK, Finding, Hit, Loc
+from .findings import RANK, Finding, Loc
 from .k8s import K8sObject, pod_templates
-from .locate import locate, pointer, source_text
+from .locate import make_finding, source_text
 from .model import Model
 from .parse import Document, ParseProblem, decode, parse_source
 from .record import Record
-from .safe import printable, scalar_text
+from .safe import printable
 from .templating import TemplateSource, template_problem_message
 
 PARALLEL_MIN_FILES = 64  # below this, one process is faster than starting workers
@@ -39,7 +38,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not re
 class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    __slots__ = ("data", "config", "file", "run", "doc", "text")
+    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope")
 
     def __init__(
         self,
@@ -49,13 +48,15 @@ class Context(Record):
         run: Model | None = None,
         doc: Document | None = None,
         text: bytes = b"",
+        scope=None,
     ) -> None:
         self.data = data
         self.config = config
         self.file = file
-        self.run = run
+        self.run = run  # cross-document phase: the model of the scope being judged (hyperlint.scopes)
         self.doc = doc  # the document being checked
         self.text = text  # its file's bytes, for `raw`
+        self.scope = scope  # cross-document phase: that scope
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
@@ -87,13 +88,16 @@ class FileResult(Record):
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files")
+    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes")
 
-    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int) -> None:
+    def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
+                 scopes: list | None = None, notes: list[str] | None = None) -> None:
         self.findings = findings
-        self.model = model
+        self.model = model  # the whole run's model (cross-document rules judge each of `scopes` instead)
         self.errors = errors
         self.files = files
+        self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
+        self.notes = [] if notes is None else notes  # said once about the run (not findings)
 
 
 class RuleSet:
@@ -177,11 +181,22 @@ def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:
 
 def describe_failure(exc: BaseException) -> str:
     """One clear line for an exception raised inside hyperlint."""
+    show_traceback(exc)
     if isinstance(exc, MemoryError):
         return "out of memory (MemoryError)"
     if isinstance(exc, RecursionError):
         return "RecursionError: a value nested too deeply for a recursive step"
     return printable(f"{type(exc).__name__}: {exc}", 500)
+
+
+def show_traceback(exc: BaseException) -> None:
+    """With ``HYPERLINT_DEBUG=1`` (the test suite sets it), the traceback behind an internal
+    error goes to stderr, so a failure inside the isolation boundary can be traced; the message
+    itself stays one line."""
+    if os.environ.get("HYPERLINT_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
 def read_input(path: str) -> bytes:
@@ -292,7 +307,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
     from .suppress import object_directives
 
     ctx.doc = doc
-    for unit in classify(doc.root):
+    units = classify(doc.root)
+    if not units:
+        extract.from_values(doc, ctx, result.model)  # a values file of the HyperPod Helm chart
+    for unit in units:
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
             obj: K8sObject = unit.value
@@ -347,70 +365,12 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
         result.errors.append(f"internal error in {rule.id} on {ctx.file}: {describe_failure(exc)}")
 
 
-def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
-    related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
-    return Finding(rule.id, hit.severity or rule.severity, sys.intern(printable(hit.message)),
-                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
-
-
-def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
-    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc).
-
-    Everything taken from the input (pointer, object names, Helm template) is
-    made printable here, so no output format ever sees a control character,
-    a line break or a lone surrogate from a file."""
-    span = locate(doc, path, key=key)
-    if identity is None:
-        identity = cfn_identity(doc.root, path)
-    # Strings that repeat from document to document (the same template rendered many
-    # times) are interned: a long stream keeps one copy, not one per location.
-    return Loc(file, span.line, span.column, span.end_line, span.end_column,
-               _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
-
-
-_POINTERS: dict[tuple, str] = {}  # path -> its printable pointer, for the paths a run meets most
-
-
-def _shown_pointer(path: tuple) -> str:
-    """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
-    shown = _POINTERS.get(path)
-    if shown is None:
-        shown = sys.intern(printable(pointer(path), 1000))
-        if len(shown) < 1000 and len(_POINTERS) < 8192:  # huge keys are not kept
-            _POINTERS[path] = shown
-    return shown
-
-
-@lru_cache(maxsize=1024)
-def _shown_identity(identity: tuple | None) -> tuple | None:
-    """The printable object identity, one shared tuple per object (locations are many)."""
-    if identity is None:
-        return None
-    return tuple(None if part is None else sys.intern(printable(part, 300)) for part in identity)
-
-
-@lru_cache(maxsize=256)
-def _shown_source(source: str | None) -> str | None:
-    return printable(source, 500) if source is not None else None
-
-
-def cfn_identity(root, path) -> tuple | None:
-    """(resource type, None, logical ID) for a path inside `Resources`."""
-    if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
-        resources = root.get("Resources")
-        res = resources.get(path[1]) if isinstance(resources, dict) else None
-        rtype = res.get("Type") if isinstance(res, dict) else None
-        return (scalar_text(rtype) or "Resource", None, scalar_text(path[1]) or "")
-    return None
-
-
 # -- the run --------------------------------------------------------------------------
 
 def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
-    if not (result.findings or result.errors or result.directives or m.clusters or m.node_groups
-            or m.workloads or m.markers):
+    if not (result.findings or result.errors or result.directives or not m.empty or m.place):
         return m.manifests_seen
     return result
 
@@ -431,112 +391,12 @@ def _map_files(inputs: list[Input], ctx: Context, ruleset: RuleSet) -> Iterable[
     jobs = min(ctx.config.jobs or available_cpus(), len(inputs))
     if jobs <= 1 or len(inputs) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return [lint_file(inp, ctx, ruleset) for inp in inputs]
-    return _fork_map(jobs, inputs, ctx, ruleset)
-
-
-def _fork_map(jobs: int, inputs: list[Input], ctx: Context, ruleset: RuleSet) -> list[FileResult]:
-    """Lint with ``jobs`` processes: this one and ``jobs - 1`` forked children.
-
-    Files go out in chunks through a pipe filled with chunk numbers before the
-    fork: every process reads the next number when it is free, so one slow
-    file holds up only its own chunk. Children inherit the inputs, tables and
-    modules, and send each chunk back as soon as it is done (a flag per file
-    with nothing to report, else its FileResult); this process reads them
-    between its own chunks. Chunks of a child that fails are linted here."""
-    import gc
-    import pickle
-    import signal
-    import struct
+    from .pool import fork_map
 
     _warm(ctx)
     ruleset.load_all()
-    n = len(inputs)
-    size = max(1, n // (jobs * 64), -(-n // 4096))  # small chunks end together; at most 4096 numbers (16 KiB)
-    chunks = [range(i, min(i + size, n)) for i in range(0, n, size)]
-    queue_r, queue_w = os.pipe()
-    os.write(queue_w, b"".join(struct.pack("<I", i) for i in range(len(chunks))))
-    os.close(queue_w)
-
-    def next_chunk():
-        data = os.read(queue_r, 4)  # reads of whole 4-byte records from a pipe do not interleave
-        return struct.unpack("<I", data)[0] if len(data) == 4 else None
-
-    gc.freeze()  # the children's collections then leave the inherited heap alone (fewer pages copied)
-    children: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end, bytes received)
-    try:
-        for _ in range(jobs - 1):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(read_end)
-                code = 1
-                try:
-                    with os.fdopen(write_end, "wb") as out:
-                        while (c := next_chunk()) is not None:
-                            body = pickle.dumps([_packed(lint_file(inputs[i], ctx, ruleset)) for i in chunks[c]],
-                                                pickle.HIGHEST_PROTOCOL)
-                            out.write(struct.pack("<II", c, len(body)) + body)
-                            out.flush()
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write_end)
-            os.set_blocking(read_end, False)
-            children[pid] = (read_end, bytearray())
-
-        done: dict[int, list] = {}
-        while (c := next_chunk()) is not None:
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in chunks[c]]
-            for read_end, buf in children.values():
-                _drain(read_end, buf, done, block=False)
-        for pid, (read_end, buf) in list(children.items()):
-            _drain(read_end, buf, done, block=True)
-            os.close(read_end)
-            os.waitpid(pid, 0)
-            del children[pid]
-    finally:
-        os.close(queue_r)
-        for pid, (read_end, _) in children.items():  # only after an error here
-            os.close(read_end)
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-        gc.unfreeze()
-
-    results: list[FileResult] = []
-    for c, indices in enumerate(chunks):
-        if c not in done:  # its child died: lint it here
-            done[c] = [lint_file(inputs[i], ctx, ruleset) for i in indices]
-        for i, r in zip(indices, done[c]):
-            results.append(r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r))
-    return results
-
-
-def _drain(fd: int, buf: bytearray, done: dict, block: bool) -> None:
-    """Read a child's finished chunks: (chunk number, length, pickled list) records."""
-    import pickle
-    import select
-    import struct
-
-    while True:
-        try:
-            data = os.read(fd, 1 << 16)
-        except BlockingIOError:
-            if not block:
-                return
-            select.select([fd], [], [])
-            continue
-        if not data:  # the child is done (or died: its unreported chunks are redone)
-            return
-        buf += data
-        while len(buf) >= 8:
-            c, length = struct.unpack_from("<II", buf)
-            if len(buf) < 8 + length:
-                break
-            done[c] = pickle.loads(bytes(buf[8:8 + length]))
-            del buf[:8 + length]
+    packed = fork_map(jobs, len(inputs), lambda i: _packed(lint_file(inputs[i], ctx, ruleset)))
+    return [r if isinstance(r, FileResult) else _empty_result(inputs[i].display, r) for i, r in enumerate(packed)]
 
 
 def _warm(ctx: Context) -> None:
@@ -563,40 +423,49 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         findings += r.findings
         errors += r.errors
         directives.setdefault(r.file, []).extend(r.directives)
-    from . import extract
+    from . import extract, scopes
 
-    extract.from_configuration(config, ctx, model)
-    run_ctx = Context(ctx.data, config, "", model)
+    configured = Model()
+    extract.from_configuration(config, ctx, configured)
+    model.merge(configured)
+    paths = {inp.display: scopes.absolute(inp.path or inp.display) for inp in inputs}
+    grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
+                             for r in results], config, configured if configured.clusters else None, model)
+    contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
+    contexts[id(None)] = Context(ctx.data, config, "", Model(), scope=scopes.Scope([], [], Model()))
 
-    # rules that need the whole run to decide (severity, or whether to report at all)
+    # rules that need the scope to decide (severity, or whether to report at all)
     refined: list[Finding] = []
     for f in findings:
         rule = ruleset.rules.get(f.rule)
         refine = rule.hooks.get("refine") if rule else None
-        if refine is None:
-            refined.append(f)
-            continue
-        try:
-            kept = refine(f, run_ctx)
-        except Exception as exc:
-            errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
-            kept = f
+        scope_ctx = contexts[id(grouping.scope_of(f.loc.file))]
+        kept = f
+        if refine is not None:
+            try:
+                kept = refine(f, scope_ctx)
+            except Exception as exc:
+                errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
+        if kept is not None and scopes.judges_eks_cluster(rule) and kept.severity != "info" \
+                and not scopes.tied_to_hyperpod(scope_ctx.scope, f.loc.file, ctx.data, config):
+            kept = kept.with_(severity="info", message=kept.message + scopes.untied_note())
         if kept is not None:
             refined.append(kept)
 
-    for rule in ruleset.by_hook["check_run"]:
-        try:
-            refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
-                        for hit in rule.hooks["check_run"](model, run_ctx) or ()]
-        except Exception as exc:
-            errors.append(f"internal error in {rule.id} on the run model: {describe_failure(exc)}")
+    for scope in grouping.scopes:
+        for rule in ruleset.by_hook["check_run"]:
+            try:
+                refined += [Finding(rule.id, hit.severity or rule.severity, hit.message, hit.loc, related=hit.related)
+                            for hit in rule.hooks["check_run"](scope.model, contexts[id(scope)]) or ()]
+            except Exception as exc:
+                errors.append(f"internal error in {rule.id} on the run model: {describe_failure(exc)}")
 
     from .suppress import apply_suppressions
 
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs))
+    return Result(final, model, errors, len(inputs), grouping.scopes, grouping.notes)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

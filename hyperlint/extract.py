@@ -7,13 +7,15 @@ locations.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
-from .helmchart import pod_component
-from .k8s import K8sObject, PodTemplate, image_parts, node_terms, targets_hyperpod, tolerations
-from .model import Constraint, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
+from .helmchart import component_of, pod_component
+from .k8s import K8sObject, PodTemplate, image_parts, karpenter_terms, node_terms, targets_hyperpod, tolerations
+from .locate import loc_of
+from .model import ChartInstall, Constraint, EksCluster, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
 from .safe import scalar_text
 
 if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read
@@ -21,8 +23,6 @@ if TYPE_CHECKING:  # CloudFormation support is imported only when a template is 
 
 
 def _loc(doc, path, ctx, identity=None, key=False) -> Loc:
-    from .engine import loc_of
-
     return loc_of(doc, path, ctx.file, identity, key=key)
 
 
@@ -65,8 +65,18 @@ def _str_list(value) -> list[str]:
 def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) -> None:
     for pod in pods:
         model.workloads.append(_workload(pod, doc, ctx))
+    _rendered_chart(obj, pods, doc, ctx, model)
     if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
         _eksctl_node_groups(obj, doc, ctx, model)
+        name = obj.name
+        model.eks_clusters.append(EksCluster(
+            name=scalar_text(name) if name is not None else None,
+            origin="eksctl",
+            loc=_loc(doc, obj.at("metadata", "name") if name is not None else obj.path, ctx, obj.identity),
+            named_hyperpod=names_hyperpod(ctx.data, scalar_text(name)),
+        ))
+    elif obj.kind == "NodePool" and obj.group.startswith("karpenter"):
+        _node_pool(obj, doc, ctx, model)
     elif obj.kind == "ConfigMap":
         _cni_policy_only(obj, ctx, model)
     elif obj.kind == "Installation" and obj.group == "operator.tigera.io":
@@ -150,6 +160,85 @@ def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
             ))
 
 
+def names_hyperpod(data, *texts) -> bool:
+    """Does one of ``texts`` (a name, a path, a description) name HyperPod or SageMaker?"""
+    words = data.node_pools["hyperpod_words"]["words"]
+    return any(isinstance(t, str) and any(w in t.lower() for w in words) for t in texts)
+
+
+def _node_pool(obj: K8sObject, doc, ctx, model: Model) -> None:
+    """A Karpenter (or EKS Auto Mode) NodePool: HyperPod's when its nodeClassRef is
+    HyperPod's node class, else EC2 capacity of the cluster (a non-HyperPod node group)."""
+    spec = obj.data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    tspec = template.get("spec") if isinstance(template, dict) else None
+    tspec = tspec if isinstance(tspec, dict) else {}
+    ref = tspec.get("nodeClassRef") if isinstance(tspec.get("nodeClassRef"), dict) else {}
+    hyperpod = ctx.data.node_pools["hyperpod_node_class"]
+    if ref.get("group") == hyperpod["group"] or ref.get("kind") == hyperpod["kind"]:
+        model.markers.add(("hyperpod-nodepool",))
+        return
+    tables = ctx.data.node_pools
+    types, families, limited = [], [], False
+    for term in karpenter_terms(obj):
+        if term.operator != "In":
+            continue
+        values = [v for v, _ in term.values if isinstance(v, str)]
+        if term.key in ctx.data.instance_type_keys:
+            types += values
+        elif term.key in tables["family_keys"]["keys"]:
+            families += values
+        elif term.key in tables["category_keys"]["keys"]:
+            families += [v + "*" for v in values]
+        else:
+            continue
+        limited = True
+    metadata = template.get("metadata") if isinstance(template, dict) else None
+    model.node_groups.append(NodeGroup(
+        name=obj.name,
+        origin="karpenter",
+        instance_types=types,
+        loc=_loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity),
+        labels=_labels(metadata.get("labels") if isinstance(metadata, dict) else None),
+        taints=_taints(tspec.get("taints")),
+        families=tuple(families) if limited else ("*",),
+    ))
+
+
+def _rendered_chart(obj: K8sObject, pods, doc, ctx, model: Model) -> None:
+    """Rendered HyperPod Helm chart output (its `# Source:` names the chart), or one of the
+    chart's own components (health-monitoring agent, deep-health-check or job-auto-restart
+    service account): a sign of how the chart is installed (HP404). Once per file."""
+    if any(i.how == "rendered" for i in model.chart_installs):
+        return
+    chart = ctx.data.helm_chart["chart"]["name"]
+    source = doc.source
+    found = isinstance(source, str) and source.startswith(chart + "/")
+    if not found:
+        component = pod_component(pods[0], ctx.data, source) if pods else \
+            component_of(obj.kind, obj.name, ctx.data, source=source) if obj.kind == "ServiceAccount" else None
+        found = bool(component and component["namespace_fixed"])
+    if found:
+        where = obj.at("metadata", "name") if obj.name else obj.path
+        model.chart_installs.append(ChartInstall("rendered", _loc(doc, where, ctx, obj.identity)))
+
+
+_HMA_KEY = "health-monitoring-agent"
+
+
+def from_values(doc, ctx, model: Model) -> None:
+    """A values file of the HyperPod Helm chart (a mapping with the chart's
+    `health-monitoring-agent` key): how the chart is installed (HP404)."""
+    root = doc.root
+    section = root.get(_HMA_KEY) if isinstance(root, dict) else None
+    if not isinstance(section, dict):
+        return
+    enabled = section.get("enabled", True)
+    off = enabled is False or (isinstance(enabled, str) and enabled.strip().lower() == "false")
+    where = (_HMA_KEY, "enabled") if "enabled" in section else (_HMA_KEY,)
+    model.chart_installs.append(ChartInstall("values", _loc(doc, where, ctx, key=where == (_HMA_KEY,)), hma=not off))
+
+
 def _cni_policy_only(obj: K8sObject, ctx, model: Model) -> None:
     data = obj.data.get("data")
     if not isinstance(data, dict):
@@ -178,6 +267,20 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
+    description = template.root.get("Description")
+    # a HyperPod node access entry of the same stack ties its EKS cluster to HyperPod
+    entries = {v.value.upper() for _, props, base in template.resources_of_type("AWS::EKS::AccessEntry")
+               for v in template.scalars(props.get("Type"), base + ("Type",)) if isinstance(v.value, str)}
+    hyperpod_entry = bool(entries & set(ctx.data.eks["access_entries"]["no_access_policy_types"]))
+    for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+        cluster_name = _eks_name(template, name)
+        model.eks_clusters.append(EksCluster(
+            name=cluster_name,
+            origin="cloudformation",
+            loc=_loc(doc, ("Resources", name), ctx, key=True),
+            named_hyperpod=hyperpod_entry or names_hyperpod(ctx.data, name, cluster_name, scalar_text(description)),
+        ))
+    _chart_deploy_step(template, doc, ctx, model)
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         listed = props.get("InstanceTypes")
         items = enumerate(listed) if isinstance(listed, list) else [(None, listed)]
@@ -200,6 +303,64 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
         ))
 
 
+def _eks_name(template: Template, logical_id: str) -> str:
+    """The name of an AWS::EKS::Cluster resource: its one known `Name`, else its logical ID."""
+    name = _single(template, template.properties(logical_id).get("Name"), ("Resources", logical_id, "Properties", "Name"))
+    return scalar_text(name.value) if name and isinstance(name.value, str) else logical_id
+
+
+def arn_cluster_name(value) -> str | None:
+    """`arn:aws:eks:<region>:<account>:cluster/<name>` -> `<name>`."""
+    if isinstance(value, str) and value.startswith("arn:") and ":cluster/" in value:
+        return value.rsplit(":cluster/", 1)[1] or None
+    return None
+
+
+def _eks_names(template: Template, props: dict, base: tuple) -> tuple:
+    """Names of the EKS clusters an AWS::SageMaker::Cluster's `Orchestrator.Eks.ClusterArn` may name."""
+    names = []
+    for eks, path in template.eks_orchestrators(props, base):
+        arn = eks.get("ClusterArn")
+        target = template.ref_target(arn)
+        if target is not None and template.resource_type(target) == "AWS::EKS::Cluster":
+            names.append(_eks_name(template, target))
+            continue
+        names += [n for v in template.scalars(arn, path + ("ClusterArn",)) if (n := arn_cluster_name(v.value))]
+    return tuple(dict.fromkeys(names))
+
+
+_CHART_PATHS = ("HyperPodHelmChart", "hyperpod-helm-chart")
+_HMA_OFF = re.compile(r"health-monitoring-agent\.enabled[\"']?\s*[=:,]\s*[\"']?false", re.IGNORECASE)
+_SCAN_BUDGET = 20000
+
+
+def _chart_deploy_step(template: Template, doc, ctx, model: Model) -> None:
+    """A template that installs the HyperPod Helm chart (a custom resource or Lambda
+    given the chart's path, a Helm resource type): a deploy step (HP404). It runs the
+    health-monitoring agent unless the template sets `health-monitoring-agent.enabled`
+    to false."""
+    found, off = None, None
+    stack = [((key,), template.root.get(key)) for key in ("Parameters", "Resources")]
+    budget = _SCAN_BUDGET
+    while stack and budget > 0:
+        budget -= 1
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            if value.get(_HMA_KEY) is not None and isinstance(value[_HMA_KEY], dict) and \
+                    str(value[_HMA_KEY].get("enabled", "")).lower() == "false":
+                off = off or path + (_HMA_KEY, "enabled")
+            stack += [(path + (k,), v) for k, v in value.items() if isinstance(k, str)]
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, str):
+            if found is None and any(p in value for p in _CHART_PATHS):
+                found = path
+            if off is None and _HMA_OFF.search(value):
+                off = path
+    if found is not None:
+        model.chart_installs.append(ChartInstall("deploy", _loc(doc, off or found, ctx), hma=off is None))
+
+
 def _autoscaling(value) -> bool:
     return isinstance(value, dict) and str(value.get("Mode", "")).lower() == "enable"
 
@@ -220,6 +381,7 @@ def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, c
         node_recovery=recovery,
         node_recovery_loc=_loc(doc, recovery_path, ctx, key=recovery is None),
         autoscaling=_autoscaling(props.get("AutoScaling")),
+        eks=_eks_names(template, props, base),
     )
     for g, path in template.instance_groups(props, base):
         cluster.groups.append(_cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx))
@@ -285,6 +447,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
         # the value to change, or the cluster's name when it is not set (not the document's first line)
         node_recovery_loc=_loc(doc, ("NodeRecovery",) if "NodeRecovery" in root else anchor, ctx),
         autoscaling=_autoscaling(root.get("AutoScaling")),
+        eks=_api_eks_names(root),
     )
     for section, restricted in (("InstanceGroups", False), ("RestrictedInstanceGroups", True)):
         groups = root.get(section)
@@ -321,6 +484,13 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                 restricted=restricted,
             ))
     model.clusters.append(cluster)
+
+
+def _api_eks_names(root: dict) -> tuple:
+    orchestrator = root.get("Orchestrator")
+    eks = orchestrator.get("Eks") if isinstance(orchestrator, dict) else None
+    name = arn_cluster_name(eks.get("ClusterArn")) if isinstance(eks, dict) else None
+    return (name,) if name else ()
 
 
 # -- the configuration file's `cluster:` section ------------------------------------------------

@@ -151,8 +151,7 @@ def _fixers(rule_ids, unsafe: bool) -> dict[str, Callable | None]:
     for rid in set(rule_ids):
         rule = get(rid)
         if rule is not None and rule.fix in allowed:
-            module = __import__(rule.module, fromlist=["fix"])
-            out[rule.id] = getattr(module, "fix", None)
+            out[rule.id] = rule.fixer
     return out
 
 

@@ -607,6 +607,12 @@ def targets_in_run(facts: dict | None, run) -> bool:
     return any(value in names or (key, value) in labels for key, value in facts.get("pairs", ()))
 
 
+def unless_scope_shows_hyperpod(finding, run):
+    """RULES.md: a rule unsure that a workload targets HyperPod reports info unless its
+    scope shows HyperPod (a HyperPod cluster or NodePool, or HyperPod-targeting workloads)."""
+    return finding if run.shows_hyperpod or finding.severity == "info" else finding.with_(severity="info")
+
+
 def cannot_reach_hyperpod(terms: list[Term], data) -> bool:
     """A required selection that only non-HyperPod nodes satisfy (an EKS node
     group, Fargate, a non-`ml.` instance type)."""

@@ -8,10 +8,13 @@ ancestor, at the key, which is where the user has to add it.
 
 from __future__ import annotations
 
+import sys
+from functools import lru_cache
 from typing import NamedTuple
 
+from .findings import Finding, Hit, Loc
 from .parse.document import Document
-from .safe import scalar_text
+from .safe import printable, scalar_text
 
 
 class Span(NamedTuple):
@@ -63,3 +66,62 @@ def source_text(doc: Document, path, data: bytes) -> str | None:
     end = data.find(b"\n", start)
     line = data[start:end if end >= 0 else len(data)].decode("utf-8", "replace")
     return line[span.column - 1:span.end_column - 1]
+
+
+# -- locations and findings: the one way to make a Loc --------------------------------
+
+def make_finding(rule, hit: Hit, doc: Document, file: str, identity=None) -> Finding:
+    related = tuple(loc_of(doc, p, file, identity) for p in hit.related)
+    return Finding(rule.id, hit.severity or rule.severity, sys.intern(printable(hit.message)),
+                   loc_of(doc, hit.path, file, identity, key=hit.key), facts=hit.facts, related=related)
+
+
+def loc_of(doc: Document, path, file: str, identity=None, key: bool = False) -> Loc:
+    """A resolved location for ``path`` in ``doc`` (the one way to make a Loc).
+
+    Everything taken from the input (pointer, object names, Helm template) is
+    made printable here, so no output format ever sees a control character,
+    a line break or a lone surrogate from a file."""
+    span = locate(doc, path, key=key)
+    if identity is None:
+        identity = cfn_identity(doc.root, path)
+    # Strings that repeat from document to document (the same template rendered many
+    # times) are interned: a long stream keeps one copy, not one per location.
+    return Loc(file, span.line, span.column, span.end_line, span.end_column,
+               _shown_pointer(tuple(path)), _shown_identity(identity), _shown_source(doc.source), doc.index)
+
+
+_POINTERS: dict[tuple, str] = {}  # path -> its printable pointer, for the paths a run meets most
+
+
+def _shown_pointer(path: tuple) -> str:
+    """The printable JSON pointer, one shared string per path (a template rendered many times repeats them)."""
+    shown = _POINTERS.get(path)
+    if shown is None:
+        shown = sys.intern(printable(pointer(path), 1000))
+        if len(shown) < 1000 and len(_POINTERS) < 8192:  # huge keys are not kept
+            _POINTERS[path] = shown
+    return shown
+
+
+@lru_cache(maxsize=1024)
+def _shown_identity(identity: tuple | None) -> tuple | None:
+    """The printable object identity, one shared tuple per object (locations are many)."""
+    if identity is None:
+        return None
+    return tuple(None if part is None else sys.intern(printable(part, 300)) for part in identity)
+
+
+@lru_cache(maxsize=256)
+def _shown_source(source: str | None) -> str | None:
+    return printable(source, 500) if source is not None else None
+
+
+def cfn_identity(root, path) -> tuple | None:
+    """(resource type, None, logical ID) for a path inside `Resources`."""
+    if len(path) >= 2 and path[0] == "Resources" and isinstance(root, dict):
+        resources = root.get("Resources")
+        res = resources.get(path[1]) if isinstance(resources, dict) else None
+        rtype = res.get("Type") if isinstance(res, dict) else None
+        return (scalar_text(rtype) or "Resource", None, scalar_text(path[1]) or "")
+    return None

@@ -53,7 +53,7 @@ class InstanceGroup(Record):
 class HyperPodCluster(Record):
     """A HyperPod cluster: from a template, describe-cluster output or the configuration."""
 
-    __slots__ = ("name", "origin", "loc", "groups", "node_recovery", "node_recovery_loc", "autoscaling")
+    __slots__ = ("name", "origin", "loc", "groups", "node_recovery", "node_recovery_loc", "autoscaling", "eks")
 
     def __init__(
         self,
@@ -64,6 +64,7 @@ class HyperPodCluster(Record):
         node_recovery: str | None = None,
         node_recovery_loc: Loc | None = None,
         autoscaling: bool = False,
+        eks: tuple = (),
     ) -> None:
         self.name = name
         self.origin = origin  # "cloudformation" | "describe-cluster" | "configuration"
@@ -72,6 +73,7 @@ class HyperPodCluster(Record):
         self.node_recovery = node_recovery  # "Automatic" | "None" | None when not set
         self.node_recovery_loc = node_recovery_loc
         self.autoscaling = autoscaling  # Karpenter scales the groups: counts are not capacity
+        self.eks = eks  # names of the EKS clusters it may be attached to (from Orchestrator.Eks.ClusterArn)
 
 
 class Constraint(Value):
@@ -163,7 +165,7 @@ class Workload(Record):
 class NodeGroup(Record):
     """Capacity of the same EKS cluster that is not HyperPod."""
 
-    __slots__ = ("name", "origin", "instance_types", "loc", "count", "labels", "taints")
+    __slots__ = ("name", "origin", "instance_types", "loc", "count", "labels", "taints", "families")
 
     def __init__(
         self,
@@ -174,20 +176,61 @@ class NodeGroup(Record):
         count: int | None = None,
         labels: dict | None = None,
         taints: list | None = None,
+        families: tuple = (),
     ) -> None:
         self.name = name
-        self.origin = origin  # "cloudformation" | "eksctl"
+        self.origin = origin  # "cloudformation" | "eksctl" | "karpenter" (a NodePool on EC2 nodes)
         self.instance_types = instance_types
         self.loc = loc
         self.count = count
         self.labels = {} if labels is None else labels
         self.taints = [] if taints is None else taints
+        # NodePools: the families it may launch (`p5`), categories as `p*`, `*` when types are not limited
+        self.families = families
+
+    def provides(self, instance_type: str) -> bool:
+        """Can this node group launch ``instance_type`` (`p5.48xlarge`)?"""
+        if instance_type in self.instance_types:
+            return True
+        family = instance_type.split(".", 1)[0]
+        for f in self.families:
+            if f == "*" or f == family:
+                return True
+            if f.endswith("*") and family.startswith(f[:-1]) and family[len(f) - 1:len(f)].isdigit():
+                return True
+        return False
+
+
+class EksCluster(Record):
+    """An EKS cluster defined in the run (CloudFormation `AWS::EKS::Cluster`, eksctl `ClusterConfig`)."""
+
+    __slots__ = ("name", "origin", "loc", "named_hyperpod")
+
+    def __init__(self, name: str | None, origin: str, loc: Loc, named_hyperpod: bool = False) -> None:
+        self.name = name
+        self.origin = origin  # "cloudformation" | "eksctl"
+        self.loc = loc
+        self.named_hyperpod = named_hyperpod  # its name, logical ID or stack description names HyperPod/SageMaker
+
+
+class ChartInstall(Record):
+    """A sign of how the HyperPod Helm chart is installed (HP404)."""
+
+    __slots__ = ("how", "loc", "hma")
+
+    def __init__(self, how: str, loc: Loc, hma: bool | None = None) -> None:
+        self.how = how  # "rendered" (chart output) | "values" (a values file) | "deploy" (a step that installs it)
+        self.loc = loc
+        # True: this installation runs the health-monitoring agent (chart defaults); False: it disables it;
+        # None (rendered output): it does when a health-monitoring agent DaemonSet is among the scope's workloads
+        self.hma = hma
 
 
 class Model(Record):
     """What one run knows across documents."""
 
-    __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen")
+    __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen", "eks_clusters",
+                 "chart_installs", "place")
 
     def __init__(
         self,
@@ -196,12 +239,20 @@ class Model(Record):
         workloads: list | None = None,
         markers: set | None = None,
         manifests_seen: bool = False,
+        eks_clusters: list[EksCluster] | None = None,
+        chart_installs: list[ChartInstall] | None = None,
+        place: str | None = None,
     ) -> None:
         self.clusters = [] if clusters is None else clusters
         self.node_groups = [] if node_groups is None else node_groups
         self.workloads = [] if workloads is None else workloads
         self.markers = set() if markers is None else markers  # ("cni-policy-only", "Cilium"), ...
         self.manifests_seen = manifests_seen  # any Kubernetes object in the run
+        self.eks_clusters = [] if eks_clusters is None else eks_clusters
+        self.chart_installs = [] if chart_installs is None else chart_installs
+        # where a file's contribution sits for grouping (`hyperlint.scopes`): a folder for a Terraform
+        # module or a chart render; None: the file itself
+        self.place = place
 
     def merge(self, other: "Model") -> None:
         self.clusters += other.clusters
@@ -209,6 +260,19 @@ class Model(Record):
         self.workloads += other.workloads
         self.markers |= other.markers
         self.manifests_seen = self.manifests_seen or other.manifests_seen
+        self.eks_clusters += other.eks_clusters
+        self.chart_installs += other.chart_installs
+
+    @property
+    def is_cluster_source(self) -> bool:
+        """Does this contribution define a cluster (HyperPod or EKS) or its node groups?
+        NodePools are manifests applied to a cluster, not a definition of one."""
+        return bool(self.clusters or self.eks_clusters or any(ng.origin != "karpenter" for ng in self.node_groups))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.clusters or self.node_groups or self.workloads or self.markers or self.eks_clusters
+                    or self.chart_installs)
 
     # -- questions rules ask -------------------------------------------------
     @property
@@ -228,3 +292,13 @@ class Model(Record):
     @property
     def non_hyperpod_instance_types(self) -> set[str]:
         return {t for ng in self.node_groups for t in ng.instance_types}
+
+    def non_hyperpod_provides(self, instance_type: str) -> bool:
+        """Does a non-HyperPod node group (EKS, eksctl, an EC2 NodePool) launch ``instance_type``?"""
+        return any(ng.provides(instance_type) for ng in self.node_groups)
+
+    @property
+    def shows_hyperpod(self) -> bool:
+        """HyperPod clusters, HyperPod NodePools or HyperPod-targeting workloads (RULES.md HP301)."""
+        return bool(self.clusters) or ("hyperpod-nodepool",) in self.markers or \
+            any(w.targets_hyperpod for w in self.workloads)

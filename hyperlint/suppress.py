@@ -150,8 +150,7 @@ def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list
 
 def object_directives(unit, doc, file: str) -> list[Directive]:
     """`hyperlint.io/ignore` annotations and CloudFormation `Metadata.hyperlint.ignore`."""
-    from .engine import loc_of
-    from .locate import pointer
+    from .locate import loc_of, pointer
 
     found = []
     if unit.kind == "k8s":

@@ -13,6 +13,9 @@ IDENTITY = ["-c", "user.name=hyperlint tests", "-c", "user.email=tests@example.i
             "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"]
 
 
+PROJECT_FOLDERS = ("hyperlint", "schemas", "tests", "bench", "examples", "scripts")
+
+
 def git(*args, cwd) -> str:
     env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
     proc = subprocess.run(["git", *IDENTITY, *map(str, args)], cwd=cwd, capture_output=True, text=True,
@@ -34,11 +37,13 @@ def new_repo(path: Path) -> Path:
 
 
 def copy_checkout(dest: Path) -> Path:
-    """This checkout's files as they are now (uncommitted changes included,
-    ignored files left out), committed in a new repository at ``dest``."""
+    """This checkout's files as they are now (uncommitted changes included), committed in a new
+    repository at ``dest``: the files git tracks, plus new ones not yet added under the project's
+    own folders (never a local virtualenv or a scratch folder at the top)."""
     try:
-        listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT)
-        files = [f for f in listed.split("\0") if f and (ROOT / f).is_file()]
+        tracked = git("ls-files", "-z", "--cached", cwd=ROOT).split("\0")
+        new = git("ls-files", "-z", "--others", "--exclude-standard", "--", *PROJECT_FOLDERS, cwd=ROOT).split("\0")
+        files = sorted({f for f in tracked + new if f and (ROOT / f).is_file()})
     except AssertionError:  # not a git checkout (an unpacked sdist): everything but caches
         files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
                  if p.is_file() and not any(part.startswith((".venv", ".git", "__pycache__", ".pytest_cache"))

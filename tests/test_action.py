@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import network_unavailable
 from ruamel.yaml import YAML
 
 from clitools import ROOT
@@ -222,7 +223,7 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
                                "ignore, per-file-ignores, severity, fail-on, exclude, extend-exclude, "
-                               "respect-gitignore, assume-hyperpod, data, cluster); did you mean 'select'?"]
+                               "respect-gitignore, assume-hyperpod, data, clusters, cluster); did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 
@@ -334,7 +335,7 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     r = LocalRunner(ws, tmp_path, inputs={"python": "", "paths": "k8s"}).run(timeout=900)
     if getattr(r, "failed", None) == "install":
         if any(marker in r.stderr for marker in NETWORK_ERRORS):
-            pytest.skip(f"pip cannot reach the package index to install the action: {r.stderr.strip()[-300:]}")
+            network_unavailable(f"pip cannot reach the package index to install the action: {r.stderr.strip()[-300:]}")
         pytest.fail(f"the install step failed:\n{r.stderr}")
     python = r.steps["install"]["outputs"]["python"]
     assert Path(python).is_file() and "hyperlint-venv" in python

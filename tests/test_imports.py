@@ -15,7 +15,7 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "jsonschema", "sympy", "pydantic", "networkx") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx") if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """
 

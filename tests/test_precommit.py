@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import network_unavailable
 from ruamel.yaml import YAML
 
 from clitools import ROOT
-from gittools import commit_all, copy_checkout, new_repo
+from gittools import commit_all, copy_checkout, git, new_repo
 
 HOOKS = {h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())}
 NETWORK_ERRORS = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
@@ -63,7 +64,7 @@ def test_manifest_is_valid(tmp_path):
 
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory) -> Path:
-    """try-repo reads a git repository: this working tree, committed in a copy."""
+    """pre-commit reads a git repository: this working tree, committed in a copy."""
     return copy_checkout(tmp_path_factory.mktemp("checkout") / "hyperlint")
 
 
@@ -74,16 +75,22 @@ def home(tmp_path_factory) -> Path:
 
 def try_repo(hook_repo: Path, home: Path, tmp_path: Path, name: str, text: str,
              hook: str = "hyperlint") -> subprocess.CompletedProcess:
+    """A project whose .pre-commit-config.yaml names the hook repository at its commit, as users
+    write it. pre-commit keys hook environments on (repository, rev), so the scenarios of this
+    module share one environment (`try-repo` would build a new one for each)."""
     project = new_repo(tmp_path / "project")
+    rev = git("rev-parse", "HEAD", cwd=hook_repo)
+    hooks = "".join(f"      - id: {h}\n" for h in HOOKS)
+    (project / ".pre-commit-config.yaml").write_text(f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n{hooks}")
     (project / name).write_text(text)
     commit_all(project, "manifest")
-    proc = pre_commit("try-repo", hook_repo, hook, "--files", name, "--verbose", cwd=project, home=home)
+    proc = pre_commit("run", hook, "--files", name, "--verbose", cwd=project, home=home)
     ran = "HP" in proc.stdout or "- hook id:" in proc.stdout  # the hook itself ran (and failed or changed files)
     if proc.returncode != 0 and "Installing environment" in proc.stdout + proc.stderr and not ran:
         log = home / "pre-commit.log"
         details = proc.stdout + proc.stderr + (log.read_text(errors="replace") if log.exists() else "")
         if any(marker in details for marker in NETWORK_ERRORS):
-            pytest.skip("pre-commit cannot install the hook: no network to reach the package index")
+            network_unavailable("pre-commit cannot install the hook: no network to reach the package index")
         pytest.fail(f"pre-commit could not install the hook:\n{details[-4000:]}")
     return proc
 

@@ -21,6 +21,8 @@ def render(result, out, **_options) -> None:
             "infos": counts["info"],
         },
     }
+    if getattr(result, "notes", None):
+        doc["notes"] = list(result.notes)  # said once about the run, not findings
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")
 

@@ -99,10 +99,11 @@ def _descriptor(rule) -> dict:
 
 def _invocation(result) -> dict:
     out: dict = {"executionSuccessful": not result.errors}
-    if result.errors:
+    notes = getattr(result, "notes", ())  # said once about the run (files that belong to no cluster ...)
+    if result.errors or notes:
         out["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": message}} for message in result.errors
-        ]
+        ] + [{"level": "note", "message": {"text": message}} for message in notes]
     return out
 
 

@@ -222,6 +222,12 @@ class _TooDeep(Exception):
     cost libyaml time quadratic in the depth."""
 
 
+# The builder handles the common scalar (untagged, no anchor, inside a collection) inline, without
+# the generic path's calls. tests/test_parse_reference.py turns this off and checks that both paths
+# give identical trees, marks and problems on every fixture.
+INLINE_SCALARS = True
+
+
 class _Builder:
     def __init__(self, line_offset: int, doc_index: int):
         self.off = line_offset
@@ -271,6 +277,7 @@ class _Builder:
         budget = _limits.MAX_VALUES  # values the current document may still hold
         max_depth = _limits.MAX_DEPTH
         top: _Frame | None = None  # the innermost open collection (stack[-1])
+        inline = INLINE_SCALARS
 
         def attach(value, mark, size=1, alias=False):
             """Add a value to the open container. ``size``: the values it stands
@@ -327,7 +334,7 @@ class _Builder:
             if cls is ScalarEvent:
                 em = event.end_mark
                 ctag = _ctag(event)
-                if ctag is None and event.anchor is None and top is not None:
+                if inline and ctag is None and event.anchor is None and top is not None:
                     # The common case, inlined: an untagged scalar without an anchor in a collection.
                     sm = event.start_mark
                     line = sm.line + off
@@ -373,15 +380,9 @@ class _Builder:
                     value = text  # a key: as written, like the JSON key it becomes
                 elif tag is None:
                     value = resolve_plain(text) if not style else text
-                elif tag in CFN_TAGS:
-                    value = _cfn_scalar(tag, text, marks, (line, col, em.line + off, em.column))
-                elif tag == "!":
-                    value = text
-                elif tag.startswith("tag:yaml.org,2002:") or tag.startswith("!!"):
-                    value = resolve_tagged(text, tag)
                 else:
-                    value = text
-                    _note_tag(tags, tag, sm.line + off, sm.column)
+                    value = _tagged_scalar(tag, text, marks, (line, col, em.line + off, em.column), tags,
+                                           (sm.line + off, sm.column))
                 # key_line == -1 marks a plain scalar (used to tell `<<` merge keys from '<<')
                 mark = (-1 if not style and tag is None else line, col, line, col, em.line + off, em.column)
                 if event.anchor is not None:
@@ -465,6 +466,18 @@ class _Builder:
             elif cls is StreamEndEvent:
                 self.stream_ended = True
                 return
+
+
+def _tagged_scalar(tag: str, text: str, marks: dict, span: tuple, tags: list, at: tuple):
+    """The value of a tagged scalar (the cold branch of the builder)."""
+    if tag in CFN_TAGS:
+        return _cfn_scalar(tag, text, marks, span)
+    if tag == "!":
+        return text
+    if tag.startswith("tag:yaml.org,2002:") or tag.startswith("!!"):
+        return resolve_tagged(text, tag)
+    _note_tag(tags, tag, *at)
+    return text
 
 
 def _skip_properties(event, line: int, col: int) -> tuple[int, int]:

@@ -17,13 +17,20 @@ and its hook functions say where it looks (all optional)::
     check_object(obj, ctx)        # every Kubernetes object (eksctl ClusterConfig included)
     check_pod(pod, ctx)           # every pod template of every object
     check_cfn(template, ctx)      # every CloudFormation template
-    check_run(run, ctx)           # once per run, on the cross-document model
+    check_run(run, ctx)           # once per scope, on its cross-document model
     refine(finding, run)          # adjust or drop a document finding once the run is known
+    fix(finding, source)          # only with FIX: the Edit that fixes a finding (default: replace
+                                  # the reported scalar with the finding's ``fix_value`` fact)
 
+A hook may be defined (``def check_pod``) or assigned (``refine = shared.refine``).
 Document hooks yield ``hyperlint.findings.Hit`` (a path and a message); the
 engine adds identity, severity, position and suppression. ``check_run`` yields
 ``hyperlint.findings.RunHit`` (a location from the run model and a message). Modules are found by
 name, so adding a rule touches nothing else.
+
+The registry enforces this contract when it loads a rule (``load``): a wrong constant, a
+``fix`` hook without ``FIX``, ``OBJECT_KINDS`` without ``check_object``, is an error naming the
+module, never a silently disabled rule. (HP001-HP003 have no hook: the engine reports them.)
 """
 
 from __future__ import annotations
@@ -39,14 +46,20 @@ from ..record import Value
 
 ID_PATTERN = re.compile(r"^HP\d{3}$")
 HOOKS = ("check_object", "check_pod", "check_cfn", "check_run", "refine")
+FIX_HOOK = "fix"
+SEVERITIES = ("error", "warning", "info")
+TIERS = ("core", "extended")
+FIX_KINDS = (None, "safe", "unsafe")
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _MODULE_NAME = re.compile(r"^hp\d{3}_[a-z0-9_]+$")
 
 
 class Rule(Value):
     """A rule module's constants and hooks."""
 
-    __slots__ = ("id", "name", "severity", "tier", "fix", "emits", "doc", "module", "hooks", "object_kinds")
-    _quiet = ("hooks",)
+    __slots__ = ("id", "name", "severity", "tier", "fix", "emits", "doc", "module", "hooks", "object_kinds",
+                 "fixer")
+    _quiet = ("hooks", "fixer")
 
     def __init__(
         self,
@@ -60,6 +73,7 @@ class Rule(Value):
         module: str,
         hooks: dict[str, Callable] | None = None,
         object_kinds: frozenset[str] | None = None,
+        fixer: Callable | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -71,6 +85,7 @@ class Rule(Value):
         self.module = module
         self.hooks = {} if hooks is None else hooks
         self.object_kinds = object_kinds  # None: check_object sees every object
+        self.fixer = fixer  # the module's `fix` hook (None: the generic scalar replacement)
 
     @property
     def summary(self) -> str:
@@ -84,25 +99,48 @@ class Rule(Value):
 
 
 def _rule_from_module(mod: ModuleType) -> Rule:
+    name = mod.__name__
+
+    def require(ok: bool, what: str) -> None:
+        if not ok:
+            raise ValueError(f"{name}: {what}")
+
     rid = getattr(mod, "ID", None)
-    if not isinstance(rid, str) or not ID_PATTERN.match(rid):
-        raise ValueError(f"{mod.__name__}: ID must match {ID_PATTERN.pattern}")
-    if not mod.__name__.rsplit(".", 1)[-1].startswith(rid.lower() + "_"):
-        raise ValueError(f"{mod.__name__}: module name must start with {rid.lower()}_")
+    require(isinstance(rid, str) and bool(ID_PATTERN.match(rid)), f"ID must match {ID_PATTERN.pattern}")
+    require(name.rsplit(".", 1)[-1].startswith(rid.lower() + "_"), f"module name must start with {rid.lower()}_")
     severity = getattr(mod, "SEVERITY", "error")
-    if severity not in ("error", "warning", "info"):
-        raise ValueError(f"{mod.__name__}: SEVERITY must be error, warning or info")
+    require(severity in SEVERITIES, f"SEVERITY must be one of {', '.join(SEVERITIES)}, not {severity!r}")
+    emits = getattr(mod, "EMITS", (severity,))
+    require(isinstance(emits, (tuple, list)) and bool(emits) and set(emits) <= set(SEVERITIES) and severity in emits,
+            f"EMITS must be a tuple of severities that includes SEVERITY ({severity!r}), not {emits!r}")
+    tier = getattr(mod, "TIER", "core")
+    require(tier in TIERS, f"TIER must be one of {', '.join(TIERS)}, not {tier!r}")
+    fix = getattr(mod, "FIX", None)
+    require(fix in FIX_KINDS, f"FIX must be None, 'safe' or 'unsafe', not {fix!r}")
+    rule_name = getattr(mod, "NAME", rid.lower())
+    require(isinstance(rule_name, str) and bool(_NAME.match(rule_name)), f"NAME must be kebab-case, not {rule_name!r}")
+    hooks = {h: getattr(mod, h) for h in HOOKS if callable(getattr(mod, h, None))}
+    fixer = getattr(mod, FIX_HOOK, None)
+    require(fixer is None or (callable(fixer) and fix is not None), "a `fix` hook needs FIX = 'safe' or 'unsafe'")
+    kinds = getattr(mod, "OBJECT_KINDS", None)
+    if kinds is not None:
+        require(isinstance(kinds, tuple) and all(isinstance(k, str) for k in kinds),
+                "OBJECT_KINDS must be a tuple of kind names")
+        require("check_object" in hooks, "OBJECT_KINDS needs a check_object hook")
+    doc = (mod.__doc__ or "").strip()
+    require(bool(doc), "a rule is documented by its module docstring")
     return Rule(
         id=rid,
-        name=getattr(mod, "NAME", rid.lower()),
+        name=rule_name,
         severity=severity,
-        tier=getattr(mod, "TIER", "core"),
-        fix=getattr(mod, "FIX", None),
-        emits=tuple(getattr(mod, "EMITS", (severity,))),
-        doc=(mod.__doc__ or "").strip(),
-        module=mod.__name__,
-        hooks={h: getattr(mod, h) for h in HOOKS if callable(getattr(mod, h, None))},
-        object_kinds=frozenset(mod.OBJECT_KINDS) if hasattr(mod, "OBJECT_KINDS") else None,
+        tier=tier,
+        fix=fix,
+        emits=tuple(emits),
+        doc=doc,
+        module=name,
+        hooks=hooks,
+        object_kinds=frozenset(kinds) if kinds is not None else None,
+        fixer=fixer,
     )
 
 
@@ -111,7 +149,8 @@ class _Entry(NamedTuple):
     hooks: frozenset  # the hooks its source defines
 
 
-_HOOK_DEF = re.compile(rb"^def (" + "|".join(HOOKS).encode() + rb")\(", re.MULTILINE)
+# `def check_pod(` or `refine = ...` at the top level of the module's source
+_HOOK_DEF = re.compile(rb"^(?:def )?(" + "|".join(HOOKS).encode() + rb")\s*[(=]", re.MULTILINE)
 
 
 @lru_cache(maxsize=None)
@@ -145,7 +184,7 @@ def load(rule_id: str) -> Rule:
     rule = _rule_from_module(importlib.import_module(entry.module))
     if rule.id != rule_id or set(rule.hooks) != entry.hooks:
         raise ValueError(f"{entry.module}: ID {rule.id} and hooks {sorted(rule.hooks)} must match its file name "
-                         f"and its top-level `def` of {sorted(entry.hooks)}")
+                         f"and the hooks its source defines or assigns at the top level ({sorted(entry.hooks)})")
     return rule
 
 

@@ -58,8 +58,9 @@ spec:
 ```
 
 ## References
-- https://yaml.org/spec/1.2.2/#mapping (keys are unique)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+  (templates are YAML or JSON)
+- https://yaml.org/spec/1.2.2/#mapping (mapping keys are unique)
 """
 
 ID = "HP001"

@@ -42,6 +42,7 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the requirements the suppressed rules stand for; suppression syntax: this project's README)
 """
 
 ID = "HP002"

@@ -51,7 +51,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the chart is installed with Helm; lint its rendered output)
 - https://helm.sh/docs/helm/helm_template/
+  (`helm template` renders a chart locally)
 """
 
 ID = "HP003"

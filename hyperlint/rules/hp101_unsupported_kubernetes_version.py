@@ -12,10 +12,18 @@ is data, overridable in the configuration):
 An unquoted `Version: 1.30` is the YAML number 1.3, which CloudFormation
 passes on as `"1.3"`: the message says so (quote it).
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
-HyperPod cannot attach to an EKS cluster running an unsupported Kubernetes
-version: cluster creation fails, or an upgrade leaves the HyperPod cluster
-behind. The supported range moves; versions 1.28 and 1.29 have been dropped.
+HyperPod's EKS prerequisites page lists the Kubernetes versions it supports;
+a cluster on another version is outside that list (the page does not say how
+it fails). The list moves: the latest English copy lists 1.30 to 1.35 and
+drops 1.28 and 1.29, which older copies (and some translations) still list.
+The table is data with a date (`hyperlint data`); when AWS's list changes
+before hyperlint's, set `data.kubernetes-versions` in the configuration.
 
 ## Example
 ```yaml
@@ -49,7 +57,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the supported Kubernetes versions; `schemas/eks.json` `kubernetes_versions`)
 - https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+  (EKS version lifecycle)
 """
 
 from __future__ import annotations
@@ -60,6 +70,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP101"
 NAME = "unsupported-kubernetes-version"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
@@ -104,7 +115,8 @@ def _judge(value, path, ctx, origin: str, reader: str):
     text = str(value).strip()
     if text in supported:
         return None
-    return Hit(path, f"Kubernetes version {text}{origin} is not supported by HyperPod (supported: {shown})")
+    return Hit(path, f"Kubernetes version {text}{origin} is not supported by HyperPod (supported: {shown}, "
+                     f"{ctx.data.provenance('eks', 'kubernetes_versions', 'kubernetes_versions')})")
 
 
 def _range(versions: list[str]) -> str:

@@ -3,6 +3,11 @@
 ## What it does
 Reports an `AWS::EKS::Cluster` resource that does not set `Version`.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 Without `Version`, EKS creates the cluster with its current default
 Kubernetes version. That default moves with every EKS release and can be
@@ -38,7 +43,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the supported Kubernetes versions)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html
+  (`Version`: without it EKS uses its default version)
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from hyperlint.findings import Hit
 ID = "HP102"
 NAME = "eks-version-not-pinned"
 SEVERITY = "warning"
+EMITS = ("warning", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 
 

@@ -7,6 +7,11 @@ Checks `AWS::EKS::Cluster.AccessConfig.AuthenticationMode` (also through
 default, and is reported too; eksctl's own default (`API_AND_CONFIG_MAP`)
 is fine.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 HyperPod registers its nodes through EKS access entries, which only exist in
 the `API` and `API_AND_CONFIG_MAP` modes. With `CONFIG_MAP` the HyperPod
@@ -46,7 +51,9 @@ which changes the cluster's access management.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (authentication mode `API` or `API_AND_CONFIG_MAP`)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html
+  (`AuthenticationMode` defaults to `CONFIG_MAP`)
 """
 
 from __future__ import annotations
@@ -57,6 +64,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP103"
 NAME = "authentication-mode"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 FIX = "unsafe"

@@ -14,10 +14,15 @@ Image tags that are digests or template placeholders are not judged; an
 add-on without `AddonVersion` gets EKS's default for the cluster version and
 is not reported.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
-HyperPod requires the Amazon VPC CNI 1.18.3 or later. With an older plugin,
-pods on HyperPod nodes cannot get IP addresses from the node's single
-network interface and stay in `ContainerCreating`.
+HyperPod requires the Amazon VPC CNI 1.18.3 or later (the EKS
+prerequisites page). The page states only the requirement, not how an older
+plugin fails: upgrade rather than find out.
 
 ## Example
 ```yaml
@@ -61,7 +66,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (Amazon VPC CNI 1.18.3 or later; `schemas/eks.json` `vpc_cni`)
 - https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html
+  (add-on version format)
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP104"
 NAME = "vpc-cni-too-old"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 
@@ -128,4 +136,5 @@ def _judge(version_text, path, ctx, what: str):
         return None
     need = ".".join(map(str, minimum))
     return Hit(path, f"{what} is older than {need}, the minimum Amazon VPC CNI version HyperPod supports; "
-                     f"upgrade to {need} or later")
+                     f"upgrade to {need} or later "
+                     f"({ctx.data.provenance('eks', 'vpc_cni', 'vpc_cni_minimum_version')})")

@@ -10,10 +10,16 @@ Antrea for network policy only, on top of the VPC CNI, are not reported:
 `cni.type: AmazonVPC`, Cilium's `cni-chaining-mode: aws-cni` (or `CILIUM_CNI_CHAINING_MODE=aws-cni`), Antrea's
 `networkPolicyOnly` mode.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
-The Amazon VPC CNI is the only CNI HyperPod supports. Another plugin takes
-over pod networking on HyperPod nodes, which then cannot get pod addresses
-from their network interface; EFA and the HyperPod agents stop working.
+The Amazon VPC CNI is the only CNI HyperPod supports (the EKS prerequisites
+page). HyperPod's pod networking (one network interface per instance, the
+max-pods table) is the VPC CNI's; what breaks under another plugin is not
+documented.
 
 ## Example
 ```yaml
@@ -48,6 +54,7 @@ data:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the Amazon VPC CNI is the only supported CNI)
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ from hyperlint.templating import is_placeholder
 ID = "HP105"
 NAME = "other-cni"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

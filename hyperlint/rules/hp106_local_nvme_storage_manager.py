@@ -15,6 +15,11 @@ runs on:
   label only a non-HyperPod node group of the run has); other workloads
   (controllers) only when they target HyperPod.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
 At boot the HyperPod AMI joins all NVMe instance-store drives into the LVM
 volume group `vg.01`, mounted at `/opt/sagemaker`. A second manager of the
@@ -67,8 +72,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (do not install a CSI driver that manages local NVMe storage)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+  (the AMI's LVM volume group `vg.01` at `/opt/sagemaker`, and the remedy order)
 - https://docs.aws.amazon.com/eks/latest/userguide/lis-csi.html
+  (the instance-store CSI driver erases the disks at install)
 """
 
 from __future__ import annotations
@@ -87,6 +95,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP106"
 NAME = "local-nvme-storage-manager"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "extended"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

@@ -10,11 +10,18 @@ given with an IPv4 `cidr` in an IPv6 `ClusterConfig` are reported. Subnets
 defined elsewhere (parameters, imports, IDs) cannot be judged offline and
 are not reported.
 
+On an EKS cluster not tied to HyperPod (no HyperPod cluster of its scope
+names it, neither its file, stack description, name nor logical ID says
+HyperPod or SageMaker, and the configuration does not say so; see
+`hyperlint.scopes`) the finding is info.
+
 ## Why is this bad?
-In an IPv6 cluster every pod gets an IPv6 address from its node's subnet.
-HyperPod nodes in IPv4-only subnets join the cluster but their pods get no
-addresses. An existing IPv4 EKS cluster cannot be converted, so the subnets
-must be right before the cluster is created.
+In an IPv6 EKS cluster every pod gets an IPv6 address from its node's
+subnet (EKS IPv6 guide), and the HyperPod prerequisites page requires
+IPv6-enabled subnets for an IPv6 cluster. Observation: nodes in IPv4-only
+subnets cannot give their pods addresses. An existing IPv4 EKS cluster
+cannot be converted, so the subnets must be right before the cluster is
+created.
 
 ## Example
 ```yaml
@@ -79,7 +86,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (an IPv6 cluster needs IPv6-enabled VPC and subnets)
 - https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html
+  (pods get IPv6 addresses from the node's subnet)
 """
 
 from __future__ import annotations
@@ -91,6 +100,7 @@ from hyperlint.findings import Hit
 ID = "HP107"
 NAME = "ipv6-subnets-without-ipv6-cidr"
 SEVERITY = "warning"
+EMITS = ("warning", "info")  # info: on an EKS cluster not tied to HyperPod
 TIER = "core"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

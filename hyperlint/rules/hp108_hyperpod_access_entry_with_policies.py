@@ -40,8 +40,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+  (node access entry types take no access policies)
 - https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_eks.AccessEntryType.html
+  (the `HYPERPOD_LINUX` type)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html
+  (`AccessPolicies`, `Type`)
 """
 
 from __future__ import annotations

@@ -12,11 +12,10 @@ data (`schemas/eks.json`, `ebs_csi`).
 HyperPod nodes are not plain EC2 instances: EBS volumes are attached to them
 through the SageMaker API (`AttachClusterNodeVolume`,
 `DetachClusterNodeVolume`), which works together with the EBS CSI driver.
-The HyperPod guide sets the driver up at v1.47.0; an older driver predates
-this support, so volumes for pods on HyperPod nodes may be created but never
-attached, and the pods stay pending. Also give the driver's role the
-`sagemaker:AttachClusterNodeVolume`/`DetachClusterNodeVolume` permissions the
-guide lists.
+The HyperPod EBS page installs the driver at v1.47.0; it does not say which
+older versions lack the support, so this is a warning. Also give the
+driver's role the `sagemaker:AttachClusterNodeVolume`/`DetachClusterNodeVolume`
+permissions the page lists.
 
 ## Example
 ```yaml
@@ -64,7 +63,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+  (the driver at v1.47.0 and its role's `AttachClusterNodeVolume`/`DetachClusterNodeVolume` permissions)
 - https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
+  (the `aws-ebs-csi-driver` add-on)
 """
 
 from __future__ import annotations
@@ -94,4 +95,6 @@ def check_cfn(template, ctx):
         if version is not None and version < minimum:
             yield Hit(v.path, f"{addon} add-on version {v.value}{v.origin()} is older than v{need}, the version "
                               f"HyperPod needs to attach EBS volumes to the nodes of {clusters[0]}; "
-                              f"use v{need} or later", related=(("Resources", clusters[0]),))
+                              f"use v{need} or later "
+                              f"({ctx.data.provenance('eks', 'ebs_csi', None)})",
+                      related=(("Resources", clusters[0]),))

@@ -6,15 +6,27 @@ Checks every instance type of an `AWS::SageMaker::Cluster`:
 flexible groups, and `RestrictedInstanceGroups[*].InstanceType`, also
 through `!Ref` (each `Default` and `AllowedValues` entry) and `!If`. A type
 without the `ml.` prefix gets its `ml.` form; an unknown type gets the
-closest known HyperPod type. Known types are data (`schemas/instance-types.json`),
-extendable in the configuration. The same places are checked in the input of
+closest known HyperPod type. The same places are checked in the input of
 `aws sagemaker create-cluster --cli-input-json` and in saved
 `aws sagemaker describe-cluster` output (`InstanceRequirements.DesiredInstanceTypes`).
 
+Known types are data: `schemas/instance-types.json`, generated from the
+API's `ClusterInstanceType` enum (botocore's SageMaker model) plus reviewed
+facts; `hyperlint data` shows its date. Two kinds of type get a **warning**
+or a specific **error** instead of the plain "unknown" error:
+
+- a type outside the API enum that HyperPod material names (`ml.inf2.*`: the
+  HyperPod Helm chart and the Helm chart page list it): a warning, because
+  `CreateCluster` may reject it;
+- a type listed as rejected in the data (`ml.trn1.2xlarge`: in cfn-lint's
+  regional list and the task-governance topology list, not in the API
+  enum): an error that names the conflicting sources.
+
 ## Why is this bad?
-`CreateCluster` only accepts SageMaker instance type names (`ml.p5.48xlarge`).
-`p5.48xlarge` or a typo such as `ml.p5.48xl` makes the stack fail at
-deployment, after the VPC, roles and EKS cluster were already created.
+`CreateCluster` validates `InstanceType` against the `ClusterInstanceType`
+enum, so `p5.48xlarge` or a typo such as `ml.p5.48xl` is rejected. In a
+stack, the failure comes at deployment, after the resources created before
+the cluster.
 
 ## Example
 ```yaml
@@ -53,9 +65,18 @@ Resources:
 ## Fix
 Safe for a missing `ml.` prefix: `hyperlint check --fix` adds it.
 
+## Configuration
+A type AWS added after the data's date goes under `data.instance-types` in
+the configuration (`{type: ml.p7.48xlarge, class: gpu, max-pods: 49}`); so
+does a type outside the API enum that your API does accept (a type the
+configuration lists counts as accepted).
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
-- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (`InstanceType`: the `ClusterInstanceType` enum; the data is generated from
+  botocore's copy of it, `botocore/data/sagemaker/2017-07-24/service-2.json`)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the health-monitoring agent on inf2)
 """
 
 from __future__ import annotations
@@ -66,6 +87,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP201"
 NAME = "instance-type-name"
 SEVERITY = "error"
+EMITS = ("error", "warning")  # warning: a type outside the API enum that HyperPod material names
 TIER = "core"
 FIX = "safe"
 
@@ -83,12 +105,28 @@ def _judge(v, ctx):
     value = v.value
     if is_placeholder(value):
         return unrendered(v.path, value, "instance type")
-    if not isinstance(value, str) or ctx.data.instance(value):
+    if not isinstance(value, str):
         return None
-    fixed = ctx.data.ml_form(value)
+    data = ctx.data
+    entry = data.instance(value)
+    if entry:
+        if entry.get("in_api_enum", True) is not False:
+            return None
+        return Hit(v.path, f"'{value}'{v.origin()} is not in the SageMaker API's ClusterInstanceType enum "
+                           f"(data: instance-types.json, API enum as of {data.api_enum_as_of}), although HyperPod "
+                           f"material names it; CreateCluster may reject it. If your API accepts it, list it under "
+                           f"data.instance-types in the configuration", severity="warning")
+    fixed = data.ml_form(value)
     if fixed:
         return Hit(v.path, f"instance type '{value}'{v.origin()} has no 'ml.' prefix; HyperPod accepts '{fixed}'",
                    facts={"value": value, "fixed": fixed})
-    guess = ctx.data.suggest(value)
+    override = "if AWS added it after that, add it under data.instance-types in the configuration"
+    if data.rejected_type(value):
+        return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type: the SageMaker API's "
+                           f"ClusterInstanceType enum lacks it (data: instance-types.json, API enum as of "
+                           f"{data.api_enum_as_of}), "
+                           f"although some AWS material lists it (`hyperlint data` names the sources); {override}")
+    guess = data.suggest(value)
     hint = f"; did you mean '{guess}'?" if guess else ""
-    return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type{hint}")
+    return Hit(v.path, f"'{value}'{v.origin()} is not a HyperPod instance type{hint} (data: instance-types.json, "
+                       f"API enum as of {data.api_enum_as_of}; {override})")

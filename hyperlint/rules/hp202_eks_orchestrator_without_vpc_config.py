@@ -47,8 +47,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html
+  (an EKS-orchestrated cluster needs your VPC)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html
+  (`VpcConfig`, which cannot be changed after creation)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html
+  (`VpcConfig` optional in the schema)
 """
 
 from __future__ import annotations

@@ -74,7 +74,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterOrchestratorEksConfig.html
+  (`ClusterArn`: the EKS cluster's ARN and its pattern; `schemas/hyperpod-cluster.json` `eks_cluster_arn`)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html
+  (`Fn::GetAtt Arn` of `AWS::EKS::Cluster`)
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ gateways, are never reported. Subnets from parameters or other stacks cannot
 be judged offline and are not reported.
 
 ## Why is this bad?
-HyperPod requires private subnets. Its nodes reach AWS services through NAT
-or VPC endpoints; nodes in a public subnet are exposed to the internet and
-HyperPod cluster creation can fail.
+The HyperPod EKS prerequisites page requires private subnets for HyperPod.
+Its nodes reach AWS services through NAT or VPC endpoints; observation: nodes
+in a public subnet are needlessly reachable from the internet.
 
 ## Example
 ```yaml
@@ -64,7 +64,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (HyperPod subnets must be private)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html
+  (VPC setup with NAT or VPC endpoints)
 """
 
 from __future__ import annotations

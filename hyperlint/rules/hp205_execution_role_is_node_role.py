@@ -77,7 +77,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (HyperPod nodes and EKS nodes need distinct roles)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites-iam.html
+  (the IAM role for SageMaker HyperPod)
 """
 
 from __future__ import annotations

@@ -69,7 +69,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites-iam.html
+  (the execution role trusts `sagemaker.amazonaws.com`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-cluster.html
+  (`AmazonSageMakerClusterInstanceRolePolicy`)
 """
 
 from __future__ import annotations

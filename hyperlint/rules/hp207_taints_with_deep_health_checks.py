@@ -5,11 +5,14 @@ Reports an instance group that sets both `OnStartDeepHealthChecks` and
 `KubernetesConfig.Taints`.
 
 ## Why is this bad?
-The prerequisites page says custom taints cannot be added to nodes of
-instance groups with deep health checks turned on: HyperPod manages the
-taints of those nodes itself (it taints them during the checks and removes
-the taint when they pass). Such a cluster update is rejected, or the
-custom taints do not survive the checks.
+The HyperPod EKS prerequisites page says custom taints cannot be added to
+nodes of instance groups with deep health checks turned on; HyperPod taints
+those nodes itself during the checks and removes the taint when they pass
+(the node-labels page). The page does not say how the conflict shows (a
+rejected request, or taints that do not stay), and the later
+`KubernetesConfig` feature does not repeat the restriction, so it is kept
+here as the documented rule: use labels, or turn the checks off for that
+group.
 
 ## Example
 ```yaml
@@ -52,7 +55,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (custom taints cannot be added to instance groups with deep health checks)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (HyperPod taints a node during deep health checks)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterKubernetesConfig.html
+  (`Taints`)
 """
 
 from __future__ import annotations

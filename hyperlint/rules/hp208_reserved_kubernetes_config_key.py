@@ -17,8 +17,8 @@ does not check) are a different fact and not reported by this rule.
 ## Why is this bad?
 Labels and taints under these prefixes belong to Kubernetes, EKS, Karpenter
 and HyperPod itself (instance type, health status, instance group name ...).
-The HyperPod guide reserves them: `KubernetesConfig` must not set them, and
-a request that does is refused. Were they applied, they would fake or fight
+The HyperPod custom labels and taints page reserves them: `KubernetesConfig`
+must not set them. Were they applied, they would fake or fight
 system-managed values that schedulers, Karpenter and HyperPod's health
 checks rely on.
 
@@ -62,8 +62,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-custom-labels-and-taints.html
+  (the reserved prefixes; `schemas/labels.json` `reserved_prefixes`)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterKubernetesConfig.html
+  (`Labels`, `Taints`)
 - https://kubernetes.io/docs/reference/labels-annotations-taints/
+  (the Kubernetes-owned keys)
 """
 
 from __future__ import annotations

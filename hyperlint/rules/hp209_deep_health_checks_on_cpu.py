@@ -3,12 +3,18 @@
 ## What it does
 Reports `OnStartDeepHealthChecks` on an instance group whose instance types
 are all CPU types (per `schemas/instance-types.json`). Groups with a type
-that cannot be resolved offline or is unknown are not judged.
+that cannot be resolved offline or is unknown are not judged. The API knows
+three check types (`InstanceStress`, `InstanceConnectivity`,
+`MultiNodeTrainingValidation`, up to three per group; `DeepHealthCheckType`
+in `schemas/cluster-api.json`); any of them counts.
 
 ## Why is this bad?
-Deep health checks (instance stress and connectivity tests) exist for GPU
-and Trainium instances only. On a CPU group the setting is rejected or does
-nothing, and it suggests a safety net that is not there.
+Deep health checks test accelerated instances: the instance-level checks run
+DCGM and EFA tests on GPU instances and Neuron tests on Trainium, the
+cluster-level checks NCCL or NCCOM. HyperPod's deep health check page for
+Slurm says that non-accelerated instances are skipped, so on a CPU-only group
+the setting runs no check at all, while it suggests a safety net that is not
+there. A warning, not an error: the setting is skipped, not rejected.
 
 ## Example
 ```yaml
@@ -45,7 +51,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-deep-health-checks.html
-- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the instance-level tests for GPU and Trainium, the cluster-level NCCL/NCCOM tests)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-resiliency-slurm-deep-health-checks.html
+  ("non-accelerated instances are automatically skipped")
+- https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+  (`OnStartDeepHealthChecks`: 1 to 3 `DeepHealthCheckType` values)
 """
 
 from __future__ import annotations
@@ -54,7 +64,7 @@ from hyperlint.findings import Hit
 
 ID = "HP209"
 NAME = "deep-health-checks-on-cpu"
-SEVERITY = "error"
+SEVERITY = "warning"
 TIER = "core"
 
 
@@ -68,4 +78,5 @@ def check_cfn(template, ctx):
                 name = template.group_label(group, path)
                 yield Hit(path + ("OnStartDeepHealthChecks",),
                           f"instance group {name} has only CPU instance types ({', '.join(types)}); deep health "
-                          f"checks support GPU and Trainium instances; remove OnStartDeepHealthChecks", key=True)
+                          f"checks test GPU and Trainium instances and skip CPU ones, so none runs here; "
+                          f"remove OnStartDeepHealthChecks", key=True)

@@ -3,10 +3,15 @@
 ## What it does
 Reports `NodeRecovery: Automatic` on an `AWS::SageMaker::Cluster` that has
 instance groups made only of CPU instance types, naming those groups.
+Instance classes come from `schemas/instance-types.json`; GPU, Trainium and
+Inferentia groups are covered (Inferentia by the chart's non-NVIDIA
+health-monitoring agent DaemonSet).
 
 ## Why is this bad?
-Automatic node replacement is not supported for CPU instances, and the
-health-monitoring agent only watches GPU and Trainium nodes. A faulty CPU
+Automatic node replacement is not supported for CPU instances (the HyperPod
+EKS prerequisites), and the health-monitoring agent runs on GPU,
+Trainium and Inferentia nodes only (`health-monitoring-agent` on NVIDIA types,
+`health-monitoring-agent-non-nvidia` on trn1, trn1n and inf2). A faulty CPU
 node (often the system or controller group) stays in the cluster until
 someone replaces it by hand; plan for that (alarms, a runbook, or spare
 capacity).
@@ -47,7 +52,10 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
-- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-recovery.html
+  ("node auto-replacement is not supported for CPU instances")
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the health-monitoring agent supports GPU and Trainium/Inferentia: trn1, trn1n, inf2)
+- https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html (`NodeRecovery`)
 """
 
 from __future__ import annotations

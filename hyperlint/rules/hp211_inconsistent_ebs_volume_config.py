@@ -64,7 +64,9 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html
+  (`RootVolume`, `VolumeSizeInGB`, `VolumeKmsKeyId` rules)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (`InstanceStorageConfigs` at `/opt/sagemaker`)
 """
 
 from __future__ import annotations

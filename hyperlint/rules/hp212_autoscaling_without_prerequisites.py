@@ -16,11 +16,12 @@ and `!If`. The required values are data (`schemas/hyperpod-cluster.json`,
 `autoscaling`).
 
 ## Why is this bad?
-HyperPod's Karpenter-based autoscaling only works on clusters that provision
-nodes continuously and recover them automatically, and HyperPod calls
-`BatchAddClusterNodes`/`BatchDeleteClusterNodes` by assuming the
-`ClusterRole` as `hyperpod.sagemaker.amazonaws.com`. Without one of them the
-create or update fails, or autoscaling never adds a node.
+HyperPod's Karpenter-based autoscaling requires `NodeProvisioningMode:
+Continuous`, `NodeRecovery: Automatic` and a `ClusterRole` that HyperPod
+assumes as `hyperpod.sagemaker.amazonaws.com` to call
+`BatchAddClusterNodes`/`BatchDeleteClusterNodes` (the autoscaling and
+autoscaling IAM pages). Without one of them autoscaling cannot work as
+documented.
 
 ## Example
 ```yaml
@@ -63,8 +64,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-autoscaling.html
+  (`NodeProvisioningMode: Continuous`, `NodeRecovery: Automatic`, `ClusterRole`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-autoscaling-iam.html
+  (the `ClusterRole` trust and actions)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html
+  (`AutoScaling`, `ClusterRole`)
 """
 
 from __future__ import annotations

@@ -89,8 +89,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterLifeCycleConfig.html
+  (`SourceS3Uri`: the bucket path starts with `s3://sagemaker-`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-cluster.html
+  (the managed policy's S3 access to `sagemaker-*` buckets)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites-iam.html
+  (the execution role)
 """
 
 from __future__ import annotations

@@ -31,9 +31,10 @@ allow-all egress rule, which a security group keeps when
 ## Why is this bad?
 The EC2 EFA guide and the HyperPod prerequisites require a security group
 that allows all inbound and all outbound traffic to and from itself; rules
-by port or CIDR are not a substitute. Without both self-referencing rules,
-NCCL over EFA fails (or falls back to TCP) and HyperPod's deep health checks
-(EFA loopback and connectivity tests) fail, so nodes are marked unhealthy.
+by port or CIDR are not a substitute. EFA traffic the group does not allow
+is dropped, so NCCL over EFA fails or falls back to TCP, and HyperPod's deep
+health checks include EFA tests. The HyperPod prerequisites also warn that
+a `0.0.0.0/0` outbound rule "may cause EFA health check failures".
 
 ## Example
 ```yaml
@@ -99,9 +100,13 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html
+  (self-referencing all-traffic rules for EFA; avoid `0.0.0.0/0` egress)
 - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-start.html#efa-start-security
+  (the EFA security group)
 - https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+  (EKS cluster security group)
 - https://github.com/aws/sagemaker-hyperpod-cluster-setup/blob/main/eks/cloudformation/security-group-template.yaml
+  (AWS's sample, which keeps a `0.0.0.0/0` egress rule)
 """
 
 from __future__ import annotations

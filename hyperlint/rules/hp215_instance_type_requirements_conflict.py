@@ -50,8 +50,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+  (`InstanceType` and `InstanceRequirements` are mutually exclusive)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterRestrictedInstanceGroupSpecification.html
+  (restricted groups)
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html
+  (neither property required in CloudFormation)
 """
 
 from __future__ import annotations

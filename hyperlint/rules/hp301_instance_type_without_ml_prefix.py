@@ -9,17 +9,23 @@ instance type is reported:
 
 - as an **error** when the pod template targets HyperPod (it also selects
   an `ml.` type, a `sagemaker.amazonaws.com/*` label, or an instance group
-  of the run), or the configuration says every workload does;
-- as a **warning** when it may be meant for a non-HyperPod node group;
-- as a **warning** in a list that also holds `ml.` types, where nothing
-  else makes the selection HyperPod-only: it may select HyperPod and EC2
-  nodes alike;
+  or group label of its scope), or the configuration says every workload
+  does;
+- when it may be meant for a non-HyperPod node group (nothing else in the
+  selection is HyperPod's, or a list holds `ml.` types beside EC2 ones
+  where nothing makes the selection HyperPod-only), the severity follows
+  its scope (`hyperlint.scopes`): a **warning** when the scope shows
+  HyperPod (a HyperPod cluster or NodePool, or HyperPod-targeting
+  workloads) and has no non-HyperPod node group; **info** otherwise;
 - not at all where the EC2 name is clearly meant: beside its own `ml.`
   twin in the same list, in the type list of a DaemonSet (a device plugin
   for HyperPod and EC2 nodes alike) or of a DaemonSet that does not target
-  HyperPod, in a Karpenter NodePool whose `nodeClassRef` is not HyperPod's,
-  or as the instance type of a non-HyperPod node group defined in the same
-  run (EKS managed or eksctl node groups).
+  HyperPod, in a Karpenter NodePool whose `nodeClassRef` is not HyperPod's
+  (`HyperpodNodeClass`), or as a type that a non-HyperPod node group of its
+  scope provides: EKS managed or eksctl node groups, or an EKS Auto Mode or
+  Karpenter NodePool on EC2 whose requirements admit it (instance type,
+  family such as `p5`, or category such as `p`; a NodePool without such
+  requirements admits any type).
 
 It also checks the instance types that HyperPod Inference Operator resources
 (API group `inference.sagemaker.aws.amazon.com`, `v1alpha1` and `v1`) name
@@ -82,12 +88,15 @@ spec:
 Safe where the template targets HyperPod and in inference resources:
 `hyperlint check --fix` adds the `ml.` prefix (never to template
 placeholders, which are reported as HP003). Where it only may be meant
-for HyperPod (a warning), only `--unsafe-fixes` adds it.
+for HyperPod (a warning or info), only `--unsafe-fixes` adds it.
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (scheduling constraints use the `ml.` name)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
+  (`InferenceEndpointConfig` `instanceType`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-js-kubectl.html
+  (`JumpStartModel` `server.instanceType`)
 """
 
 from __future__ import annotations
@@ -106,6 +115,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP301"
 NAME = "instance-type-without-ml-prefix"
 SEVERITY = "error"
+EMITS = ("error", "warning", "info")  # error on HyperPod pods; warning or info when the target is unsure
 TIER = "core"
 FIX = "safe"
 
@@ -199,16 +209,19 @@ def _message(value: str, fixed: str, effect: str, targets: bool) -> str:
 
 
 def refine(finding, ctx):
+    """Severity by scope (RULES.md HP301): error when the pod template targets HyperPod
+    (by its own selectors or an instance group of its scope); silent when a non-HyperPod
+    node group of the scope provides the type; warning when the scope shows HyperPod and
+    has no non-HyperPod node group; info otherwise."""
     facts = finding.facts or {}
     run = ctx.run
     if facts.get("field"):
         return finding  # an inference resource: it runs on HyperPod whatever else the cluster has
-    if facts.get("value") in run.non_hyperpod_instance_types:
+    text = _message(facts["value"], facts["fixed"], _effect(facts["operator"]), True)
+    if facts.get("targets") or targets_in_run(facts, run):
+        return finding.with_(severity="error", message=text, facts={**facts, "unsafe_fix": False})
+    if run.non_hyperpod_provides(facts["value"]):
         return None  # the type of a non-HyperPod node group of this cluster: correct as written
-    if not facts.get("targets") and targets_in_run(facts, run):
-        return finding.with_(
-            severity="error",
-            message=_message(facts["value"], facts["fixed"], _effect(facts["operator"]), True),
-            facts={**facts, "unsafe_fix": False},
-        )
-    return finding
+    if run.shows_hyperpod and not run.node_groups:
+        return finding.with_(severity="warning")
+    return finding.with_(severity="info")

@@ -13,7 +13,7 @@ but is not a HyperPod instance type (`ml.p5.48xl`, `ml.g5.12xlarg`,
 
 A type that an instance group of the same run uses is not reported here
 (HP201 reports it where the group is defined), and types added through the
-configuration (`data.instance_types`) are known types.
+configuration (`data.instance-types`) are known types.
 
 ## Why is this bad?
 No HyperPod node carries that label value, so a selector that requires it
@@ -65,14 +65,17 @@ spec:
 
 ## Configuration
 A type HyperPod offers that hyperlint does not know yet goes into the
-`instance_types` list of the configuration's data overrides, e.g.
-`{type: ml.p7.48xlarge, class: gpu, max_pods: 49, efa: true}`; it is then a
+`instance-types` list of the configuration's data overrides, e.g.
+`{type: ml.p7.48xlarge, class: gpu, max-pods: 49, efa: true}`; it is then a
 known type for every rule.
 
 ## References
-- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
+  (`InstanceType`: the `ClusterInstanceType` enum, the source of `schemas/instance-types.json`)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (nodes are labelled with the `ml.` name)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-model-deployment-deploy-ftm.html
+  (`InferenceEndpointConfig` `instanceType`)
 """
 
 from __future__ import annotations
@@ -115,8 +118,9 @@ def _judge(value, path, effect: str, data):
         return
     guess = data.suggest(value.strip())
     hint = f"; did you mean '{guess}'?" if guess else ""
-    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} "
-                    f"(if HyperPod offers it, add it under data.instance_types in the configuration)",
+    yield Hit(path, f"'{value}' is not a HyperPod instance type, so this {effect}{hint} (data: "
+                    f"instance-types.json, API enum as of {data.api_enum_as_of}; if HyperPod offers it, "
+                    f"add it under data.instance-types in the configuration)",
               facts={"value": value})
 
 

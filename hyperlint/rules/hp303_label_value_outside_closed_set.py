@@ -53,6 +53,7 @@ Safe when only the letter case differs (`schedulable` -> `Schedulable`).
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (the values of `node-health-status` and `deep-health-check-status`; `schemas/labels.json` `closed_sets`)
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@ image or by name) that you install yourself, outside the HyperPod Helm chart:
   `ml.p5.48xlarge`, so it never runs on them.
 
 Plugins kept off HyperPod nodes (an EKS node group label, only instance
-types HyperPod does not offer, or the instance types of a non-HyperPod node
-group of the same run) are not reported.
+types HyperPod does not offer, or instance types that a non-HyperPod node
+group or EC2 NodePool of the same scope provides) are not reported. A plugin
+in a scope that shows no HyperPod (no HyperPod cluster or NodePool, no
+HyperPod-targeting workload; see `hyperlint.scopes`) may belong to a plain
+EKS cluster: the finding is info there.
 
 ## Why is this bad?
 The device plugin is what advertises `nvidia.com/gpu`,
@@ -78,19 +81,30 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the chart's device plugins)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
-- https://github.com/aws/sagemaker-hyperpod-cli/tree/main/helm_chart (chart readme: plugins you install yourself)
+  (the deep-health-check taint)
+- https://github.com/aws/sagemaker-hyperpod-cli/tree/main/helm_chart
+  (chart readme: plugins you install yourself must tolerate the taint)
 """
 
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import excludes_hyperpod, image_matches, node_terms, tolerates, tolerations
+from hyperlint.k8s import (
+    excludes_hyperpod,
+    image_matches,
+    node_terms,
+    tolerates,
+    tolerations,
+    unless_scope_shows_hyperpod,
+)
 from hyperlint.templating import is_placeholder
 
 ID = "HP305"
 NAME = "device-plugin-misses-hyperpod"
 SEVERITY = "warning"
+EMITS = ("warning", "info")
 TIER = "extended"
 
 
@@ -163,6 +177,6 @@ def _misses_hyperpod(terms, data):
 
 def refine(finding, ctx):
     types = (finding.facts or {}).get("types")
-    if types and set(types) <= ctx.run.non_hyperpod_instance_types:
+    if types and all(ctx.run.non_hyperpod_provides(t) for t in types):
         return None  # the plugin of a non-HyperPod node group of this cluster
-    return finding
+    return unless_scope_shows_hyperpod(finding, ctx.run)  # a device plugin of a cluster that may have no HyperPod

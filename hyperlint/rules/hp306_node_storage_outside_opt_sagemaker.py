@@ -12,9 +12,16 @@ System paths (`/dev/shm`, `/var/log`, `/sys`, `/proc`, `/etc`, `/run`,
 ## Why is this bad?
 On HyperPod EKS nodes the extra EBS volume of `InstanceStorageConfigs` and
 the NVMe instance store (LVM volume group `vg.01`) are both mounted at
-`/opt/sagemaker`. Other paths live on the small root volume (and fill it),
-`/opt/dlami/nvme` is a Slurm/DLAMI convention that does not exist here, and
-writing to the raw NVMe devices destroys the volume group the AMI built.
+`/opt/sagemaker` (the EBS CSI page and the `ClusterEbsVolumeConfig` API
+reference). Other paths live on the root volume (observation: a small one,
+which a dataset or checkpoint fills), and writing to the raw NVMe devices
+destroys the volume group the AMI built. No HyperPod EKS page mentions
+`/opt/dlami/nvme`, the DLAMI/Slurm mount point; the sources conflict,
+though: AWS's HyperPod EKS lifecycle script (`base-config/on_create_main.sh`)
+can put containerd and kubelet on `/opt/dlami/nvme`, and AWS's "AI on
+SageMaker HyperPod" troubleshooting guide lists that mount point for the NVMe
+instance store, so on such a cluster the path exists. Hence a warning;
+suppress it where your lifecycle script creates that mount.
 
 ## Example
 ```yaml
@@ -58,7 +65,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (`InstanceStorageConfigs` at `/opt/sagemaker`; no NVMe CSI driver)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-ebs.html
+  (the NVMe LVM volume group `vg.01` at `/opt/sagemaker`)
+- https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html
+  (`VolumeSizeInGB`: the extra volume is mounted at `/opt/sagemaker`)
 """
 
 from __future__ import annotations
@@ -72,6 +83,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP306"
 NAME = "node-storage-outside-opt-sagemaker"
 SEVERITY = "warning"
+EMITS = ("warning", "error", "info")  # error for raw NVMe devices; info for /opt/dlami/nvme
 TIER = "core"
 OBJECT_KINDS = ("PersistentVolume",)
 

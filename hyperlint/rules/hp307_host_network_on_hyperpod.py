@@ -44,7 +44,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (only `hostNetwork` pods can reach IMDS; use EKS Pod Identity or IRSA)
 - https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+  (EKS Pod Identity)
 """
 
 from __future__ import annotations

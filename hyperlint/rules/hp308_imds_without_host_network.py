@@ -67,8 +67,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (only `hostNetwork` pods can reach IMDS)
 - https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+  (EKS Pod Identity)
 - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html
+  (the IMDS address `169.254.169.254`)
 """
 
 from __future__ import annotations

@@ -45,7 +45,9 @@ metadata:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (the labels HyperPod sets)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-manual.html
+  (the one documented manual use: request replacement or reboot)
 """
 
 from __future__ import annotations

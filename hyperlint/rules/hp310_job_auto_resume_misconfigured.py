@@ -67,7 +67,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-run-jobs-kubectl.html
+  (auto-resume annotations, `restartPolicy: OnFailure`)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-run-jobs-hyperpod-cli.html
+  (namespace `kubeflow` or `hyperpod*`)
 """
 
 from __future__ import annotations

@@ -18,13 +18,12 @@ EFA capability comes from the instance-type table (the HyperPod Helm chart's
 EFA device-plugin list).
 
 ## Why is this bad?
-A pod gets EFA interfaces only if it requests `vpc.amazonaws.com/efa`.
-Without them NCCL (and the Neuron collectives) silently fall back to TCP
-sockets between nodes, and multi-node training runs many times slower on
-hardware paid for its EFA network (sagemaker-hyperpod-cli issue #306: jobs
-created without the request). The other way round, no node of a type without
-EFA advertises `vpc.amazonaws.com/efa`, so a pod that requests it stays
-`Pending` forever.
+A pod gets EFA interfaces only if it requests `vpc.amazonaws.com/efa` (EKS
+EFA guide). Without them NCCL (and the Neuron collectives) fall back to TCP
+sockets between nodes, and multi-node training runs slower on hardware paid
+for its EFA network (sagemaker-hyperpod-cli issue #306: jobs created without
+the request). The other way round, no node of a type without EFA advertises
+`vpc.amazonaws.com/efa`, so a pod that requests it stays `Pending`.
 
 ## Example
 ```yaml
@@ -75,8 +74,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html
+  (EFA-enabled instances)
 - https://docs.aws.amazon.com/eks/latest/userguide/node-efa.html
+  (pods request `vpc.amazonaws.com/efa`)
 - https://github.com/aws/sagemaker-hyperpod-cli/issues/306
+  (jobs created without the request)
 """
 
 from __future__ import annotations

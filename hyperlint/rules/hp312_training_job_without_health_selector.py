@@ -67,7 +67,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-run-jobs-kubectl.html
+  (the recommended `node-health-status: Schedulable` selector)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (the health labels)
 """
 
 from __future__ import annotations

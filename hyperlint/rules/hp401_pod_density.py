@@ -1,7 +1,8 @@
 """More pods than the HyperPod instance group can hold.
 
 ## What it does
-Places the run's workloads on the instance groups of the run's HyperPod
+Places the workloads of each scope (a cluster source and the files that
+belong with it, `hyperlint.scopes`) on the instance groups of its HyperPod
 clusters (see `hyperlint capacity`) and reports, using each instance type's
 maximum pods per node (`schemas/instance-types.json`):
 
@@ -19,10 +20,13 @@ warning. Groups scaled by Karpenter autoscaling have no fixed count and are
 only checked per node.
 
 ## Why is this bad?
-Each HyperPod instance has a single network interface for pods, so a node
-holds few pods: 5 on `ml.t3.medium`, 49 on `ml.p5.48xlarge`. Pods beyond
-that stay `Pending` with "Too many pods" or never get an IP address, usually
-discovered only after the cluster was created.
+Each HyperPod instance has a single network interface for pods (the EKS
+prerequisites page), and its max-pods table bounds the pods that need a VPC
+address: 5 on `ml.t3.medium`, 49 on `ml.p5.48xlarge`. The kubelet `maxPods`
+HyperPod sets is not documented, so the limit is read as one on pod
+addresses: pods beyond it get no IP address and do not start (observation;
+the page documents the limit, not the failure), usually discovered only
+after the cluster was created.
 
 ## Example
 ```yaml
@@ -82,6 +86,9 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (one network interface per instance and the max-pods table; `schemas/instance-types.json` `max_pods`)
+- https://github.com/aws/amazon-vpc-cni-k8s/blob/b52188387f2e2f10bf289ace929d6a63b176a4fa/pkg/vpc/vpc_ip_resource_limit.go
+  (IPv4 addresses per interface for types the table lacks)
 """
 
 from __future__ import annotations

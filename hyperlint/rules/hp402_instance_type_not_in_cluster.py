@@ -1,13 +1,16 @@
 """Workload targets an `ml.` instance type that no instance group provides.
 
 ## What it does
-When the run holds a HyperPod cluster definition (a CloudFormation
-`AWS::SageMaker::Cluster`, a saved `aws sagemaker describe-cluster` JSON, or
-the configuration's `cluster:` section), reports each HyperPod workload whose
-required node selection no instance group can satisfy because it selects an
-`ml.` instance type that no group of the run has, or a type that the
-selected instance group does not have. The finding sits on the selector
-value.
+When the workload's scope holds a HyperPod cluster definition (a
+CloudFormation `AWS::SageMaker::Cluster`, a saved `aws sagemaker
+describe-cluster` or `create-cluster` JSON, or the configuration's `cluster:`
+section), reports each HyperPod workload whose required node selection no
+instance group can satisfy because it selects an `ml.` instance type that no
+group of its cluster has, or a type that the selected instance group does not
+have. The finding sits on the selector value. A workload joins a cluster
+through the configuration's `clusters:` list or the nearest-directory match
+(`hyperlint.scopes`); one that joins none (several unrelated examples in one
+tree) is not judged.
 
 ## Why is this bad?
 Such pods never schedule: the scheduler finds no node with that label, the
@@ -51,6 +54,7 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (nodes are labelled with their `ml.` instance type)
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def check_run(model, ctx):
             seen.add(c.locs[i])
             value = c.values[i]
             if kind == "type":
-                text = f"{w.label} selects {value}, which no HyperPod instance group of this run provides " \
+                text = f"{w.label} selects {value}, which no HyperPod instance group of its cluster provides " \
                        f"({', '.join(provided)}); its pods never schedule"
             else:
                 text = f"{w.label} selects {value}, but the instance groups it selects do not have that type; " \

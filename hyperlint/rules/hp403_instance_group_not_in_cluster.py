@@ -1,10 +1,11 @@
-"""Workload targets an instance group that the run does not define.
+"""Workload targets an instance group that its cluster does not define.
 
 ## What it does
-When the run holds a HyperPod cluster definition, reports each selector on
+When the workload's scope holds a HyperPod cluster definition (see
+`hyperlint.scopes`), reports each selector on
 `sagemaker.amazonaws.com/instance-group-name` (in `nodeSelector` or required
-node affinity) whose value is not the name of an instance group of the run,
-with the closest defined name.
+node affinity) whose value is not the name of an instance group of its
+cluster, with the closest defined name.
 
 ## Why is this bad?
 HyperPod labels every node with its instance group's name. A selector on a
@@ -43,6 +44,7 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html
+  (HyperPod's node labels (`sagemaker.amazonaws.com/instance-group-name` is an observation from HyperPod tooling))
 """
 
 from __future__ import annotations
@@ -69,5 +71,5 @@ def check_run(model, ctx):
             import difflib  # only for a name that is not in the cluster
             close = difflib.get_close_matches(value, names, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (defined: {', '.join(names)})"
-            yield RunHit(c.locs[i], f"{w.label} selects instance group '{value}', which this run's HyperPod "
-                                    f"clusters do not define{hint}")
+            yield RunHit(c.locs[i], f"{w.label} selects instance group '{value}', which its HyperPod "
+                                    f"cluster does not define{hint}")

@@ -51,7 +51,9 @@ metadata:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the `aws-hyperpod` namespace name cannot be changed)
 - https://github.com/aws/sagemaker-hyperpod-cli/tree/main/helm_chart/HyperPodHelmChart
+  (the chart's components)
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Instance type of the HyperPod cluster missing from a node agent's affinity list.
 
 ## What it does
-When the run holds both a HyperPod cluster and the rendered HyperPod Helm
-chart (or your own copies of its node agents), checks every instance type of
-the cluster's instance groups against the required node affinity of the
+When a scope (`hyperlint.scopes`) holds both a HyperPod cluster and the
+rendered HyperPod Helm chart (or your own copies of its node agents), checks
+every instance type of the cluster's instance groups against the required node affinity of the
 agents that must run on it (`schemas/helm-chart.json`):
 
 - GPU types: the `health-monitoring-agent` DaemonSet and the NVIDIA device
@@ -13,13 +13,13 @@ agents that must run on it (`schemas/helm-chart.json`):
 - EFA-capable types: the EFA device plugin (its `supportedInstanceLabels`
   render as node affinity).
 
-A type is missing when no copy of the agent in the run lands on the group's
+A type is missing when no copy of the agent in the scope lands on the group's
 nodes of that type (the same node-label matching as `hyperlint capacity`;
 labels not knowable offline count as met) and a copy that selects HyperPod
 nodes excludes it with an instance-type requirement
 (`node.kubernetes.io/instance-type`, `beta.kubernetes.io/instance-type`) in
 every `nodeSelectorTerm`. Copies meant for other node groups do not count,
-and an agent the run does not contain is not reported (HP404 reports a
+and an agent the scope does not contain is not reported (HP404 reports a
 missing health-monitoring agent). One finding per instance type and agent, at the
 cluster's instance type, naming the list to extend.
 
@@ -108,8 +108,11 @@ spec:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-install-packages-using-helm-chart.html
+  (the chart's node agents)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (the instance types HyperPod accepts)
 - https://github.com/aws/sagemaker-hyperpod-cli/blob/main/helm_chart/HyperPodHelmChart/values.yaml
+  (the agents' affinity lists; `schemas/instance-types.json` `chart`)
 """
 
 from __future__ import annotations
@@ -128,7 +131,7 @@ def check_run(model, ctx):
     data = ctx.data
     agents = [c for c in data.chart_components if c.get("runs_on")]
     present = {c["id"]: [w for w in model.workloads if w.component == c["id"]] for c in agents}
-    # an agent is in the run when a copy of it selects HyperPod nodes (not one meant for other node groups)
+    # an agent is in the scope when a copy of it selects HyperPod nodes (not one meant for other node groups)
     agents = [c for c in agents if any(w.targets_hyperpod for w in present[c["id"]])]
     if not agents:
         return

@@ -84,8 +84,11 @@ Resources:
 
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html
+  (81 IP addresses per P5 node; plan subnet size)
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
+  (max pods per instance type)
 - https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
+  (5 reserved addresses per subnet)
 """
 
 from __future__ import annotations

@@ -1,0 +1,333 @@
+"""Scopes: which cluster sources and manifests of a run belong together.
+
+Cross-document rules (``check_run``, ``refine``, ``hyperlint capacity``) judge
+one scope at a time, never the whole run, so unrelated examples in one tree are
+never joined (RULES.md "Scope").
+
+A **cluster source** is a contribution that defines a cluster or its capacity:
+a HyperPod cluster (CloudFormation `AWS::SageMaker::Cluster`, a saved
+`create-cluster`/`describe-cluster` JSON, the configuration's `cluster:`
+section), an EKS cluster (`AWS::EKS::Cluster`, an eksctl `ClusterConfig`) or
+EKS/eksctl node groups. It is identified by its *place*: its file, or the
+folder a contribution names in ``Model.place`` (every `.tf` file of one
+Terraform module names the module's folder, so they are one source; a Helm
+chart's renders name the chart's folder, so they belong where the chart
+stands). Karpenter NodePools are manifests applied to a cluster, not sources.
+
+Every other file (manifests, templates without a cluster) joins scopes this way:
+
+1. No or one cluster source in the run: everything is one scope.
+2. Several: a file joins the clusters whose `clusters:` entry in the
+   configuration lists it (`manifests` globs, relative to the configuration
+   file's folder, matched with ``fnmatch``: `*` also crosses folders), else
+3. the **nearest-directory match**: walk from the file's folder (a folder
+   place: that folder) up to the filesystem root. At each folder, the
+   candidates are the sources standing in that folder itself, or, when there
+   are none, the sources standing in one of its direct subfolders (`infra/`
+   beside `k8s/`). At the first folder with any candidate, the file joins
+   that source when it is the only candidate (or all candidates are one
+   cluster, below), and no cluster when there are several (ambiguous: never
+   a guess). A source deeper below a shared ancestor is another example's.
+   Sources of one folder that name each other (a HyperPod cluster's
+   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
+4. A file that joins no cluster is judged with the files of its own folder
+   that joined none either (cross-document rules see no cluster there, so
+   HP401-HP409 stay silent), and ``Grouping.notes`` says once which clusters
+   were found and how to map them.
+
+A source file always belongs to its own scope. With rule 3 a folder added
+to a run changes nothing outside it as long as each file already found its
+source before reaching the folder the new one hangs from. A run whose one
+source sits in a sibling folder of its manifests (`infra/`, `k8s/`) needs the
+configuration once a second source arrives beside them: which of the two
+they belong to cannot be known.
+
+``tied_to_hyperpod`` decides RULES.md "Tied to HyperPod" for the HP1xx rules.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+
+from .model import Model
+from .record import Record
+
+EKS_CLUSTER_RULES = "HP1"  # RULES.md: the HP1xx rules judge the EKS cluster
+CROSS_RULES = "HP401-HP409"
+
+
+class Part(Record):
+    """One file's contribution to the run."""
+
+    __slots__ = ("file", "path", "model")
+
+    def __init__(self, file: str, path: str, model: Model) -> None:
+        self.file = file  # as findings name it
+        self.path = path  # absolute, normalised
+        self.model = model
+
+
+class Source(Record):
+    """A cluster source: the files that make it up, at one place."""
+
+    __slots__ = ("place", "shown", "folder", "files", "model", "hyperpod")
+
+    def __init__(self, place: str, shown: str, folder: str, files: list[str], model: Model) -> None:
+        self.place = place  # absolute path of its file or folder
+        self.shown = shown  # as the user named it
+        self.folder = folder  # the folder it stands in (for the nearest-directory match)
+        self.files = files
+        self.model = model
+        self.hyperpod = False  # the configuration says its EKS cluster runs HyperPod
+
+
+class Scope(Record):
+    """Cluster sources and the files that belong with them, with their run model."""
+
+    __slots__ = ("sources", "files", "model")
+
+    def __init__(self, sources: list[Source], files: list[str], model: Model) -> None:
+        self.sources = sources
+        self.files = files
+        self.model = model
+
+    @property
+    def label(self) -> str:
+        return ", ".join(s.shown for s in self.sources) or "(no cluster)"
+
+
+class Grouping(Record):
+    """The scopes of a run, the scopes of each file, and what to tell the user once
+    (files that belong to no cluster, `clusters:` entries that name no source of the run)."""
+
+    __slots__ = ("scopes", "by_file", "notes")
+
+    def __init__(self, scopes: list[Scope], by_file: dict[str, list[Scope]], notes: list[str] | None = None) -> None:
+        self.scopes = scopes
+        self.by_file = by_file
+        self.notes = [] if notes is None else notes
+
+    def scope_of(self, file: str) -> Scope | None:
+        """The scope a finding in ``file`` is judged in (its first, when configuration lists it in
+        several); with several scopes, None for a place that is no file of the run."""
+        found = self.by_file.get(file)
+        return found[0] if found else (self.scopes[0] if len(self.scopes) == 1 else None)
+
+
+def absolute(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def group(parts: list[Part], config, configured: Model | None = None, whole: Model | None = None) -> Grouping:
+    """Group ``parts`` (each file's model fragment) into scopes; ``configured``
+    is the configuration's `cluster:` section, a source placed at the configuration file;
+    ``whole``, when given, is all of them merged already (the one scope of most runs)."""
+    sources, others = _sources(parts, config, configured)
+    linked = _linked(sources)
+    if len(linked) <= 1:
+        model = whole if whole is not None else \
+            _merged([p.model for p in parts] + ([configured] if configured is not None else []))
+        scope = Scope(sources, [p.file for p in parts], model)
+        return Grouping([scope], {f: [scope] for f in scope.files + _config_files(sources)},
+                        _unknown_entries(sources, config))
+    scopes = [Scope(together, [f for s in together for f in s.files], Model()) for together in linked]
+    scope_of = {id(s): scope for scope in scopes for s in scope.sources}
+    members: dict[int, list[Part]] = {id(scope): [] for scope in scopes}
+    orphans: dict[str, list[Part]] = {}
+    for part in others:
+        mapped = _configured(part, sources, config)
+        chosen = []
+        for s in mapped or _nearest(part, sources):
+            if scope_of[id(s)] not in chosen:
+                chosen.append(scope_of[id(s)])
+        if len(chosen) > 1 and not mapped:
+            chosen = []  # several clusters at the same distance: ambiguous, never a guess
+        for scope in chosen:
+            members[id(scope)].append(part)
+            scope.files.append(part.file)
+        if not chosen:
+            orphans.setdefault(os.path.dirname(part.path), []).append(part)
+    for scope in scopes:
+        scope.model = _merged([s.model for s in scope.sources] + [p.model for p in members[id(scope)]])
+    for folder in sorted(orphans):
+        items = orphans[folder]
+        scopes.append(Scope([], [p.file for p in items], _merged([p.model for p in items])))
+    by_file: dict[str, list[Scope]] = {}
+    for scope in scopes:
+        for f in scope.files + _config_files(scope.sources):
+            by_file.setdefault(f, []).append(scope)
+    unmapped = [p.file for items in orphans.values() for p in items if p.model.manifests_seen]
+    notes = ([_note(sources, unmapped, config)] if unmapped else []) + _unknown_entries(sources, config)
+    return Grouping(scopes, by_file, notes)
+
+
+def _linked(sources: list[Source]) -> list[list[Source]]:
+    """Sources that describe one cluster together: in the same folder, a HyperPod
+    cluster of one names (`Orchestrator.Eks.ClusterArn`) an EKS cluster of the other
+    (an eksctl `ClusterConfig` beside its `create-cluster` input, nested stacks)."""
+    groups: list[list[Source]] = []
+    for s in sources:
+        joined = None
+        for g in groups:
+            if any(o.folder == s.folder and (_names(o, s) or _names(s, o)) for o in g):
+                if joined is None:
+                    g.append(s)
+                    joined = g
+                else:  # s links two groups: one
+                    joined += g
+                    g.clear()
+        groups = [g for g in groups if g]
+        if joined is None:
+            groups.append([s])
+    return groups
+
+
+def _names(hyperpod: Source, eks: Source) -> bool:
+    names = {e.name for e in eks.model.eks_clusters if e.name}
+    return any(names & set(c.eks) for c in hyperpod.model.clusters)
+
+
+def _config_files(sources: list[Source]) -> list[str]:
+    return [s.shown for s in sources if not s.files]
+
+
+def _sources(parts: list[Part], config, configured: Model | None) -> tuple[list[Source], list[Part]]:
+    by_place: dict[str, Source] = {}
+    others = []
+    for part in parts:
+        if not part.model.is_cluster_source:
+            others.append(part)
+            continue
+        place = absolute(part.model.place) if part.model.place else part.path
+        folder = place if part.model.place else os.path.dirname(place)
+        source = by_place.get(place)
+        if source is None:
+            shown = part.model.place if part.model.place else part.file
+            source = by_place[place] = Source(place, shown, folder, [], Model())
+        source.files.append(part.file)
+        source.model.merge(part.model)
+    if configured is not None:
+        shown = config.source or "<configuration>"
+        place = absolute(shown)
+        source = by_place.get(place) or Source(place, shown, os.path.dirname(place), [], Model())
+        source.model.merge(configured)
+        by_place[place] = source
+    base = _base(config)
+    for entry in config.clusters:
+        target = by_place.get(absolute(os.path.join(base, entry["source"])))
+        if target is not None and entry.get("hyperpod"):
+            target.hyperpod = True
+    return list(by_place.values()), others
+
+
+def _base(config) -> str:
+    return os.path.dirname(absolute(config.source)) if config.source else absolute(".")
+
+
+def _configured(part: Part, sources: list[Source], config) -> list[Source]:
+    """The sources whose `clusters:` entry lists ``part`` among its manifests."""
+    if not config.clusters:
+        return []
+    base = _base(config)
+    try:
+        rel = os.path.relpath(part.path, base).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return []
+    by_place = {s.place: s for s in sources}
+    chosen = []
+    for entry in config.clusters:
+        if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g.rstrip("/") + "/*") for g in entry["manifests"]):
+            source = by_place.get(absolute(os.path.join(base, entry["source"])))
+            if source is not None and source not in chosen:
+                chosen.append(source)
+    return chosen
+
+
+def _nearest(part: Part, sources: list[Source]) -> list[Source]:
+    """The sources of the nearest folder (from the file's own, upwards) that has any:
+    those standing in that folder itself, else those standing in one of its direct
+    subfolders (`infra/` beside `k8s/`). Sources deeper down belong to other examples."""
+    here = absolute(part.model.place) if part.model.place else os.path.dirname(part.path)
+    while True:
+        found = [s for s in sources if s.folder == here] or \
+            [s for s in sources if os.path.dirname(s.folder) == here and s.folder != here]
+        if found:
+            return found
+        parent = os.path.dirname(here)
+        if parent == here:
+            return []
+        here = parent
+
+
+def _merged(models: list[Model]) -> Model:
+    out = Model()
+    for m in models:
+        out.merge(m)
+    return out
+
+
+def _unknown_entries(sources: list[Source], config) -> list[str]:
+    """A `clusters:` entry whose source is no cluster source of this run (a typo, or a
+    folder not linted this time): said, never an error."""
+    base = _base(config)
+    places = {s.place for s in sources}
+    return [f"{config.source or 'configuration'}: clusters[{i}].source {entry['source']!r} is not a cluster "
+            f"source of this run (a template, create/describe-cluster JSON, eksctl ClusterConfig or Terraform "
+            f"folder among the linted files); its entry is not used"
+            for i, entry in enumerate(config.clusters) if absolute(os.path.join(base, entry["source"])) not in places]
+
+
+def _note(sources: list[Source], unmapped: list[str], config) -> str:
+    shown = ", ".join(s.shown for s in sources[:6]) + (" ..." if len(sources) > 6 else "")
+    files = f"{len(unmapped)} file{'s' if len(unmapped) != 1 else ''} with Kubernetes manifests ({unmapped[0]}" + \
+        (" ..." if len(unmapped) > 1 else "") + ") " + ("belongs" if len(unmapped) == 1 else "belong")
+    where = config.source or ".hyperlint.yaml"
+    return (f"{len(sources)} cluster sources in this run ({shown}); {files} to none of them, so the "
+            f"cross-document rules ({CROSS_RULES}) skip them. Map them in {where}: "
+            f"clusters: [{{source: {sources[0].shown}, manifests: ['<folder>/*']}}, ...]")
+
+
+# -- RULES.md "Tied to HyperPod" ------------------------------------------------------------
+
+def judges_eks_cluster(rule) -> bool:
+    """An HP1xx rule whose findings are info on an EKS cluster not tied to HyperPod:
+    it says so by listing info among its EMITS (rules whose subject is HyperPod's
+    by definition, HP108's HYPERPOD_LINUX access entries, do not)."""
+    return rule is not None and rule.id.startswith(EKS_CLUSTER_RULES) and "info" in rule.emits
+
+
+def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
+    """Is the EKS cluster that a finding in ``file`` judges tied to HyperPod?
+
+    The EKS clusters are those of ``file``'s own source, else those of its scope.
+    Tied: the configuration says so (`assume-hyperpod`, or `hyperpod: true` on its
+    `clusters:` entry); a HyperPod cluster of the same source, or of the scope
+    naming it in `Orchestrator.Eks.ClusterArn` (or naming no knowable cluster);
+    HyperPod NodePools or HyperPod-targeting workloads in the scope; its name,
+    logical ID, stack description or file path names HyperPod or SageMaker.
+    A scope that defines no EKS cluster keeps the finding as it is."""
+    from .extract import names_hyperpod
+
+    if config.assume_hyperpod:
+        return True
+    own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]
+    candidates = own or [s for s in scope.sources if s.model.eks_clusters]
+    if not candidates:
+        return True
+    model = scope.model
+    if ("hyperpod-nodepool",) in model.markers or any(w.targets_hyperpod for w in model.workloads):
+        return True
+    for s in candidates:
+        names = {e.name for e in s.model.eks_clusters}
+        if s.hyperpod or s.model.clusters or any(e.named_hyperpod for e in s.model.eks_clusters) \
+                or names_hyperpod(data, s.shown):
+            return True
+        if any(not c.eks or names & set(c.eks) for c in model.clusters):
+            return True
+    return False
+
+
+def untied_note() -> str:
+    return ("; info only: nothing ties this EKS cluster to HyperPod (no HyperPod cluster names it); if it runs "
+            "HyperPod, say so with `hyperpod: true` on its `clusters:` entry in the configuration")
