@@ -11,6 +11,8 @@ message. The split is made here, once, from the text the rules already write:
 - *help*: the part after the last ``; `` (outside quotes and brackets) when it
   starts with an instruction (``use``, ``remove``, ``set``, ``did you mean``
   ...);
+- *data*: the provenance ``hyperlint.data`` appends (`` (data: eks.json as of
+  2026-08-20; override with ...)``) becomes a note of its own;
 - *headline*: the problem, cut at its first ``: ``, ``, so ``, ``, which ``,
   ``, but `` or ``, the `` when it is longer than ``HEADLINE``, else before a
   parenthesis.
@@ -33,6 +35,10 @@ class Parts(NamedTuple):
     headline: str
     detail: str  # the rest of the problem ("" when the headline is all of it)
     help: str  # what to do ("" when the message does not say)
+    data: str = ""  # the data table the finding judged by (`data: eks.json as of ...`), shown as a note
+
+
+_DATA = " (data: "
 
 
 def _top_level(text: str):
@@ -63,6 +69,15 @@ def _separators(text: str, sep: str) -> list[int]:
 
 
 def split(message: str) -> Parts:
+    data = ""
+    at = message.rfind(_DATA)
+    if at > 0 and message.endswith(")"):  # the provenance `hyperlint.data` appends: a note of its own
+        message, data = message[:at], message[at + 2:-1]
+    head, detail, help_ = _split(message)
+    return Parts(head, detail, help_, data)
+
+
+def _split(message: str) -> tuple[str, str, str]:
     problem, help_ = message, ""
     semis = _separators(message, "; ")
     if semis:
@@ -71,16 +86,16 @@ def split(message: str) -> Parts:
         if first in _VERBS:
             problem, help_ = message[:semis[-1]], tail
     if len(problem) <= HEADLINE:
-        return Parts(problem, "", help_)
+        return problem, "", help_
     cuts = sorted((i, sep) for sep in _CUTS for i in _separators(problem, sep) if i >= 20)
     if cuts:
         i, sep = cuts[0]
         rest = problem[i + len(sep):] if sep in (": ", "; ") else problem[i + 2:]
-        return Parts(problem[:i], rest, help_)
+        return problem[:i], rest, help_
     closing = problem.rfind(" (")
     if problem.endswith(")") and closing >= 20 and len(problem) > HEADLINE + 10:  # a trailing list of values
-        return Parts(problem[:closing], problem[closing + 1:], help_)
+        return problem[:closing], problem[closing + 1:], help_
     opening = problem.find(" (")
     if opening >= 20 and len(problem) > HEADLINE + 40:
-        return Parts(problem[:opening], problem[opening + 1:], help_)
-    return Parts(problem, "", help_)
+        return problem[:opening], problem[opening + 1:], help_
+    return problem, "", help_

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from clitools import run
 from gittools import commit_all, git, new_repo
-from inproc import hyperlint
 
 BAD = """\
 apiVersion: v1
@@ -27,6 +27,19 @@ spec:
 """
 WARN = BAD.replace("p5.48xlarge", "ml.p5.48xlarge").replace("spec:\n", "spec:\n  hostNetwork: true\n", 1)
 GOOD = BAD.replace("p5.48xlarge", "ml.p5.48xlarge")
+
+
+class Outcome:
+    def __init__(self, proc) -> None:
+        self.code, self.out, self.err = proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+    def __repr__(self) -> str:
+        return f"Outcome(code={self.code}, out={self.out[:2000]!r}, err={self.err[:2000]!r})"
+
+
+def hyperlint(*args, **kwargs) -> Outcome:
+    """`hyperlint ARGS` (in this process: tests/clitools.py) as text."""
+    return Outcome(run(*args, **kwargs))
 
 
 def write(path: Path, text: str) -> Path:
@@ -259,7 +272,28 @@ def test_source_lines_are_escaped_and_related_places_shown():
 def test_messages_split_into_headline_detail_and_help(message, headline, detail, help_):
     from hyperlint.message import split
 
-    assert split(message) == (headline, detail, help_)
+    assert split(message) == (headline, detail, help_, "")
+
+
+def test_data_provenance_is_a_note_of_its_own():
+    from hyperlint.message import split
+
+    parts = split("version 1.16 is older than 1.18.3; upgrade to 1.18.3 or later (data: eks.json as of 2026-08-20; "
+                  "override with data.vpc-cni-minimum-version in the configuration)")
+    assert parts == ("version 1.16 is older than 1.18.3", "", "upgrade to 1.18.3 or later",
+                     "data: eks.json as of 2026-08-20; override with data.vpc-cni-minimum-version in the configuration")
+
+
+def test_long_source_lines_show_the_part_around_the_value(tmp_path):
+    write(tmp_path / "a.yaml", BAD.replace("    node.kubernetes.io/instance-type: p5.48xlarge",
+                                           "    node.kubernetes.io/instance-type: p5.48xlarge" + " " * 300 + "# x"))
+    out = hyperlint("check", "a.yaml", cwd=tmp_path).out
+    line = next(x for x in out.splitlines() if x.startswith("6 | "))
+    carets = next(x for x in out.splitlines() if "^" in x)
+    assert line.endswith("\u2026") and len(line) < 200
+    assert line.index("p5.48xlarge") == carets.index("^")
+    short = hyperlint("check", "-", cwd=tmp_path, stdin=BAD.encode()).out
+    assert "\u2026" not in short
 
 
 def test_headlines_of_the_example_project_are_short():
@@ -464,10 +498,8 @@ def test_did_you_mean_case_and_rule_names(tmp_path):
 
 
 def test_stdin_without_a_path_says_what_it_lints(tmp_path):
-    from clitools import run
-
     write(tmp_path / "a.yaml", GOOD)
-    proc = run("check", cwd=tmp_path, stdin=BAD.encode())
+    proc = run("check", cwd=tmp_path, stdin=BAD.encode(), subprocess=True)  # a real pipe
     assert proc.returncode == 0
     assert "hyperlint: no path given: linting the current folder (pass '-' to read stdin)" in proc.stderr.decode()
 

@@ -30,6 +30,7 @@ from collections import Counter
 from ..safe import printable
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
+LINE_LIMIT = 200  # longer source lines are shown as the part around the value
 WINDOW = 120  # characters of a long value that are shown
 CONTEXT = 60  # characters shown on each side of the value in a long line
 LABEL_WIDTH = 100  # a detail goes next to the carets when the line stays this short, else on its own line
@@ -132,7 +133,9 @@ def _frame(f, lines: SourceLines, style: _Style, label: str) -> list[str]:
     end = max(min(end, len(text)), start + 1)
     if end - start > WINDOW:  # a long value: its beginning
         end = start + WINDOW
-    left, right = max(0, start - CONTEXT), min(len(text), end + CONTEXT)  # a long line: the part around the value
+    left, right = 0, len(text)
+    if len(text) > LINE_LIMIT:  # a long line: the part around the value
+        left, right = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
     head = printable(text[left:start], None)
     body = printable(text[start:end], None)
     shown = ("\u2026" if left else "") + head + body + printable(text[end:right], None) + \
@@ -181,6 +184,8 @@ def format_full(f, lines: SourceLines, style: _Style) -> list[str]:
     label = f.object_label()
     if label:
         out.append(f"{pad}{eq} in {label}")
+    if parts.data:
+        out.append(f"{pad}{eq} {parts.data}")
     if parts.help:
         help_ = parts.help + (" (an unsafe fix: `--fix --unsafe-fixes`)" if fix == UNSAFE else "")
         out.append(f"{pad}{eq} {style('help', '36;1')}: {help_}")
