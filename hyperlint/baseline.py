@@ -27,7 +27,7 @@ from .config import ConfigError
 FORMAT = 1
 
 
-def _relative(file: str, base: str) -> str:
+def relative(file: str, base: str) -> str:
     if file == "-":
         return file
     try:
@@ -40,7 +40,7 @@ def _relative(file: str, base: str) -> str:
 def identity(f, base: str) -> tuple[str, str, str, str]:
     """(rule, file relative to ``base``, object, pointer)."""
     obj = "/".join("" if part is None else str(part) for part in f.loc.object) if f.loc.object else ""
-    return (f.rule, _relative(f.loc.file, base), obj, f.loc.pointer)
+    return (f.rule, relative(f.loc.file, base), obj, f.loc.pointer)
 
 
 def new_findings(findings, known: Counter, base: str) -> tuple[list, Counter]:
@@ -95,7 +95,7 @@ def write(path: str, findings, linted: list[str]) -> tuple[int, int]:
     """Write the baseline of ``findings``; keep the entries of files not in ``linted``.
     (entries written, stale entries pruned)."""
     base = base_of(path)
-    linted_files = {_relative(file, base) for file in linted}
+    linted_files = {relative(file, base) for file in linted}
     previous: Counter = Counter()
     if os.path.exists(path):
         try:

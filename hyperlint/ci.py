@@ -196,7 +196,8 @@ def _diff_base(inputs: Inputs, env) -> tuple[str | None, tuple[str, str] | None]
 
 
 def run(env=None) -> int:
-    from .cli import _only_new, build_config, discover_paths, empty_paths, lint_found, no_input_message
+    from .cli import build_config, discover_paths, empty_paths, lint_found, no_input_message
+    from .workflow import only_new
     from .output import render
     from .output.github import escape_data
 
@@ -214,10 +215,9 @@ def run(env=None) -> int:
         result, code = lint_found(found, config)
         every = result  # code scanning gets every finding: it tracks existing alerts itself
         if inputs.baseline or diff_base:
-            from .cli import _ignorer
+            from .workflow import walk_filter
 
-            result, code = _only_new(result, code, config, found, inputs.baseline, diff_base, paths,
-                                     lambda cfg: _ignorer(cfg, None, None, None), False)
+            result, code = only_new(result, code, config, found, inputs.baseline, diff_base, paths, walk_filter, False)
             known = len(every.findings) - len(result.findings)
             if known:
                 since = "in the baseline" if inputs.baseline else f"already at {diff_base[:12]}"

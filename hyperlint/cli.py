@@ -106,14 +106,17 @@ def check(
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     if baseline and write_baseline:
         raise ConfigError("--baseline and --write-baseline cannot be used together")
-    if not paths and _stdin_is_piped() and not quiet and not show_settings:
+    from .workflow import only_new, show_fixes as list_fixes, stdin_is_piped, use_color, walk_filter
+
+    if not paths and stdin_is_piped() and not quiet and not show_settings:
         typer.echo("hyperlint: no path given: linting the current folder (pass '-' to read stdin)", err=True)
     targets = list(paths) if paths else ["."]
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
                           assume_hyperpod=assume_hyperpod,
                           targets=[stdin_filename if t == "-" and stdin_filename else t for t in targets])
+
     def walk_of(cfg):
-        return _ignorer(cfg, exclude, extend_exclude, respect_gitignore)
+        return walk_filter(cfg, _split(exclude) if exclude else None, _split(extend_exclude), respect_gitignore)
 
     walk = walk_of(config)
     if show_settings:
@@ -131,7 +134,7 @@ def check(
         if diff:
             sys.stdout.write(outcome.diff)
             if show_fixes:
-                _show_fixes(result.findings, outcome.files, unsafe_fixes, "would fix")
+                list_fixes(result.findings, outcome.files, unsafe_fixes, "would fix")
             raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))
         if outcome.stdin is not None:  # the fixed stream goes to stdout, the report to stderr
             sys.stdout.buffer.write(outcome.stdin)
@@ -144,7 +147,7 @@ def check(
         found = outcome.refreshed(found)
         result, code = lint_found(found, config, notes=False)
         if show_fixes:
-            _show_fixes(before, outcome.files, unsafe_fixes, "fixed", after=result.findings)
+            list_fixes(before, outcome.files, unsafe_fixes, "fixed", after=result.findings)
     if add_suppressions:
         from .addsuppress import add_suppressions as add
 
@@ -162,116 +165,12 @@ def check(
                    + (f" ({pruned} stale entr{'ies' if pruned != 1 else 'y'} pruned)" if pruned else ""), err=True)
         raise typer.Exit(2 if code == 2 else 0)
     if baseline or diff_base:
-        result, code = _only_new(result, code, config, found, baseline, diff_base, targets, walk_of, quiet)
-    color = output is None and fmt in ("text", "full") and _use_color(report, no_color)
+        result, code = only_new(result, code, config, found, baseline, diff_base, targets, walk_of, quiet)
+    color = output is None and fmt in ("text", "full") and use_color(report, no_color)
     sources = {i.display: i for i in found.inputs}
     write_report("statistics" if statistics else fmt, result, output, report,
                  color=color, sources=sources, quiet=quiet, requested=fmt)
     raise typer.Exit(0 if exit_zero and code == 1 else code)
-
-
-def _ignorer(config: Config, exclude, extend_exclude, respect_gitignore):
-    from .ignore import from_config
-
-    return from_config(config, _split(exclude) if exclude else None, _split(extend_exclude), respect_gitignore)
-
-
-def _use_color(stream, no_color: bool) -> bool:
-    """Colour on a terminal; NO_COLOR (any value) turns it off, FORCE_COLOR on, --no-color off."""
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _stdin_is_piped() -> bool:
-    """Input is piped or redirected from a file (not a terminal, not /dev/null)."""
-    import stat
-
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (AttributeError, OSError, ValueError):
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
-
-
-def _only_new(result, code, config, found, baseline, diff_base, targets, walk_of, quiet):
-    """``result`` with only the findings that are new (not in the baseline, not at ``diff_base``)."""
-    from .baseline import base_of, load, new_findings, stale
-
-    findings = result.findings
-    if baseline:
-        base = base_of(baseline)
-        known = load(baseline)
-        findings, used = new_findings(findings, known, base)
-        linted = {_rel(i.display, base) for i in found.inputs}
-        gone = stale(known, used, linted)
-        if gone and not quiet:
-            typer.echo(f"hyperlint: {gone} baseline entr{'ies' if gone != 1 else 'y'} no longer "
-                       f"match{'es' if gone == 1 else ''} a finding "
-                       f"(fixed); rewrite the baseline with --write-baseline {baseline} to prune "
-                       f"{'them' if gone != 1 else 'it'}", err=True)
-    if diff_base:
-        from .diffbase import old_findings
-
-        def lint_at(old_targets, old_config):
-            from .discover import discover
-            from .engine import lint
-
-            old = discover(old_targets, [], skip=walk_of(old_config))
-            return lint(old.inputs, old_config).findings
-
-        known, root = old_findings(diff_base, targets, config, lint_at)
-        findings, _ = new_findings(findings, known, root)
-    from .engine import exit_code
-
-    result = result.replace(findings=findings)
-    return result, (code if code == 2 else exit_code(result, config.fail_on))
-
-
-def _rel(file: str, base: str) -> str:
-    from .baseline import _relative
-
-    return _relative(file, base)
-
-
-def _show_fixes(before, fixed_files, unsafe: bool, verb: str, after=None) -> None:
-    """`--show-fixes`: per file, the findings --fix fixed (or would fix)."""
-    from collections import Counter
-
-    from .applicability import applicability
-    from .baseline import identity
-
-    if after is not None:
-        left = Counter(identity(f, ".") for f in after)
-        done = []
-        for f in before:
-            key = identity(f, ".")
-            if left[key]:
-                left[key] -= 1
-            elif f.loc.file in fixed_files:
-                done.append(f)
-    else:
-        allowed = ("safe", "unsafe") if unsafe else ("safe",)
-        done = [f for f in before if f.loc.file in fixed_files and applicability(f) in allowed]
-    if not done:
-        typer.echo(f"hyperlint: {verb} nothing", err=True)
-        return
-    typer.echo(f"hyperlint: {verb} {len(done)} finding{'s' if len(done) != 1 else ''}:", err=True)
-    by_file: dict = {}
-    for f in done:
-        by_file.setdefault(f.loc.file, Counter())[f.rule] += 1
-    from .rules import get
-
-    for file, counts in by_file.items():
-        typer.echo(f"  {file}:", err=True)
-        for rule_id, n in sorted(counts.items()):
-            rule = get(rule_id)
-            typer.echo(f"    {n} \u00d7 {rule_id} ({rule.name if rule else rule_id})", err=True)
 
 
 def _output_format(requested: Optional[str], output: Optional[str]) -> str:
@@ -314,7 +213,9 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
     from .engine import MAX_FILE_BYTES
 
     if skip is None:
-        skip = _ignorer(config, None, None, None)
+        from .workflow import walk_filter
+
+        skip = walk_filter(config)
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
     found = discover(targets, [], stdin=stdin, stdin_filename=stdin_filename, skip=skip)
     if not quiet:
@@ -328,7 +229,7 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
             typer.echo(f"hyperlint: note: {message}", err=True)
     for message in found.errors:
         typer.echo(f"hyperlint: {message}", err=True)
-    for path in empty_paths(targets, found):
+    for path in () if quiet else empty_paths(targets, found):
         typer.echo(f"hyperlint: warning: {no_input_message(path)}", err=True)
     return found
 

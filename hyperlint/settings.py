@@ -27,6 +27,7 @@ def show(config, walk=None) -> str:
         "respect-gitignore": respect,
         "assume-hyperpod": config.assume_hyperpod,
         "data": config.data,
+        "clusters": getattr(config, "clusters", []),
         "cluster": config.cluster,
         "jobs": config.jobs if config.jobs else "auto",
     }
