@@ -220,7 +220,8 @@ def run(env=None) -> int:
             result, code = only_new(result, code, config, found, inputs.baseline, diff_base, paths, walk_filter, False)
             known = len(every.findings) - len(result.findings)
             if known:
-                since = "in the baseline" if inputs.baseline else f"already at {diff_base[:12]}"
+                shown = diff_base[:12] if len(diff_base) == 40 else diff_base  # a commit ID, or the ref as given
+                since = "in the baseline" if inputs.baseline else f"already at {shown}"
                 notes.append(("notice", f"{known} finding{'s' if known != 1 else ''} {since} not reported here "
                                         "(they stay in the SARIF report for code scanning)."))
     except ConfigError as exc:

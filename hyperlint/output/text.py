@@ -78,42 +78,58 @@ class _Style:
 
 
 class SourceLines:
-    """The lines of the linted files, read once each, for the code frames.
+    """The source lines the code frames show, read once per file.
 
     ``sources`` maps a finding's file (as reported) to the ``Input`` it was
-    read from; a file that cannot be read again shows no frame."""
+    read from; only the lines findings point at are kept (a 100 MB stream
+    costs its bytes while it is read, not a string per line). A file that
+    cannot be read again shows no frame."""
 
-    def __init__(self, sources=None) -> None:
+    def __init__(self, sources=None, findings=()) -> None:
         self.sources = sources or {}
-        self._cache: dict[str, list[str] | None] = {}
+        self._wanted: dict[str, set[int]] = {}
+        for f in findings:
+            self._wanted.setdefault(f.loc.file, set()).add(f.loc.line)
+        self._cache: dict[str, dict[int, str]] = {}
 
     def line(self, file: str, number: int) -> str | None:
         if file not in self._cache:
-            self._cache[file] = self._read(file)
-        lines = self._cache[file]
-        if lines is None or not 1 <= number <= len(lines):
-            return None
-        return lines[number - 1]
+            self._cache[file] = self._read(file, sorted(self._wanted.get(file, {number})))
+        return self._cache[file].get(number)
 
-    def _read(self, file: str) -> list[str] | None:
+    def _read(self, file: str, numbers: list[int]) -> dict[int, str]:
         from ..parse import decode
 
         source = self.sources.get(file)
         if source is None:
-            return None
-        raw = source.stdin if source.stdin is not None else None
+            return {}
+        raw = source.stdin
         if raw is None and source.path is not None and source.problem is None:
             try:
                 with open(source.path, "rb") as fh:
                     raw = fh.read()
             except OSError:
-                return None
+                return {}
         if raw is None:
-            return None
+            return {}
         data, problem = decode(raw)
+        del raw
         if problem is not None:
-            return None
-        return [line.rstrip("\r") for line in data.decode("utf-8", "replace").split("\n")]
+            return {}
+        if b"\n" not in data and b"\r" in data:  # old Mac line ends: YAML counts a lone CR as a break
+            data = data.replace(b"\r", b"\n")
+        found: dict[int, str] = {}
+        line, pos = 1, 0
+        for number in numbers:
+            while line < number:
+                nl = data.find(b"\n", pos)
+                if nl < 0:
+                    return found
+                pos, line = nl + 1, line + 1
+            end = data.find(b"\n", pos)
+            text = data[pos:end if end >= 0 else len(data)]
+            found[number] = text.rstrip(b"\r").decode("utf-8", "replace")
+        return found
 
 
 def _frame(f, lines: SourceLines, style: _Style, label: str) -> list[str]:
@@ -194,7 +210,7 @@ def format_full(f, lines: SourceLines, style: _Style) -> list[str]:
 
 def render(result, out, color: bool = False, sources=None, quiet: bool = False, **_options) -> None:
     style = _Style(color)
-    lines = SourceLines(sources)
+    lines = SourceLines(sources, result.findings)
     for f in result.findings:
         out.write("\n".join(format_full(f, lines, style)) + "\n\n")
     for line in closing(result, quiet):
