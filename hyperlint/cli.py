@@ -80,7 +80,8 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply safe fixes to the files, then report what remains."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply unsafe fixes."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff; write nothing."),
-    show_fixes: bool = typer.Option(False, "--show-fixes", help="List the fixes --fix made (or would make), per file."),
+    show_fixes: bool = typer.Option(False, "--show-fixes", help="Show the replacement under each fixable finding; with "
+                                    "--fix (or --diff), list per file the findings fixed (or that would be)."),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="Report only findings not in this baseline file."),
     write_baseline: Optional[str] = typer.Option(None, "--write-baseline", help="Write the findings to this baseline file "
                                                  "(entries of files not linted are kept), then exit 0."),
@@ -169,7 +170,7 @@ def check(
     color = output is None and fmt in ("text", "full") and use_color(report, no_color)
     sources = {i.display: i for i in found.inputs}
     write_report("statistics" if statistics else fmt, result, output, report,
-                 color=color, sources=sources, quiet=quiet, requested=fmt)
+                 color=color, sources=sources, quiet=quiet, requested=fmt, show_fixes=show_fixes)
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 

@@ -354,6 +354,9 @@ def test_statistics_exit_zero_quiet_and_show_fixes(tmp_path):
     assert hyperlint("check", "--exit-zero", "missing.yaml", cwd=tmp_path).code == 2
     quiet = hyperlint("check", "-q", "-f", "concise", ".", cwd=tmp_path)
     assert quiet.code == 1 and len(quiet.out.splitlines()) == 3 and "hyperlint:" not in quiet.out
+    shown = hyperlint("check", "--show-fixes", "a.yaml", cwd=tmp_path).out
+    assert shown.count("  = fix (safe): replace 'p5.48xlarge' with 'ml.p5.48xlarge'\n") == 2
+    assert "= fix" not in hyperlint("check", "a.yaml", cwd=tmp_path).out
     r = hyperlint("check", "--fix", "--show-fixes", ".", cwd=tmp_path)
     assert "hyperlint: fixed 2 findings:\n  a.yaml:\n    2 \u00d7 HP301 (instance-type-without-ml-prefix)\n" in r.err
     assert "HP301" not in r.out and "HP307" in r.out

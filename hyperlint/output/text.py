@@ -14,7 +14,8 @@ help) and the message's headline
 (``hyperlint.message``). When the finding came from a Helm template, the
 template comes first and the rendered place follows (``-->``); related places
 (the parameter a ``!Ref`` resolved to ...) follow as ``:::`` lines, so a
-finding can show a primary source and a related one. The source line comes
+finding can show a primary source and a related one. With ``--show-fixes``,
+a fixable finding also shows the replacement ``--fix`` would make. The source line comes
 from the linted file (or the stdin bytes); control characters in it are
 escaped, as everywhere. Colour (ANSI) only when asked for: the command line
 decides (a terminal, ``NO_COLOR``, ``FORCE_COLOR``, ``--no-color``).
@@ -169,7 +170,7 @@ def _frame(f, lines: SourceLines, style: _Style, label: str) -> list[str]:
             f"{pad} {bar}"]
 
 
-def format_full(f, lines: SourceLines, style: _Style) -> list[str]:
+def format_full(f, lines: SourceLines, style: _Style, show_fixes: bool = False) -> list[str]:
     from ..applicability import UNSAFE, applicability
     from ..message import split
 
@@ -205,13 +206,18 @@ def format_full(f, lines: SourceLines, style: _Style) -> list[str]:
     if parts.help:
         help_ = parts.help + (" (an unsafe fix: `--fix --unsafe-fixes`)" if fix == UNSAFE else "")
         out.append(f"{pad}{eq} {style('help', '36;1')}: {help_}")
+    facts = f.facts or {}
+    if show_fixes and fix != "none" and "fixed" in facts and "value" in facts:
+        old, new = printable(str(facts["value"]), 200), printable(str(facts["fixed"]), 200)
+        out.append(f"{pad}{eq} {style('fix', '36;1')} ({fix}): replace {old!r} with {new!r}")
     return out
 
 
-def render(result, out, color: bool = False, sources=None, quiet: bool = False, **_options) -> None:
+def render(result, out, color: bool = False, sources=None, quiet: bool = False, show_fixes: bool = False,
+           **_options) -> None:
     style = _Style(color)
     lines = SourceLines(sources, result.findings)
     for f in result.findings:
-        out.write("\n".join(format_full(f, lines, style)) + "\n\n")
+        out.write("\n".join(format_full(f, lines, style, show_fixes)) + "\n\n")
     for line in closing(result, quiet):
         out.write(line + "\n")
