@@ -220,8 +220,10 @@ def run(env=None) -> int:
             result, code = only_new(result, code, config, found, inputs.baseline, diff_base, paths, walk_filter, False)
             known = len(every.findings) - len(result.findings)
             if known:
-                shown = diff_base[:12] if len(diff_base) == 40 else diff_base  # a commit ID, or the ref as given
-                since = "in the baseline" if inputs.baseline else f"already at {shown}"
+                if inputs.baseline:
+                    since = "in the baseline"
+                else:  # a commit ID shortened, a ref as given
+                    since = f"already at {diff_base[:12] if diff_base and len(diff_base) == 40 else diff_base}"
                 notes.append(("notice", f"{known} finding{'s' if known != 1 else ''} {since} not reported here "
                                         "(they stay in the SARIF report for code scanning)."))
     except ConfigError as exc:

@@ -126,7 +126,22 @@ def check(
         sys.stdout.write(show(config, walk))
         raise typer.Exit(0)
     found = discover_paths(targets, config, stdin_filename, skip=walk, quiet=quiet)
-    result, code = lint_found(found, config)
+    from .hierarchy import apply_nested, nested_configs, run_config
+
+    chosen_on_command_line = bool(select or ignore)
+    nested = {} if config_file else nested_configs(found.inputs, config)  # nearer configuration files
+    engine_config = run_config(config, nested, chosen_on_command_line)
+
+    def lint_run(found, notes=True):
+        result, code = lint_found(found, engine_config, notes=notes)
+        if nested:
+            from .engine import exit_code
+
+            result = apply_nested(result, config, nested, chosen_on_command_line)
+            code = code if code == 2 else exit_code(result, config.fail_on)
+        return result, code
+
+    result, code = lint_run(found)
     report = sys.stdout
     if fix or diff:
         from .fix import fix_run
@@ -146,7 +161,7 @@ def check(
             typer.echo(f"hyperlint: fixed {outcome.count} finding{'s' if outcome.count != 1 else ''} in "
                        f"{len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
         found = outcome.refreshed(found)
-        result, code = lint_found(found, config, notes=False)
+        result, code = lint_run(found, notes=False)
         if show_fixes:
             list_fixes(before, outcome.files, unsafe_fixes, "fixed", after=result.findings)
     if add_suppressions:
@@ -157,7 +172,7 @@ def check(
                    f"{len(added.files)} file{'s' if len(added.files) != 1 else ''}"
                    + (f"; {added.skipped} finding{'s' if added.skipped != 1 else ''} could not take a comment "
                       "(JSON, stdin, HP001, HP002)" if added.skipped else ""), err=True)
-        result, code = lint_found(found, config, notes=False)
+        result, code = lint_run(found, notes=False)
     if write_baseline:
         from .baseline import write
 
@@ -166,7 +181,7 @@ def check(
                    + (f" ({pruned} stale entr{'ies' if pruned != 1 else 'y'} pruned)" if pruned else ""), err=True)
         raise typer.Exit(2 if code == 2 else 0)
     if baseline or diff_base:
-        result, code = only_new(result, code, config, found, baseline, diff_base, targets, walk_of, quiet)
+        result, code = only_new(result, code, engine_config, found, baseline, diff_base, targets, walk_of, quiet)
     color = output is None and fmt in ("text", "full") and use_color(report, no_color)
     sources = {i.display: i for i in found.inputs}
     write_report("statistics" if statistics else fmt, result, output, report,

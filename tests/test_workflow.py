@@ -523,3 +523,23 @@ def test_readme_quick_start_works_without_a_checkout(tmp_path):
     assert first.code == 1 and "HP301 [error] [*]" in first.out
     assert hyperlint(*commands[1][1:], cwd=tmp_path).code == 0  # --fix
     assert hyperlint(*commands[2][1:], cwd=tmp_path).code == 0
+
+
+def test_a_nearer_configuration_decides_for_the_files_under_it(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    write(repo / ".hyperlint.yaml", "ignore: [HP307]\n")
+    write(repo / "k8s" / "a.yaml", WARN + "---\n" + BAD)
+    write(repo / "legacy" / ".hyperlint.yaml", "ignore: [HP301]\nseverity: {HP307: error}\n")
+    write(repo / "legacy" / "old.yaml", WARN + "---\n" + BAD)
+    expected = [("HP301", "k8s/a.yaml", 16), ("HP307", "legacy/old.yaml", 5)]
+    assert rules(hyperlint("check", "-f", "json", ".", cwd=repo)) == expected
+    doc = json.loads(hyperlint("check", "-f", "json", ".", cwd=repo).out)
+    assert [f["severity"] for f in doc["findings"]] == ["error", "error"]
+    # the same from inside the subproject, and from anywhere else
+    assert rules(hyperlint("check", "-f", "json", ".", cwd=repo / "legacy")) == [("HP307", "old.yaml", 5)]
+    assert [r[0] for r in rules(hyperlint("check", "-f", "json", repo, cwd=tmp_path))] == ["HP301", "HP307"]
+    # the command line's selection applies to every file; --config reads only that file
+    assert rules(hyperlint("check", "-f", "json", "--select", "HP301", ".", cwd=repo)) == [
+        ("HP301", "k8s/a.yaml", 16), ("HP301", "legacy/old.yaml", 16)]
+    assert [r[0] for r in rules(hyperlint("check", "-f", "json", "--config", ".hyperlint.yaml", ".", cwd=repo))] == [
+        "HP301", "HP301"]
