@@ -212,7 +212,10 @@ def run(env=None) -> int:
         notes += [note] if note else []
         found = discover_paths(paths, config)
         notes += [("warning", no_input_message(p)) for p in empty_paths(paths, found)]
-        result, code = lint_found(found, config)
+        from .workflow import nested_lint
+
+        config, lint_run = nested_lint(found, config, inputs.config is not None, False, lint_found)
+        result, code = lint_run(found)
         every = result  # code scanning gets every finding: it tracks existing alerts itself
         if inputs.baseline or diff_base:
             from .workflow import walk_filter

@@ -107,7 +107,7 @@ def check(
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     if baseline and write_baseline:
         raise ConfigError("--baseline and --write-baseline cannot be used together")
-    from .workflow import only_new, show_fixes as list_fixes, stdin_is_piped, use_color, walk_filter
+    from .workflow import nested_lint, only_new, show_fixes as list_fixes, stdin_is_piped, use_color, walk_filter
 
     if not paths and stdin_is_piped() and not quiet and not show_settings:
         typer.echo("hyperlint: no path given: linting the current folder (pass '-' to read stdin)", err=True)
@@ -126,21 +126,8 @@ def check(
         sys.stdout.write(show(config, walk))
         raise typer.Exit(0)
     found = discover_paths(targets, config, stdin_filename, skip=walk, quiet=quiet)
-    from .hierarchy import apply_nested, nested_configs, run_config
-
-    chosen_on_command_line = bool(select or ignore)
-    nested = {} if config_file else nested_configs(found.inputs, config)  # nearer configuration files
-    engine_config = run_config(config, nested, chosen_on_command_line)
-
-    def lint_run(found, notes=True):
-        result, code = lint_found(found, engine_config, notes=notes)
-        if nested:
-            from .engine import exit_code
-
-            result = apply_nested(result, config, nested, chosen_on_command_line)
-            code = code if code == 2 else exit_code(result, config.fail_on)
-        return result, code
-
+    # a nearer configuration file decides the rules of the files under it (hyperlint.hierarchy)
+    engine_config, lint_run = nested_lint(found, config, config_file is not None, bool(select or ignore), lint_found)
     result, code = lint_run(found)
     report = sys.stdout
     if fix or diff:

@@ -4,7 +4,9 @@
 - ``use_color``, ``stdin_is_piped``: how the output reaches a person;
 - ``only_new``: the findings not in a baseline and not already at ``--diff-base``
   (``hyperlint.baseline``, ``hyperlint.diffbase``), with the stale-baseline note;
-- ``show_fixes``: ``--show-fixes``, per file what ``--fix`` fixed (or would).
+- ``show_fixes``: ``--show-fixes``, per file what ``--fix`` fixed (or would);
+- ``nested_lint``: a lint that lets nearer configuration files decide for their
+  files (``hyperlint.hierarchy``).
 
 `hyperlint check` (``hyperlint.cli``) and the GitHub Action (``hyperlint.ci``) share them.
 """
@@ -115,3 +117,24 @@ def show_fixes(before, fixed_files, unsafe: bool, verb: str, after=None) -> None
         for rule_id, n in sorted(counts.items()):
             rule = get(rule_id)
             typer.echo(f"    {n} \u00d7 {rule_id} ({rule.name if rule else rule_id})", err=True)
+
+
+def nested_lint(found, config, explicit: bool, chosen_on_command_line: bool, lint_found):
+    """(the configuration the engine runs with, ``run(found, notes=True) -> (result, exit code)``)
+    where each file's nearest configuration decides its rules; ``lint_found`` is the command
+    line's (``hyperlint.cli.lint_found``), ``explicit``: ``--config`` was given (only it is read)."""
+    from .hierarchy import apply_nested, nested_configs, run_config
+
+    nested = {} if explicit else nested_configs(found.inputs, config)
+    engine_config = run_config(config, nested, chosen_on_command_line)
+
+    def run(found, notes: bool = True):
+        result, code = lint_found(found, engine_config, notes=notes)
+        if nested:
+            from .engine import exit_code
+
+            result = apply_nested(result, config, nested, chosen_on_command_line)
+            code = code if code == 2 else exit_code(result, config.fail_on)
+        return result, code
+
+    return engine_config, run
