@@ -196,10 +196,16 @@ def _diff_base(inputs: Inputs, env) -> tuple[str | None, tuple[str, str] | None]
 
 
 def run(env=None) -> int:
-    from .cli import build_config, discover_paths, empty_paths, lint_found, no_input_message
-    from .workflow import only_new
+    from .cli import (
+        build_config,
+        discover_paths,
+        empty_paths,
+        lint_found,
+        no_input_message,
+    )
     from .output import render
     from .output.github import escape_data
+    from .workflow import only_new
 
     env = os.environ if env is None else env
     notes = []

@@ -107,7 +107,8 @@ def check(
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     if baseline and write_baseline:
         raise ConfigError("--baseline and --write-baseline cannot be used together")
-    from .workflow import nested_lint, only_new, show_fixes as list_fixes, stdin_is_piped, use_color, walk_filter
+    from .workflow import nested_lint, only_new, stdin_is_piped, use_color, walk_filter
+    from .workflow import show_fixes as list_fixes
 
     if not paths and stdin_is_piped() and not quiet and not show_settings:
         typer.echo("hyperlint: no path given: linting the current folder (pass '-' to read stdin)", err=True)
