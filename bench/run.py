@@ -16,6 +16,8 @@ Inputs are generated deterministically (seeded) into ``bench/out/`` (or
   mistakes so that findings are produced;
 - ``small.yaml``: one small manifest;
 - ``many/``: 2,000 small manifest files;
+- ``terraform/``: 25 HyperPod EKS Terraform module folders, 100 ``.tf`` files
+  (``terraform_tree``);
 - ``stack.yaml``: a 50-resource CloudFormation stack (VPC, subnets, route
   tables, security groups, IAM roles, EKS cluster and add-ons, a node group,
   an ``AWS::SageMaker::Cluster``; short-form intrinsics) that lints clean
@@ -890,6 +892,31 @@ Outputs:
     return head + "\n".join(resources) + "\n" + tail
 
 
+TERRAFORM_MODULE = ROOT / "tests" / "fixtures" / "clean" / "hyperpod-eks-terraform"
+
+
+def terraform_tree(out: Path, modules: int = 25, seed: int = SEED) -> int:
+    """``modules`` HyperPod EKS module folders of 4 ``.tf`` files each (the clean fixture
+    module, renamed and varied per folder; every fifth one with an unprefixed instance type
+    and an old VPC CNI, so findings are produced). Returns the number of .tf files."""
+    rng = random.Random(seed)
+    shutil.rmtree(out, ignore_errors=True)
+    sources = sorted(TERRAFORM_MODULE.glob("*.tf"))
+    count = 0
+    for m in range(modules):
+        folder = out / f"cluster-{m:02d}"
+        folder.mkdir(parents=True)
+        version = rng.choice(["1.30", "1.31", "1.32", "1.33"])
+        for src in sources:
+            text = src.read_text(encoding="utf-8").replace("hp-eks", f"team-{m:02d}")
+            text = text.replace('default = "1.32"', f'default = "{version}"')
+            if m % 5 == 4:
+                text = text.replace('"ml.g5.xlarge"', '"g5.xlarge"').replace("v1.19.2-eksbuild.1", "v1.16.0-eksbuild.1")
+            (folder / src.name).write_text(text, encoding="utf-8")
+            count += 1
+    return count
+
+
 @dataclass
 class Inputs:
     out: Path
@@ -900,6 +927,8 @@ class Inputs:
     stream_lines: int = 0
     stream_docs: int = 0
     files: int = 0
+    terraform: Path | None = None
+    terraform_files: int = 0
 
 
 def generate(out: Path, quick: bool = False) -> Inputs:
@@ -916,6 +945,8 @@ def generate(out: Path, quick: bool = False) -> Inputs:
     many_files(inputs.many, size["files"])
     inputs.files = size["files"]
     inputs.stack.write_text(stack_text(), encoding="utf-8")
+    inputs.terraform = out / "terraform"
+    inputs.terraform_files = terraform_tree(inputs.terraform)
     return inputs
 
 
@@ -1091,6 +1122,7 @@ def plan(inputs: Inputs, only: set[str] | None, baselines: bool = True) -> tuple
         Job("many.jobs1", "many", "hyperlint check --jobs 1", hl + ["--jobs", "1", many]),
         Job("many.floor", "many", "C event parse (floor, 1 process)", floor + [many], (0,)),
         Job("many.yamllint", "many", "yamllint -d relaxed", [yamllint or "", "-d", "relaxed", many]),
+        Job("terraform.hyperlint", "terraform", "hyperlint check", hl + [str(inputs.terraform)], (0, 1)),
     ]
     keep = []
     for job in jobs:
@@ -1167,6 +1199,7 @@ def targets(by: dict[str, Job], files: int) -> list[Target]:
         Target("stack: cfn-lint + plugin / cfn-lint (wall)", ratio(t("stack.plugin"), t("stack.cfnlint")), 1.10),
         Target(f"{files:,} files: --jobs 1 / default (wall)", ratio(t("many.jobs1"), t("many.hyperlint")), 1.6,
                higher_is_better=True),
+        Target("Terraform tree (100 .tf files): hyperlint wall seconds", t("terraform.hyperlint"), 1.0),
     ]
 
 
@@ -1178,6 +1211,7 @@ def render(inputs: Inputs, jobs: list[Job], notes: list[str], markdown: bool) ->
         "stream": f"Helm stream ({inputs.stream_docs:,} docs, {inputs.stream_lines:,} lines)",
         "many": f"{inputs.files:,} files",
         "stack": "50-resource CFN stack",
+        "terraform": f"Terraform tree ({inputs.terraform_files} .tf files)",
         "probe": "spare-core check",
     }
     head = ["input", "command", "runs", "median s", "min s", "CPU s", "peak RSS MiB", "x floor"]
@@ -1262,7 +1296,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller inputs and fewer runs: a smoke test")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables (for the README)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
-    ap.add_argument("--only", default="", help="comma-separated inputs to run: small, stream, stack, many")
+    ap.add_argument("--only", default="", help="comma-separated inputs to run: small, stream, stack, many, terraform")
     ap.add_argument("--no-baselines", action="store_true", help="skip the yamllint and cfn-lint rows")
     ap.add_argument("--generate-only", action="store_true", help="write the inputs and stop")
     args = ap.parse_args(argv)
@@ -1278,8 +1312,8 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     only = {s.strip() for s in args.only.split(",") if s.strip()} or None
-    if only and only - {"small", "stream", "stack", "many"}:
-        ap.error(f"--only takes small, stream, stack, many (got {', '.join(sorted(only))})")
+    if only and only - {"small", "stream", "stack", "many", "terraform"}:
+        ap.error(f"--only takes small, stream, stack, many, terraform (got {', '.join(sorted(only))})")
     jobs, notes = plan(inputs, only, baselines=not args.no_baselines)
     interactive = sys.stderr.isatty()
 

@@ -52,6 +52,9 @@ class Value(NamedTuple):
     def origin(self) -> str:
         """Where the value came from, for messages: '' or ' (Default of parameter X)'."""
         p = self.path
+        if len(p) >= 3 and p[0] == "Parameters" and str(p[1]).startswith("var."):  # a Terraform variable
+            name = str(p[1])[4:].split("@", 1)[0]  # `var.x@folder`: a variable of a calling module
+            return f" (default of variable {name})" if p[2] == "Default" else f" (variable {name}, set in a .tfvars file)"
         if len(p) >= 3 and p[0] == "Parameters":
             what = "Default" if p[2] == "Default" else "an AllowedValue"
             return f" ({what} of parameter {p[1]})"
@@ -61,6 +64,8 @@ class Value(NamedTuple):
 
 
 class Template:
+    dialect = "CloudFormation"  # what a view presents as a template says what it is ("Terraform")
+
     def __init__(self, root: dict):
         self.root = root
         self.resources = _mapping(root.get("Resources"))

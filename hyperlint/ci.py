@@ -216,7 +216,8 @@ def run(env=None) -> int:
         notes += [note] if note else []
         diff_base, note = _diff_base(inputs, env)
         notes += [note] if note else []
-        found = discover_paths(paths, config)
+        # the files a pull request changed are a walk's selection, not files the user named
+        found = discover_paths(paths, config, as_walk=paths is not inputs.paths)
         notes += [("warning", no_input_message(p)) for p in empty_paths(paths, found)]
         from .workflow import nested_lint
 

@@ -19,7 +19,7 @@ from .k8s import K8sObject, objects_in
 
 
 class Unit(NamedTuple):
-    kind: str  # "k8s" | "cfn" | "describe-cluster"
+    kind: str  # "k8s" | "cfn" | "describe-cluster" | "terraform-plan"
     path: tuple
     value: object  # K8sObject for k8s, the document root otherwise
 
@@ -50,12 +50,19 @@ def is_describe_cluster(root) -> bool:
     )
 
 
+def is_terraform_plan(root) -> bool:
+    """``terraform show -json plan.out`` (read by ``hyperlint.terraform.plan``)."""
+    return isinstance(root, dict) and "format_version" in root and isinstance(root.get("planned_values"), dict)
+
+
 def classify(root) -> list[Unit]:
     objects: list[K8sObject] = objects_in(root)
     if objects:
         return [Unit("k8s", o.path, o) for o in objects]
     if is_cfn_template(root):
         return [Unit("cfn", (), root)]
+    if is_terraform_plan(root):
+        return [Unit("terraform-plan", (), root)]
     if is_describe_cluster(root):
         return [Unit("describe-cluster", (), root)]
     return []

@@ -100,6 +100,8 @@ def check(
                                                      help="Skip files that .gitignore files ignore (default: on)."),
     show_settings: bool = typer.Option(False, "--show-settings", help="Print the resolved configuration and where it "
                                        "came from, then exit."),
+    show_files: bool = typer.Option(False, "--show-files", "--verbose", "-v",
+                                    help="List the files of a directory walk skipped as not inputs, with the reason."),
 ) -> None:
     """Lint files and directories (*.yaml, *.yml, *.json)."""
     fmt = _output_format(output_format, output)
@@ -130,6 +132,9 @@ def check(
     # a nearer configuration file decides the rules of the files under it (hyperlint.hierarchy)
     engine_config, lint_run = nested_lint(found, config, config_file is not None, bool(select or ignore), lint_found)
     result, code = lint_run(found)
+    if show_files:
+        for file, reason in result.skipped:
+            typer.echo(f"hyperlint: skipped {file}: {reason}", err=True)
     report = sys.stdout
     if fix or diff:
         from .fix import fix_run
@@ -205,13 +210,14 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
     return config
 
 
-def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None):
-    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr."""
-    return lint_found(discover_paths(targets, config, stdin_filename), config)
+def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False):
+    """Discover and lint ``targets``; (result, exit code). Notes and errors go to stderr.
+    ``as_walk``: the files named are a walk-like selection (see ``discover``)."""
+    return lint_found(discover_paths(targets, config, stdin_filename, as_walk), config)
 
 
-def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, skip=None,
-                   quiet: bool = False):
+def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False,
+                   skip=None, quiet: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
     from .discover import discover
     from .engine import MAX_FILE_BYTES
@@ -221,12 +227,15 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
 
         skip = walk_filter(config)
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
-    found = discover(targets, [], stdin=stdin, stdin_filename=stdin_filename, skip=skip)
+    found = discover(targets, [], stdin=stdin, stdin_filename=stdin_filename, as_walk=as_walk, skip=skip)
+    from .safe import path_text
+
     if not quiet:
-        for chart in sorted(set(found.chart_templates)):
+        for chart in sorted(set(found.charts)):
+            shown = path_text(chart)
             typer.echo(
-                f"hyperlint: skipped Helm chart templates in {chart}/templates (not YAML until rendered); "
-                f"lint the chart with: helm template {chart} | hyperlint check -",
+                f"hyperlint: skipped Helm chart {shown} (chart source is not YAML until rendered); "
+                f"lint the chart with: helm template {shown} | hyperlint check -",
                 err=True,
             )
         for message in found.notes:
@@ -254,7 +263,7 @@ def empty_paths(targets: list[str], found) -> list[str]:
         prefix = top.rstrip(os.sep) + os.sep
         if any(i.path is not None and os.path.abspath(i.path).startswith(prefix) for i in found.inputs):
             continue
-        if any(os.path.abspath(c) == top or os.path.abspath(c).startswith(prefix) for c in found.chart_templates):
+        if any(os.path.abspath(c) == top or os.path.abspath(c).startswith(prefix) for c in found.charts):
             continue
         if any(i.path is None and i.problem for i in found.inputs):  # an unreadable folder was reported
             continue
@@ -267,6 +276,7 @@ def lint_found(found, config: Config, notes: bool = True):
     from .engine import exit_code, lint
 
     result = lint(found.inputs, config)
+    result.skipped = sorted(found.skipped + result.skipped)  # what recognise found not to be inputs
     for message in result.notes if notes else ():
         typer.echo(f"hyperlint: note: {message}", err=True)
     for message in result.errors if notes or result.errors else ():

@@ -2,8 +2,14 @@
 
 Directories are walked recursively for ``*.yaml``, ``*.yml`` and ``*.json``;
 hidden folders and files (``.git``, ``.github`` ...) are skipped, as are the
-``exclude`` globs of the configuration. Files under ``templates/`` of a Helm
-chart are not YAML until rendered, so they are skipped with one hint.
+``exclude`` globs of the configuration. What a walked file is (an input, chart
+source, or not an input) is decided by ``hyperlint.recognise``: a folder that
+holds a Helm chart (`Chart.yaml`) is not walked but listed once in
+``Discovery.charts`` (the outermost chart: its sub-charts are part of it); files
+known by name not to be inputs, and broken symbolic links, are listed in
+``Discovery.skipped`` with the reason; the engine decides the rest by content
+(``Input.walked``). A file named on the command line is always an input,
+except one under a chart's ``templates/`` folder (not YAML until rendered).
 
 Safety (the input is whatever a pull request contains):
 
@@ -15,7 +21,8 @@ Safety (the input is whatever a pull request contains):
 - Only regular files are ever opened. A FIFO, socket or device given on the
   command line is refused (exit code 2); one met in a walk, a broken symlink,
   a file or folder that cannot be read become an ``Input`` with a ``problem``,
-  reported as HP001 at 1:1, so nothing is skipped silently.
+  reported as HP001 at 1:1, so nothing is skipped silently. A broken symbolic
+  link met in a walk is not an input (``Discovery.skipped``).
 - File names are shown with undecodable bytes and control characters escaped.
 """
 
@@ -25,18 +32,18 @@ import errno
 import fnmatch
 import os
 import stat
-from pathlib import Path
 
+from . import recognise
 from .record import Record, Value
 from .safe import path_text
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".tf", ".tfvars")  # Terraform: hyperlint.terraform
 
 
 class Input(Value):
     """One file (or stdin) to lint."""
 
-    __slots__ = ("display", "path", "stdin", "problem")
+    __slots__ = ("display", "path", "stdin", "problem", "walked")
 
     def __init__(
         self,
@@ -44,11 +51,13 @@ class Input(Value):
         path: str | None = None,
         stdin: bytes | None = None,
         problem: str | None = None,
+        walked: bool = False,
     ) -> None:
         self.display = display  # the name findings carry (as given on the command line)
         self.path = path  # None for stdin
         self.stdin = stdin
         self.problem = problem  # why it cannot be read (reported as HP001; never opened)
+        self.walked = walked  # met on a directory walk: an input only if its content says so (recognise)
 
     @property
     def is_json(self) -> bool:
@@ -58,25 +67,41 @@ class Input(Value):
 class Discovery(Record):
     """What a walk of the command-line paths found."""
 
-    __slots__ = ("inputs", "errors", "chart_templates", "notes")
+    __slots__ = ("inputs", "errors", "charts", "notes", "skipped")
 
     def __init__(
         self,
         inputs: list[Input] | None = None,
         errors: list[str] | None = None,
-        chart_templates: list[str] | None = None,
+        charts: list[str] | None = None,
         notes: list[str] | None = None,
+        skipped: list[tuple[str, str]] | None = None,
     ) -> None:
         self.inputs = [] if inputs is None else inputs
         self.errors = [] if errors is None else errors  # unusable paths: exit code 2
-        self.chart_templates = [] if chart_templates is None else chart_templates  # skipped Helm chart directories
+        # the outermost Helm chart folders met (paths usable with open(), in order, each once);
+        # their files are chart source and never read raw
+        self.charts = [] if charts is None else charts
         self.notes = [] if notes is None else notes  # deliberately not followed (symlinks out of the tree)
+        self.skipped = [] if skipped is None else skipped  # (shown name, reason): walked files that are not inputs
+
+    @property
+    def chart_templates(self) -> list[str]:
+        """The former name of ``charts``."""
+        return self.charts
+
+    def add_chart(self, chart: str) -> None:
+        if chart not in self.charts:
+            self.charts.append(chart)
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
-             stdin_filename: str | None = None, skip=None) -> Discovery:
-    """``skip(path, is_dir, top)``, if given, is asked about every entry of a walk
-    (``hyperlint.ignore``: exclude globs and .gitignore files)."""
+             stdin_filename: str | None = None, as_walk: bool = False, skip=None) -> Discovery:
+    """The inputs for ``paths``. ``as_walk``: the files named were picked by a walk-like
+    selection (the files a pull request changed), so recognise judges them as a walk
+    would, with the current folder as the walk's root. ``skip(path, is_dir, top)``, if
+    given, is asked about every entry of a walk (``hyperlint.ignore``: exclude globs and
+    .gitignore files)."""
     found = Discovery()
     seen: set[str] = set()
     stdin_done = False
@@ -99,6 +124,8 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             continue
         if stat.S_ISDIR(st.st_mode):
             _walk(_strip_slashes(raw), exclude, found, seen, skip)
+        elif stat.S_ISREG(st.st_mode) and as_walk:
+            _add_selected_file(raw, found, seen)
         elif stat.S_ISREG(st.st_mode):
             _add_file(raw, found, seen, explicit=True)
         else:
@@ -116,13 +143,16 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> None:
+def _walk(top: str, exclude, found: Discovery, seen: set[str], ignored=None) -> None:
     """Depth first, in name order, without recursion (a deep tree cannot
-    exhaust the stack)."""
+    exhaust the stack). A folder holding a Helm chart is not entered: it is
+    listed in ``found.charts`` (recognise)."""
     root = os.path.realpath(top)
-    _FOLDER_CHARTS.clear()
+    outer = recognise.chart_above(top, stop=top)  # the walk starts inside a chart
+    if outer is not None:
+        found.add_chart(_chart_path(outer, top))
+        return
     visited_dirs: set[tuple[int, int]] = set()
-    charts: set[str] = set()
     stack = [top]
     while stack:
         dirpath = stack.pop()
@@ -142,6 +172,9 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> Non
                 found.inputs.append(Input(_display(dirpath), None,
                                           problem=f"cannot read directory ({reason}); its files were not linted"))
             continue
+        if dirpath != top and recognise.is_chart_dir(e.name for e in entries):
+            found.add_chart(_strip_dot(dirpath))  # chart source: rendered, never read raw
+            continue
         subdirs = []
         real_dir = os.path.realpath(dirpath)  # where its files are, unless they are links: one call per folder
         for entry in entries:
@@ -158,7 +191,7 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> Non
             if exclude and (_excluded(os.path.relpath(path, top), name, exclude)
                             or (not is_dir and _excluded(path, name, exclude))):
                 continue
-            if skip is not None and skip(path, is_dir, top):
+            if ignored is not None and ignored(path, is_dir, top):
                 continue
             link = entry.is_symlink()
             if link and not _within(os.path.realpath(path), root):
@@ -166,15 +199,22 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> Non
                 found.notes.append(f"{_display(path)}: symbolic link to a {what} outside {_display(top)}; not followed")
                 continue
             if is_dir:
-                subdirs.append(path)
+                skip = recognise.skipped_folder(name)
+                if skip:
+                    found.skipped.append((_display(path) + "/", skip))
+                else:
+                    subdirs.append(path)
+                continue
+            skip = recognise.by_name(name)
+            if skip:
+                found.skipped.append((_display(path), skip))
                 continue
             real = os.path.realpath(path) if link else os.path.join(real_dir, name)
-            chart = chart_of_template(path, real)
-            if chart is not None:
-                charts.add(chart)
-                continue
             # a plain file as the folder listing tells (no extra stat), else look closer
             problem = None if not link and entry.is_file(follow_symlinks=False) else _not_readable(path)
+            if problem == _BROKEN:
+                found.skipped.append((_display(path), recognise.BROKEN_LINK))
+                continue
             if problem:
                 if real not in seen:
                     seen.add(real)
@@ -182,7 +222,20 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str], skip=None) -> Non
                 continue
             _add_file(path, found, seen, explicit=False, real=real)
         stack.extend(reversed(subdirs))
-    found.chart_templates += sorted(charts)
+
+
+def _strip_dot(path: str) -> str:
+    return path.removeprefix("./")
+
+
+def _chart_path(chart: str, given: str) -> str:
+    """An absolute chart folder in the form of the path it was found from: absolute
+    for an absolute path, else relative to the current folder (`chart`, like the
+    folders a walk meets)."""
+    return chart if os.path.isabs(given) else os.path.relpath(chart)
+
+
+_BROKEN = "broken symbolic link (its target does not exist); not read"
 
 
 def _not_readable(path: str) -> str | None:
@@ -191,7 +244,7 @@ def _not_readable(path: str) -> str | None:
         st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ENOENT and os.path.islink(path):
-            return "broken symbolic link (its target does not exist); not read"
+            return _BROKEN
         return f"cannot read ({exc.strerror or exc})"
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file (FIFO, socket or device); not read"
@@ -204,11 +257,24 @@ def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real:
         return
     seen.add(key)
     if explicit:
-        chart = chart_of_template(path)
+        chart = recognise.chart_above(os.path.dirname(os.path.abspath(path)))  # a chart's templates/ only
         if chart is not None:
-            found.chart_templates.append(chart)
+            found.add_chart(_chart_path(chart, path))
             return
-    found.inputs.append(Input(_display(path), path))
+    found.inputs.append(Input(_display(path), path, walked=not explicit))
+
+
+def _add_selected_file(path: str, found: Discovery, seen: set[str]) -> None:
+    """A file of a walk-like selection: chart source, not an input by name, or a walked input."""
+    chart = recognise.chart_above(os.path.dirname(os.path.abspath(path)), stop=os.getcwd())
+    if chart is not None:
+        found.add_chart(_chart_path(chart, path))
+        return
+    skip = recognise.by_name(os.path.basename(path))
+    if skip:
+        found.skipped.append((_display(path), skip))
+        return
+    _add_file(path, found, seen, explicit=False)
 
 
 def _display(path: str) -> str:
@@ -230,23 +296,3 @@ def _excluded(rel: str, name: str, patterns) -> bool:
     rel = rel[2:] if rel.startswith("./") else rel
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
                for p in patterns)
-
-
-_FOLDER_CHARTS: dict[str, str | None] = {}  # real folder -> its chart; emptied by each walk
-
-
-def chart_of_template(path: str, real: str | None = None) -> str | None:
-    """The chart directory if ``path`` is under ``<chart>/templates/`` (the same
-    answer for every file of a folder: each folder is looked at once per walk)."""
-    # os.path.realpath, not Path.resolve(): the latter raises on a symlink loop (Python < 3.13)
-    folder = os.path.dirname(real or os.path.realpath(path))
-    if folder not in _FOLDER_CHARTS:
-        _FOLDER_CHARTS[folder] = _chart_of(Path(folder))
-    return _FOLDER_CHARTS[folder]
-
-
-def _chart_of(folder: Path) -> str | None:
-    for parent in (folder, *folder.parents):
-        if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
-            return path_text(str(Path(os.path.relpath(parent.parent))))
-    return None

@@ -68,7 +68,7 @@ class Context(Record):
 class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    __slots__ = ("file", "findings", "model", "directives", "errors")
+    __slots__ = ("file", "findings", "model", "directives", "errors", "skipped")
 
     def __init__(
         self,
@@ -77,27 +77,31 @@ class FileResult(Record):
         model: Model | None = None,
         directives: list | None = None,
         errors: list[str] | None = None,
+        skipped: str | None = None,
     ) -> None:
         self.file = file
         self.findings = [] if findings is None else findings
         self.model = Model() if model is None else model
         self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
         self.errors = [] if errors is None else errors  # internal errors: exit code 2
+        self.skipped = skipped  # why a walked file is not an input (hyperlint.recognise), else None
 
 
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes")
+    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes", "skipped")
 
     def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
-                 scopes: list | None = None, notes: list[str] | None = None) -> None:
+                 scopes: list | None = None, notes: list[str] | None = None,
+                 skipped: list[tuple[str, str]] | None = None) -> None:
         self.findings = findings
         self.model = model  # the whole run's model (cross-document rules judge each of `scopes` instead)
         self.errors = errors
-        self.files = files
+        self.files = files  # inputs linted
         self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
         self.notes = [] if notes is None else notes  # said once about the run (not findings)
+        self.skipped = [] if skipped is None else skipped  # (file, reason): walked files that are not inputs
 
 
 class RuleSet:
@@ -244,6 +248,11 @@ def _too_large(size: int) -> str:
 
 
 def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+    if hasattr(inp, "files"):  # a Terraform module folder (hyperlint.terraform.group)
+        from .terraform.run import lint_module
+
+        lint_module(inp, ctx, ruleset, result)
+        return
     if inp.problem is not None:
         _parse_finding(result, ParseProblem(inp.problem, 0, 0, None), ruleset)
         return
@@ -268,23 +277,49 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
     del raw
     ctx = Context(ctx.data, ctx.config, inp.display, text=data)
     if problem is not None:
+        if inp.walked:  # a binary file, text in a broken encoding: not meant as an input
+            from .recognise import NOT_TEXT
+
+            result.skipped = NOT_TEXT
+            return
         _parse_finding(result, problem, ruleset)
         return
     from .suppress import scan_comments
 
     result.directives = scan_comments(data, inp.display)
     templated = None if inp.is_json or b"{{" not in data else TemplateSource(data)
+    units = 0
+    first_problem: int | None = None  # 0-based line of the first parse problem
     for item in parse_source(data, json=inp.is_json):
-        if isinstance(item, ParseProblem):
-            _parse_finding(result, item, ruleset, templated)
-            continue
-        for p in item.problems:
+        problems = [item] if isinstance(item, ParseProblem) else item.problems
+        for p in problems:
+            if first_problem is None:
+                first_problem = max(p.line, 0)
             _parse_finding(result, p, ruleset, templated)
+        if isinstance(item, ParseProblem):
+            continue
         try:
-            _lint_document(item, ctx, ruleset, result)
+            units += _lint_document(item, ctx, ruleset, result)
         except Exception as exc:  # a failure outside the rules (classify, extract ...): skip this document only
+            units += 1  # it was something: not judged a non-input on a failure of hyperlint
             result.errors.append(f"internal error on document {item.index + 1} of {inp.display}: {describe_failure(exc)}")
         del item  # the tree goes before the next document is read
+    if inp.walked:
+        _drop_if_not_input(result, inp, data, first_problem, units)
+
+
+def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_problem: int | None, units: int) -> None:
+    """A walked file that recognise says is not an input gives nothing but its reason."""
+    from .recognise import by_content
+
+    if not units and (not result.model.empty or any(f.rule != "HP001" for f in result.findings)):
+        units = 1  # something read it as an input (a kind of input added without a classify unit)
+    reason = by_content(inp.display, data, first_problem, units)
+    if reason is not None:
+        result.skipped = reason
+        result.findings = []
+        result.directives = []
+        result.model = Model()  # what its parsed documents held joins no cross-document rule
 
 
 def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templated: TemplateSource | None = None) -> None:
@@ -302,14 +337,15 @@ def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templa
     result.findings.append(Finding("HP001", ruleset.rules["HP001"].severity, printable(message), loc))
 
 
-def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> None:
+def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileResult) -> int:
+    """Lint one document; how many objects, templates and cluster documents it held."""
     from . import extract
     from .suppress import object_directives
 
     ctx.doc = doc
     units = classify(doc.root)
-    if not units:
-        extract.from_values(doc, ctx, result.model)  # a values file of the HyperPod Helm chart
+    if not units and extract.from_values(doc, ctx, result.model):
+        return 1  # a values file of the HyperPod Helm chart: an input (HP404 reads how the chart is installed)
     for unit in units:
         result.directives += object_directives(unit, doc, ctx.file)
         if unit.kind == "k8s":
@@ -341,6 +377,11 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             extract.from_describe_cluster(doc, ctx, result.model)
+        elif unit.kind == "terraform-plan":
+            from .terraform.run import lint_plan
+
+            lint_plan(doc, ctx, ruleset, result)
+    return len(units)
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -370,7 +411,7 @@ def _run_hook(rule, hook, subject, ctx, doc, identity, result: FileResult, rules
 def _packed(result: FileResult):
     """What a worker sends back: a flag for the usual file with nothing to report, else the result."""
     m = result.model
-    if not (result.findings or result.errors or result.directives or not m.empty or m.place):
+    if not (result.findings or result.errors or result.directives or result.skipped or not m.empty or m.place):
         return m.manifests_seen
     return result
 
@@ -412,17 +453,24 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
-    results = _map_files(inputs, ctx, ruleset)
+    from .terraform import group
+
+    results = _map_files(group(inputs), ctx, ruleset)
 
     model = Model()
     findings: list[Finding] = []
     errors: list[str] = []
     directives: dict[str, list] = {}
+    skipped: list[tuple[str, str]] = []
     for r in results:
+        if r.skipped is not None:
+            skipped.append((r.file, r.skipped))
         model.merge(r.model)
         findings += r.findings
         errors += r.errors
-        directives.setdefault(r.file, []).extend(r.directives)
+        directives.setdefault(r.file, [])
+        for d in r.directives:  # by the file each is written in (a Terraform module has several)
+            directives.setdefault(d.loc.file, []).append(d)
     from . import extract, scopes
 
     configured = Model()
@@ -465,7 +513,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs), grouping.scopes, grouping.notes)
+    return Result(final, model, errors, len(inputs) - len(skipped), grouping.scopes, grouping.notes, skipped)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -226,17 +226,18 @@ def _rendered_chart(obj: K8sObject, pods, doc, ctx, model: Model) -> None:
 _HMA_KEY = "health-monitoring-agent"
 
 
-def from_values(doc, ctx, model: Model) -> None:
+def from_values(doc, ctx, model: Model) -> bool:
     """A values file of the HyperPod Helm chart (a mapping with the chart's
-    `health-monitoring-agent` key): how the chart is installed (HP404)."""
+    `health-monitoring-agent` key): how the chart is installed (HP404). Whether it is one."""
     root = doc.root
     section = root.get(_HMA_KEY) if isinstance(root, dict) else None
     if not isinstance(section, dict):
-        return
+        return False
     enabled = section.get("enabled", True)
     off = enabled is False or (isinstance(enabled, str) and enabled.strip().lower() == "false")
     where = (_HMA_KEY, "enabled") if "enabled" in section else (_HMA_KEY,)
     model.chart_installs.append(ChartInstall("values", _loc(doc, where, ctx, key=where == (_HMA_KEY,)), hma=not off))
+    return True
 
 
 def _cni_policy_only(obj: K8sObject, ctx, model: Model) -> None:

@@ -187,9 +187,15 @@ def apply(data: bytes, edits: list[Edit]) -> bytes:
     return out
 
 
-def verify(original: bytes, fixed: bytes, is_json: bool) -> bool:
+def verify(original: bytes, fixed: bytes, is_json: bool, name: str = "") -> bool:
     """The fixed bytes parse with no more problems than the original."""
     from .parse import Document, ParseProblem, parse_source
+    from .terraform import is_terraform_file
+
+    if is_terraform_file(name):
+        from .terraform.hcl import parses
+
+        return parses(fixed.decode("utf-8", "replace")) or not parses(original.decode("utf-8", "replace"))
 
     def problems(data: bytes) -> int:
         count = 0
@@ -203,14 +209,15 @@ def verify(original: bytes, fixed: bytes, is_json: bool) -> bool:
     return problems(fixed) <= problems(original)
 
 
-def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool = False) -> tuple[bytes, list[Finding]]:
+def fix_bytes(data: bytes, findings: list[Finding], is_json: bool, unsafe: bool = False,
+              name: str = "") -> tuple[bytes, list[Finding]]:
     """(fixed bytes, the findings fixed); the input itself when nothing can be fixed safely."""
     source = Source(data, is_json)
     pairs = edits_for(findings, source, unsafe)
     if not pairs:
         return data, []
     fixed = apply(data, [e for _, e in pairs])
-    if fixed == data or not verify(data, fixed, is_json):
+    if fixed == data or not verify(data, fixed, is_json, name):
         return data, []
     return fixed, sorted({id(f): f for f, _ in pairs}.values(), key=Finding.sort_key)
 
@@ -274,7 +281,7 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
         bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
         if not bom and raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             continue  # UTF-16/32 files are reported, not rewritten
-        fixed, done = fix_bytes(raw[len(bom):], mine, inp.is_json, unsafe)
+        fixed, done = fix_bytes(raw[len(bom):], mine, inp.is_json, unsafe, inp.display)
         fixed = bom + fixed
         if inp.stdin is not None:
             outcome.stdin = fixed

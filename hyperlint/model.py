@@ -67,7 +67,7 @@ class HyperPodCluster(Record):
         eks: tuple = (),
     ) -> None:
         self.name = name
-        self.origin = origin  # "cloudformation" | "describe-cluster" | "configuration"
+        self.origin = origin  # "cloudformation" | "terraform" | "describe-cluster" | "configuration"
         self.loc = loc
         self.groups = [] if groups is None else groups
         self.node_recovery = node_recovery  # "Automatic" | "None" | None when not set
@@ -179,7 +179,7 @@ class NodeGroup(Record):
         families: tuple = (),
     ) -> None:
         self.name = name
-        self.origin = origin  # "cloudformation" | "eksctl" | "karpenter" (a NodePool on EC2 nodes)
+        self.origin = origin  # "cloudformation" | "terraform" | "eksctl" | "karpenter" (a NodePool on EC2 nodes)
         self.instance_types = instance_types
         self.loc = loc
         self.count = count

@@ -14,10 +14,15 @@ from .findings import Hit
 
 _ENV_PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_]")  # `$INSTANCE_TYPE`: envsubst fills it too
+# Obvious placeholders a user is meant to fill in: `PLACEHOLDER_INSTANCE_TYPE`,
+# `<instance-type>`, `REPLACE_ME`, `CHANGE_ME`, `YOUR_CLUSTER_NAME`. Linear-time patterns.
+_FILL_IN = re.compile(r"(?<![A-Za-z0-9])(?:PLACEHOLDER|REPLACE[_-]?ME|CHANGE[_-]?ME|YOUR[_-][A-Z0-9][A-Z0-9_-]*)"
+                      r"(?![a-z0-9])|<[A-Za-z][A-Za-z0-9_.-]{0,60}>")
 
 
 def is_placeholder(value) -> bool:
-    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`, `$VAR`, `<% x %>`, `__VAR__`): never judged.
+    """Unrendered template text (`{{ .Values.x }}`, `${VAR}`, `$VAR`, `<% x %>`, `__VAR__`) or an
+    obvious placeholder (`PLACEHOLDER_X`, `<instance-type>`, `REPLACE_ME`): never judged.
 
     In linear time: a lazy regex (`{{.*?}}`) took seconds on a value of 20,000
     `{` (quadratic), and values come from untrusted files."""
@@ -32,7 +37,15 @@ def is_placeholder(value) -> bool:
         return True
     if "<%" in value and _paired_on_a_line(value, "<%", "%>"):
         return True
-    return "__" in value and bool(_ENV_PLACEHOLDER.search(value))
+    if "__" in value and _ENV_PLACEHOLDER.search(value):
+        return True
+    return is_fill_in(value)
+
+
+def is_fill_in(value) -> bool:
+    """An obvious placeholder a user fills in by hand (`PLACEHOLDER_INSTANCE_TYPE`,
+    `<instance-type>`, `REPLACE_ME`, `YOUR_CLUSTER_NAME`)."""
+    return isinstance(value, str) and bool(_FILL_IN.search(value))
 
 
 def _paired_on_a_line(text: str, left: str, right: str) -> bool:
@@ -53,6 +66,10 @@ def unrendered(path: tuple, value: str, what: str) -> Hit:
     """The HP003 report for a value a rule needed but cannot read."""
     shown = value if len(value) <= 80 else value[:77] + "..."
     envsubst = "${" in value or "$" in value and _SHELL_VARIABLE.search(value)
+    if "{{" not in value and not envsubst and "<%" not in value and not _ENV_PLACEHOLDER.search(value) \
+            and is_fill_in(value):
+        return Hit(path, f"{what} '{shown}' is a placeholder to fill in, so it was not checked; "
+                         f"lint the file once it holds the real value", rule="HP003")
     render = "helm template ..." if "{{" in value else "envsubst < file" if envsubst else "your render step"
     return Hit(path, f"{what} '{shown}' is unrendered template text, so it was not checked; "
                      f"lint the rendered output ({render} | hyperlint check -)", rule="HP003")

@@ -267,6 +267,28 @@ def test_only_changed_lints_what_the_pull_request_changed(repo, tmp_path):
     assert r.outputs["findings"] == "1"
 
 
+def test_only_changed_files_are_recognised_as_a_walk_would(repo, tmp_path):
+    """The files a pull request changed are not files the user named: a changed
+    tsconfig.json (JSON with comments), an empty JSON file and a chart's values and
+    templates give no finding; the chart is named once."""
+    ws, base = repo
+    git("checkout", "-q", "-b", "website", cwd=ws)
+    (ws / "site").mkdir()
+    (ws / "site" / "tsconfig.json").write_text('{\n  // comment\n  "compilerOptions": {},\n}\n')
+    (ws / "site" / "empty.json").write_text("")
+    (ws / "chart" / "templates").mkdir(parents=True)
+    (ws / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (ws / "chart" / "values.yaml").write_text("image: {{ .Values.x }}\n")
+    (ws / "chart" / "templates" / "job.yaml").write_text("{{- if .Values.on }}\n" + BAD + "{{- end }}\n")
+    (ws / "k8s" / "new.yaml").write_text(BAD.replace("trainer", "added"))
+    commit_all(ws, "website and chart")
+    event = {"pull_request": {"base": {"sha": base, "ref": "main"}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
+    files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
+    assert files == ["k8s/new.yaml"], r.stdout
+    assert "skipped Helm chart chart " in r.stderr
+
+
 def test_only_changed_without_changes_lints_nothing(repo, tmp_path):
     ws, base = repo
     (ws / "README.md").write_text("docs only\n")

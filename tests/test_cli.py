@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -177,9 +178,68 @@ def test_directory_walk_skips_hidden_and_chart_templates(project):
     proc = run("check", ".", cwd=project)
     assert proc.returncode == 0, proc.stdout.decode()
     err = proc.stderr.decode()
-    assert "skipped Helm chart templates in chart/templates" in err
+    assert "skipped Helm chart chart (chart source" in err
     assert "helm template chart | hyperlint check -" in err
     assert err.count("\n") == 1
+
+
+def test_every_file_of_a_chart_is_chart_source_one_hint_per_outermost_chart(project):
+    """values.yaml, config/ read through .Files.Get, crds/, a launcher's k8s_templates and
+    sub-charts are never parsed raw; one hint names the chart a user installs."""
+    chart = project / "deploy" / "trainer"
+    for sub in ("templates", "config", "crds", "charts/sub/templates", "launcher/k8s_templates"):
+        (chart / sub).mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: trainer\nversion: 0.1.0\n")
+    (chart / "charts" / "sub" / "Chart.yaml").write_text("apiVersion: v2\nname: sub\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text(BAD)
+    (chart / "config" / "train.yaml").write_text("model: {name: {{ .Values.model }}}\n")
+    (chart / "crds" / "crd.yaml").write_text(BAD)
+    (chart / "charts" / "sub" / "templates" / "x.yaml").write_text(BAD)
+    (chart / "launcher" / "k8s_templates" / "job.yaml").write_text("{{ $c := .Values }}\n" + BAD)
+    (project / "bad.yaml").unlink()
+    proc = run("check", ".", cwd=project)
+    assert proc.returncode == 0, proc.stdout.decode()
+    err = proc.stderr.decode()
+    assert err == ("hyperlint: skipped Helm chart deploy/trainer (chart source is not YAML until rendered); "
+                   "lint the chart with: helm template deploy/trainer | hyperlint check -\n")
+    from hyperlint.discover import discover
+
+    found = discover([str(project)])
+    assert found.charts == [str(chart)] and [i.display for i in found.inputs] == [str(project / "good.yaml")]
+    for start in (chart, chart / "templates"):  # a walk that starts at a chart or in its templates
+        assert discover([str(start)]).charts == [str(chart)]
+
+
+def test_walk_skips_what_is_not_an_input_and_show_files_says_why(project):
+    """tsconfig.json (JSON with comments), package.json, an empty file, a broken symlink,
+    a Hydra config with {placeholders}: no finding; the summary counts them and
+    --show-files lists them. A broken manifest still gives HP001; a file named on
+    the command line is always an input."""
+    (project / "bad.yaml").unlink()
+    site = project / "website"
+    site.mkdir()
+    (site / "tsconfig.json").write_text('{\n  // comment\n  "extends": "@tsconfig/base",\n}\n')
+    (site / "package.json").write_text('{"name": "site"}\n')
+    (site / "other.json").write_text('{\n  /* JSON with comments */\n  "a": 1\n}\n')
+    (project / "empty.json").write_text("")
+    (project / "empty.yaml").write_text("\n")
+    os.symlink("submodule/missing.yaml", project / "link.yaml")
+    (project / "conf").mkdir()
+    (project / "conf" / "llama_hydra.yaml").write_text("run:\n  name: {model}-{size}x {nodes}\n  dir: /tmp\n")
+    (project / "job.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n")
+    proc = run("check", "--show-files", ".", cwd=project)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert proc.returncode == 1, out
+    assert out.splitlines()[:-1] == [line for line in out.splitlines()[:-1] if line.startswith("job.yaml:")]
+    assert "HP001" in out and out.count("HP001") == 1
+    assert "in 1 of 2 files; 7 files skipped as not inputs (--show-files lists them)" in out
+    for name, reason in (("website/tsconfig.json", "TypeScript configuration"), ("website/package.json", "npm"),
+                         ("website/other.json", "does not parse"), ("empty.json", "empty file"),
+                         ("empty.yaml", "empty file"), ("link.yaml", "broken symbolic link"),
+                         ("conf/llama_hydra.yaml", "does not parse")):
+        assert f"hyperlint: skipped {name}: not an input: " in err and reason in err.split(f"skipped {name}: ")[1].split("\n")[0]
+    named = run("check", "website/tsconfig.json", "empty.json", cwd=project)
+    assert named.returncode == 1 and named.stdout.decode().count("HP001") == 2
 
 
 def test_rules_and_rule_docs():

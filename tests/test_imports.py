@@ -15,7 +15,8 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark")
+               if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """
 
@@ -33,3 +34,8 @@ def test_kubernetes_input_imports_nothing_heavy():
 
 def test_cloudformation_input_does_not_import_cfn_lint():
     assert imported_by_check(FIXTURES / "clean" / "hyperpod-stack.yaml", FIXTURES / "cfn" / "broken-stack.json") == []
+
+
+def test_terraform_input_does_not_import_python_hcl2():
+    """The fast HCL reader reads a module; python-hcl2 is only the fallback for odd text."""
+    assert imported_by_check(FIXTURES / "terraform" / "done_when") == []

@@ -15,6 +15,7 @@ def render(result, out, **_options) -> None:
         "findings": [_finding(f) for f in result.findings],
         "summary": {
             "files": result.files,
+            "skipped": len(getattr(result, "skipped", ())),
             "findings": len(result.findings),
             "errors": counts["error"],
             "warnings": counts["warning"],

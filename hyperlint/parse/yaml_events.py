@@ -63,7 +63,13 @@ from .document import Document, ParseProblem, short_repr
 from .scalars import MAYBE_NOT_STRING as _MAYBE
 from .scalars import resolve_plain, resolve_tagged
 
-# CloudFormation short-form tags and the long form each one stands for.
+# CloudFormation short-form tags and the long form each one stands for: the intrinsic
+# and condition functions, the rule-assertion functions of a template's `Rules`
+# (Contains, EachMemberEquals, EachMemberIn, RefAll, ValueOf, ValueOfAll) and the
+# `AWS::LanguageExtensions` transform's (Length, ToJsonString, ForEach). Values they
+# compute are never evaluated (hyperlint.cfn treats them as unknown).
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-rules.html
 CFN_TAGS = {
     "!Ref": "Ref",
     "!Condition": "Condition",
@@ -73,6 +79,7 @@ CFN_TAGS = {
             "And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If",
             "ImportValue", "Join", "Not", "Or", "Select", "Split", "Sub", "Transform",
             "Length", "ToJsonString", "ForEach",
+            "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll",
         )
     },
 }

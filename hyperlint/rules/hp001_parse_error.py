@@ -17,10 +17,26 @@ mapping key" error for each action.
 In a CloudFormation template, a short-form tag that CloudFormation does not
 know (`!if`, `!getatt`, a custom `!Tag`) is reported at the tag, with the
 short form it most likely means: CloudFormation rejects the whole template.
+The rule-assertion functions of `Rules` (`!Contains`, `!EachMemberEquals`,
+`!EachMemberIn`, `!RefAll`, `!ValueOf`, `!ValueOfAll`) and the
+`AWS::LanguageExtensions` ones (`!ForEach`, `!Length`, `!ToJsonString`) are
+CloudFormation's own.
+
+On a directory walk, a file is reported only when it is an input
+(`hyperlint.recognise`): one that does not parse is an error only when its
+text shows it is meant as one (`apiVersion:` with `kind:`,
+`AWSTemplateFormatVersion`, `Resources:` with `Type: AWS::`, cluster JSON
+keys) and is not template source (unrendered `{{ }}`/`${VAR}` text where it
+breaks, a file named as a template). A `tsconfig.json` with comments, a Hydra
+config with `{placeholders}`, an empty or binary file and a broken symbolic
+link met on a walk are skipped, counted in the summary and listed by
+`--show-files`; a file named on the command line or read from stdin is
+always an input.
 
 It also reports files that could not be read at all, at line 1: no
-permission, a broken symbolic link, a file removed while hyperlint ran, a
-FIFO or device met in a folder (never opened), a file over 256 MiB. And
+permission, a broken symbolic link named on the command line, a file removed
+while hyperlint ran, a FIFO or device met in a folder (never opened), a file
+over 256 MiB. And
 documents beyond hyperlint's limits, which are skipped while the rest of
 the stream is linted: more than 1,000,000 values, counting each YAML alias
 and merge key as the values it stands for (an alias "billion laughs"), or

@@ -4,8 +4,10 @@
 Reports a value that a rule needed but that is still template text:
 `{{ .Values.instanceType }}` (Helm, Go templates), `${INSTANCE_TYPE}`
 (envsubst, CloudFormation-style variables in manifests), `<% ... %>`,
-`__IMAGE_TAG__`. The check that needed the value is skipped for it; nothing
-is guessed. Rendered output (`helm template ...`) has no such values, and
+`__IMAGE_TAG__`, or an obvious placeholder left for the user to fill in
+(`PLACEHOLDER_INSTANCE_TYPE`, `<instance-type>`, `REPLACE_ME`, `CHANGE_ME`,
+`YOUR_CLUSTER_NAME`). The check that needed the value is skipped for it;
+nothing is guessed. Rendered output (`helm template ...`) has no such values, and
 files under a chart's `templates/` folder are not read at all.
 
 ## Why is this bad?

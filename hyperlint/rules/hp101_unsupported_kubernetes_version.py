@@ -55,6 +55,24 @@ Resources:
         SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]
 ```
 
+## Terraform
+The same checks read `aws_eks_cluster`/`awscc_eks_cluster` `version` and the
+`cluster_version`/`kubernetes_version` input of `terraform-aws-modules/eks/aws`,
+through `var.x` (its default and each `.tfvars` value) and `local.x`:
+```hcl
+resource "aws_eks_cluster" "main" {
+  name     = "hyperpod-eks"
+  version  = "1.27"
+  role_arn = "arn:aws:iam::111122223333:role/eks-cluster"
+  vpc_config {
+    subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+  }
+  access_config {
+    authentication_mode = "API_AND_CONFIG_MAP"
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
   (the supported Kubernetes versions; `schemas/eks.json` `kubernetes_versions`)

@@ -49,6 +49,22 @@ Resources:
 Unsafe (`--unsafe-fixes`): adds `AccessConfig: {AuthenticationMode: API_AND_CONFIG_MAP}`,
 which changes the cluster's access management.
 
+## Terraform
+`aws_eks_cluster` without an `access_config` block gets `CONFIG_MAP` too; the
+community module `terraform-aws-modules/eks/aws` defaults to
+`API_AND_CONFIG_MAP` (v20 and later) and is judged only on an explicit
+`authentication_mode`:
+```hcl
+resource "aws_eks_cluster" "main" {
+  name     = "hyperpod-eks"
+  version  = "1.32"
+  role_arn = "arn:aws:iam::111122223333:role/eks-cluster"
+  vpc_config {
+    subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
   (authentication mode `API` or `API_AND_CONFIG_MAP`)
@@ -58,6 +74,7 @@ which changes the cluster's access management.
 
 from __future__ import annotations
 
+from hyperlint.cfn import is_function, is_no_value
 from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -76,11 +93,16 @@ def check_cfn(template, ctx):
     allowed = modes["allowed"]
     for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         access = props.get("AccessConfig")
+        if is_function(access) and not is_no_value(access):
+            continue  # AccessConfig from a parameter, an import, a Terraform `dynamic` block: not known
         if not isinstance(access, dict) or "AuthenticationMode" not in access:
             where = base + ("AccessConfig", "AuthenticationMode")
-            yield Hit(where, f"EKS cluster {name} has no AccessConfig.AuthenticationMode, so CloudFormation "
-                             f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; "
-                             f"set AuthenticationMode: API_AND_CONFIG_MAP (or API)",
+            terraform = template.dialect == "Terraform"
+            what = "access_config.authentication_mode" if terraform else "AccessConfig.AuthenticationMode"
+            how = ('add access_config { authentication_mode = "API_AND_CONFIG_MAP" } (or "API")' if terraform
+                   else "set AuthenticationMode: API_AND_CONFIG_MAP (or API)")
+            yield Hit(where, f"EKS cluster {name} has no {what}, so {template.dialect} "
+                             f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; {how}",
                       facts={"missing": True, "resource": name})
             continue
         for v in template.scalars(access["AuthenticationMode"], base + ("AccessConfig", "AuthenticationMode")):

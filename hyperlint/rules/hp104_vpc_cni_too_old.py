@@ -64,6 +64,17 @@ spec:
           image: 602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2
 ```
 
+## Terraform
+`aws_eks_addon`/`awscc_eks_addon` `vpc-cni` with `addon_version`, and the
+`vpc-cni` entry of the EKS module's `cluster_addons`/`addons`:
+```hcl
+resource "aws_eks_addon" "vpc_cni" {
+  cluster_name  = "hyperpod-eks"
+  addon_name    = "vpc-cni"
+  addon_version = "v1.16.0-eksbuild.1"
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
   (Amazon VPC CNI 1.18.3 or later; `schemas/eks.json` `vpc_cni`)

@@ -71,6 +71,31 @@ the configuration (`{type: ml.p7.48xlarge, class: gpu, max-pods: 49}`); so
 does a type outside the API enum that your API does accept (a type the
 configuration lists counts as accepted).
 
+## Terraform
+`instance_type` (and `instance_requirements.instance_types`) of the
+`instance_groups` of an `awscc_sagemaker_cluster`, literal or through a
+variable or local; `--fix` adds `ml.` in the `.tf` or `.tfvars` file:
+```hcl
+resource "awscc_sagemaker_cluster" "hyperpod" {
+  cluster_name = "ml-cluster"
+  instance_groups = [{
+    instance_group_name = "accelerated"
+    instance_type       = "p5.48xlarge"
+    instance_count      = 2
+    execution_role      = "arn:aws:iam::111122223333:role/hyperpod-execution"
+    life_cycle_config = {
+      on_create     = "on_create.sh"
+      source_s3_uri = "s3://sagemaker-lifecycle-111122223333/"
+    }
+  }]
+  orchestrator = { eks = { cluster_arn = "arn:aws:eks:us-west-2:111122223333:cluster/hyperpod-eks" } }
+  vpc_config = {
+    security_group_ids = ["sg-0a1b2c3d"]
+    subnets            = ["subnet-0a1b2c3d"]
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html
   (`InstanceType`: the `ClusterInstanceType` enum; the data is generated from

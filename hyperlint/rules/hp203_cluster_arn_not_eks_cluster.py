@@ -122,25 +122,32 @@ def _judge(template, v, ctx):
     shown = "".join(p if isinstance(p, str) else "${" + _name(p) + "}" for p in parts)
     service = re.match(r"arn:[^:]*:([^:\0]+):", spell(parts, "\0"))
     hint = f" (it is an ARN of service '{service.group(1)}')" if service and service.group(1) != "eks" else ""
+    same = ("aws_eks_cluster.<name>.arn for a cluster of this module" if template.dialect == "Terraform"
+            else "!GetAtt <EksCluster>.Arn for a cluster of this template")
     return Hit(v.path, f"ClusterArn '{shown}'{v.origin()} is not an EKS cluster ARN{hint}; use "
-                       f"arn:aws:eks:<region>:<account>:cluster/<name>, or !GetAtt <EksCluster>.Arn for a cluster "
-                       f"of this template")
+                       f"arn:aws:eks:<region>:<account>:cluster/<name>, or {same}")
 
 
 def _judge_reference(template, ref: ResourceRef, path):
     rtype = template.resource_type(ref.name)
     rtype = rtype if isinstance(rtype, str) else ""
+    terraform = template.dialect == "Terraform"
     if rtype == EKS_CLUSTER:
         if ref.attribute == "Arn":
             return None
+        if terraform:  # the view spells `.id`/`.name` as Ref, other attributes as GetAtt
+            return Hit(path, f"cluster_arn refers to {'the name' if ref.attribute is None else ref.attribute} of "
+                             f"EKS cluster {ref.name}, not its ARN; use {ref.name}.arn",
+                       related=(("Resources", ref.name),))
         got = "its name" if ref.attribute is None else f"its {ref.attribute}"
         how = f"!Ref {ref.name}" if ref.attribute is None else f"!GetAtt {ref.name}.{ref.attribute}"
         return Hit(path, f"ClusterArn is {how}, which gives {got}, not the ARN of EKS cluster {ref.name}; "
                          f"use !GetAtt {ref.name}.Arn", related=(("Resources", ref.name),))
     if not rtype.startswith("AWS::") or rtype in _OPAQUE:
         return None  # custom resources, nested stacks, SSM parameters: their value is not known offline
+    how = "aws_eks_cluster.<name>.arn" if terraform else "!GetAtt <EksCluster>.Arn"
     return Hit(path, f"ClusterArn refers to {ref.name} ({rtype}), not to an {EKS_CLUSTER}; HyperPod needs the "
-                     f"ARN of the EKS cluster that orchestrates it (!GetAtt <EksCluster>.Arn)",
+                     f"ARN of the EKS cluster that orchestrates it ({how})",
                related=(("Resources", ref.name),))
 
 

@@ -62,6 +62,38 @@ Resources:
           ExecutionRole: arn:aws:iam::111122223333:role/hyperpod-exec
 ```
 
+## Terraform
+An `aws_subnet` of the module named in `vpc_config.subnets` (or an
+`override_vpc_config`) of an `awscc_sagemaker_cluster`, with
+`map_public_ip_on_launch = true` or a route table (`aws_route`, inline `route`
+blocks) sending `0.0.0.0/0` to an `aws_internet_gateway`:
+```hcl
+resource "aws_subnet" "private" {
+  vpc_id                  = "vpc-0a1b2c3d"
+  cidr_block              = "10.1.0.0/16"
+  map_public_ip_on_launch = true
+}
+
+resource "awscc_sagemaker_cluster" "hyperpod" {
+  cluster_name = "ml-cluster"
+  instance_groups = [{
+    instance_group_name = "accelerated"
+    instance_type       = "ml.p5.48xlarge"
+    instance_count      = 2
+    execution_role      = "arn:aws:iam::111122223333:role/hyperpod-execution"
+    life_cycle_config = {
+      on_create     = "on_create.sh"
+      source_s3_uri = "s3://sagemaker-lifecycle-111122223333/"
+    }
+  }]
+  orchestrator = { eks = { cluster_arn = "arn:aws:eks:us-west-2:111122223333:cluster/hyperpod-eks" } }
+  vpc_config = {
+    security_group_ids = ["sg-0a1b2c3d"]
+    subnets            = [aws_subnet.private.id]
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-prerequisites.html
   (HyperPod subnets must be private)

@@ -49,6 +49,30 @@ Resources:
           ExecutionRole: arn:aws:iam::111122223333:role/hyperpod-exec
 ```
 
+## Terraform
+`on_start_deep_health_checks` of an `awscc_sagemaker_cluster` instance group:
+```hcl
+resource "awscc_sagemaker_cluster" "hyperpod" {
+  cluster_name = "ml-cluster"
+  instance_groups = [{
+    instance_group_name         = "general"
+    instance_type               = "ml.m5.2xlarge"
+    instance_count              = 1
+    execution_role              = "arn:aws:iam::111122223333:role/hyperpod-execution"
+    on_start_deep_health_checks = ["InstanceStress"]
+    life_cycle_config = {
+      on_create     = "on_create.sh"
+      source_s3_uri = "s3://sagemaker-lifecycle-111122223333/"
+    }
+  }]
+  orchestrator = { eks = { cluster_arn = "arn:aws:eks:us-west-2:111122223333:cluster/hyperpod-eks" } }
+  vpc_config = {
+    security_group_ids = ["sg-0a1b2c3d"]
+    subnets            = ["subnet-0a1b2c3d"]
+  }
+}
+```
+
 ## References
 - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-deep-health-checks.html
   (the instance-level tests for GPU and Trainium, the cluster-level NCCL/NCCOM tests)

@@ -176,7 +176,7 @@ def _check(terms, ctx, local: bool, strict: bool, daemonset: bool):
         if term.key not in keys or term.operator not in ("In", "NotIn"):
             continue
         listed = {v for v, _ in term.values if isinstance(v, str) and v.startswith("ml.")}
-        mixed = bool(listed) and not strict and not targets_hyperpod([t for t in terms if t is not term],
+        mixed = bool(listed) and not strict and not targets_hyperpod([t for t in terms if _anded(t, term)],
                                                                      ctx.data.hyperpod_prefix)
         if mixed and daemonset:
             continue
@@ -195,6 +195,20 @@ def _check(terms, ctx, local: bool, strict: bool, daemonset: bool):
                 facts={"value": value, "fixed": fixed, "operator": term.operator, "targets": targets, "pairs": pairs,
                        "unsafe_fix": not targets},
             )
+
+
+def _anded(other, term) -> bool:
+    """Whether ``other`` must hold together with ``term``: a nodeSelector entry, or an
+    expression of the same required nodeSelectorTerm (separate terms are alternatives)."""
+    if other is term:
+        return False
+    if other.place != "required" or term.place != "required":
+        return True
+    return _selector_term(other.path) == _selector_term(term.path)
+
+
+def _selector_term(path: tuple):
+    return path[:path.index("nodeSelectorTerms") + 2] if "nodeSelectorTerms" in path else path
 
 
 def _effect(operator: str) -> str:

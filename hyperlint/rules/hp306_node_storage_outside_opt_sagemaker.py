@@ -3,11 +3,22 @@
 ## What it does
 For pod templates that target HyperPod, checks `hostPath` volumes and local
 PersistentVolumes (`spec.local.path`, `spec.hostPath.path`) whose node
-affinity targets HyperPod. Node storage must come from `/opt/sagemaker`:
-a warning for any other data path (`/opt/dlami/nvme`, `/mnt/k8s-disks`,
-`/local`, `/scratch` ...), an error for raw NVMe devices (`/dev/nvme*`).
-System paths (`/dev/shm`, `/var/log`, `/sys`, `/proc`, `/etc`, `/run`,
-`/dev/infiniband` ...) and other devices are fine.
+affinity targets HyperPod. Node storage should come from `/opt/sagemaker`:
+a warning for any other data path (`/mnt/k8s-disks`, `/local`, `/scratch`
+...), an error for raw NVMe devices (`/dev/nvme*`). System paths (`/dev/shm`,
+`/var/log`, `/sys`, `/proc`, `/etc`, `/run`, `/dev/infiniband` ...) and other
+devices are fine.
+
+`/opt/dlami/nvme` is info only: AWS sources disagree whether HyperPod EKS
+nodes mount the NVMe instance store there (the HyperPod lifecycle scripts and
+AWS workshop material do) or only join it into `/opt/sagemaker` (the EBS CSI
+page). On an instance type without instance store it stays a warning: there
+is no NVMe to mount, so the path is a folder on the root volume.
+
+Node-setup DaemonSets are exempt: a DaemonSet whose pod runs privileged (a
+privileged container or `hostPID`) and mounts the host's root (`/`) or one
+host folder only (the folder it prepares: it formats, mounts or discovers the
+disks there for other pods).
 
 ## Why is this bad?
 On HyperPod EKS nodes the extra EBS volume of `InstanceStorageConfigs` and
@@ -15,13 +26,12 @@ the NVMe instance store (LVM volume group `vg.01`) are both mounted at
 `/opt/sagemaker` (the EBS CSI page and the `ClusterEbsVolumeConfig` API
 reference). Other paths live on the root volume (observation: a small one,
 which a dataset or checkpoint fills), and writing to the raw NVMe devices
-destroys the volume group the AMI built. No HyperPod EKS page mentions
-`/opt/dlami/nvme`, the DLAMI/Slurm mount point; the sources conflict,
-though: AWS's HyperPod EKS lifecycle script (`base-config/on_create_main.sh`)
-can put containerd and kubelet on `/opt/dlami/nvme`, and AWS's "AI on
-SageMaker HyperPod" troubleshooting guide lists that mount point for the NVMe
-instance store, so on such a cluster the path exists. Hence a warning;
-suppress it where your lifecycle script creates that mount.
+destroys the volume group the AMI built. For `/opt/dlami/nvme` the sources
+conflict: no HyperPod EKS page mentions it, but AWS's HyperPod EKS lifecycle
+script (`base-config/on_create_main.sh`) can put containerd and kubelet there
+and AWS's "AI on SageMaker HyperPod" troubleshooting guide lists it as the
+NVMe instance store's mount point, so on such a cluster the path exists:
+hence info, not a warning.
 
 ## Example
 ```yaml
@@ -40,7 +50,7 @@ spec:
   volumes:
     - name: scratch
       hostPath:
-        path: /opt/dlami/nvme
+        path: /mnt/k8s-disks/0
 ```
 
 ## Use instead
@@ -70,11 +80,16 @@ spec:
   (the NVMe LVM volume group `vg.01` at `/opt/sagemaker`)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html
   (`VolumeSizeInGB`: the extra volume is mounted at `/opt/sagemaker`)
+- `/opt/dlami/nvme`: the HyperPod EKS lifecycle scripts
+  (https://github.com/aws-samples/awsome-distributed-training/tree/main/1.architectures/7.sagemaker-hyperpod-eks/LifecycleScripts/base-config)
+  and https://awslabs.github.io/ai-on-sagemaker-hyperpod/ (`schemas/storage.json` `dlami_nvme`)
+- Instance store per type: https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html (`storage.json` `instance_store`)
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from hyperlint.findings import Hit
 from hyperlint.k8s import node_terms, targeting_facts, targets_in_run, volume_node_terms
@@ -93,7 +108,7 @@ def check_pod(pod, ctx):
     if facts is None:
         return
     path, volumes = pod.field("volumes")
-    if not isinstance(volumes, list):
+    if not isinstance(volumes, list) or _node_setup(pod, volumes, ctx.data.storage):
         return
     for i, vol in enumerate(volumes):
         host = vol.get("hostPath") if isinstance(vol, dict) else None
@@ -136,8 +151,73 @@ def _judge(value, path, ctx, facts):
                    severity="error", facts=facts)
     if norm == "/dev" or norm.startswith("/dev/"):
         return None  # devices (GPU, Neuron, fuse ... or the whole tree), not storage
+    dlami = storage["dlami_nvme"]["path"]
+    if _under(norm, [dlami]):
+        without = _without_instance_store(facts, ctx.data)
+        if without:
+            return Hit(path, f"node storage at '{value}': {', '.join(without)} has no NVMe instance store, so "
+                             f"nothing is mounted at {dlami} and the data lands on the small root volume; "
+                             f"use a path under {good}", facts=facts)
+        return Hit(path, f"node storage at '{value}': AWS sources disagree whether HyperPod EKS nodes mount the "
+                         f"NVMe instance store at {dlami} (HyperPod lifecycle scripts do) or join it into {good} "
+                         f"(HyperPod AMI, LVM volume group vg.01); {good} is the documented path",
+                   severity="info", facts=facts)
     return Hit(path, f"node storage at '{value}': on HyperPod nodes the instance store and extra EBS volumes "
                      f"are mounted at {good}; use a path under {good}", facts=facts)
+
+
+def _node_setup(pod, volumes: list, storage: dict) -> bool:
+    """A node-setup DaemonSet: privileged (a privileged container or hostPID) and
+    mounting the host's root or one host folder only (the folder it prepares)."""
+    if not pod.is_daemonset:
+        return False
+    _, host_pid = pod.field("hostPID")
+    privileged = host_pid is True or any(
+        isinstance(c.get("securityContext"), dict) and c["securityContext"].get("privileged") is True
+        for _, c in pod.containers())
+    if not privileged:
+        return False
+    folders = set()
+    for vol in volumes:
+        host = vol.get("hostPath") if isinstance(vol, dict) else None
+        where = host.get("path") if isinstance(host, dict) else None
+        if not isinstance(where, str) or not where.startswith("/"):
+            continue
+        norm = posixpath.normpath(where)
+        if norm == "/":
+            return True
+        if not (_under(norm, storage["system_paths"]["prefixes"]) or norm == "/dev" or norm.startswith("/dev/")):
+            folders.add(norm)
+    return len(folders) == 1
+
+
+def _without_instance_store(facts, data) -> list[str]:
+    """The instance types the pod requires, when every one is known to have no
+    instance store (``storage.json`` ``instance_store``); else []."""
+    types = [v for k, v in facts.get("pairs", ()) if k in data.instance_type_keys]
+    if not types or not all(_has_instance_store(t, data) is False for t in types):
+        return []
+    return types
+
+
+_FAMILY = re.compile(r"^(?:ml\.)?([a-z]+)(\d+)([a-z-]*)(?:-[a-z0-9]+)?\.")
+
+
+def _has_instance_store(name: str, data) -> bool | None:
+    """True/False when the data says whether ``name`` has NVMe instance store, None when unknown."""
+    table = data.storage["instance_store"]
+    m = _FAMILY.match(name)
+    if m is None:
+        return None
+    family = name.split(".")[1] if name.startswith("ml.") else name.split(".")[0]
+    if family in table["families_with"]:
+        return True
+    if family in table["families_without"]:
+        return False
+    cls = data.instance_class("ml." + name if not name.startswith("ml.") else name)
+    if cls == "cpu":
+        return "d" in m.group(3)
+    return None
 
 
 def _under(path: str, prefixes) -> bool:

@@ -2,7 +2,11 @@
 
 ## What it does
 Reports `hostNetwork: true` in a pod template that targets HyperPod and is
-not a node agent (a DaemonSet).
+not a node agent (a DaemonSet). On a distributed training job (Kubeflow
+PyTorchJob/MPIJob, HyperPodPyTorchJob, JobSet ...) it is info: training
+samples often run on the host network on purpose (NCCL bootstrap, EFA), so
+the finding is there to weigh, not a mistake to fix by default. On services,
+plain pods and batch jobs it is a warning.
 
 ## Why is this bad?
 On HyperPod nodes only pods on the host network can reach the instance
@@ -52,11 +56,12 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import node_terms, targeting_facts, targets_in_run
+from hyperlint.k8s import is_training_job, node_terms, targeting_facts, targets_in_run
 
 ID = "HP307"
 NAME = "host-network-on-hyperpod"
 SEVERITY = "warning"
+EMITS = ("warning", "info")
 TIER = "core"
 
 
@@ -69,8 +74,11 @@ def check_pod(pod, ctx):
     facts = targeting_facts(node_terms(pod), ctx)
     if facts is None:
         return
+    training = is_training_job(pod.obj, ctx.data)
     yield Hit(path, "hostNetwork: true on a HyperPod pod gives it the node's IMDS and the execution role's "
-                    "credentials; remove it and use EKS Pod Identity or IRSA for AWS access", facts=facts)
+                    "credentials; remove it and use EKS Pod Identity or IRSA for AWS access"
+                    + (" (if the job needs the host network, keep it and scope the role)" if training else ""),
+              severity="info" if training else None, facts=facts)
 
 
 def refine(finding, ctx):

@@ -10,9 +10,11 @@ For a job annotated `sagemaker.amazonaws.com/enable-job-auto-resume: "true"`
   PyTorchJob and PaddleJob, `Never` for TFJob, MPIJob, MXJob, XGBoostJob and
   JAXJob), the pod template's `restartPolicy` for other kinds;
 - a namespace other than `kubeflow` or one whose name starts with `hyperpod`.
-
-A job without `metadata.namespace` gets its namespace when it is applied, so
-the namespace is not checked then.
+  A job without `metadata.namespace` lands in `default` (kubectl's default
+  namespace), unless a `kustomization.yaml` sits in its folder (kustomize, or
+  an overlay built on that folder, sets the namespace) or the configuration
+  names another default
+  (`data: {workloads: {job_auto_resume: {default_namespace: ...}}}`).
 
 ## Why is this bad?
 HyperPod resumes a job after a node fault only under these conditions: the
@@ -74,6 +76,9 @@ spec:
 
 from __future__ import annotations
 
+import os
+import stat
+
 from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -89,13 +94,20 @@ def check_object(obj, ctx):
         return
     namespace = obj.metadata.get("namespace")
     path = obj.at("metadata", "namespace")
+    allowed = " or ".join([f"'{n}'" for n in conf["namespaces"]]
+                          + [f"one starting with '{p}'" for p in conf["namespace_prefixes"]])
     if is_placeholder(namespace):
         yield unrendered(path, namespace, "namespace")
     elif isinstance(namespace, str) and not _allowed(namespace, conf):
-        allowed = " or ".join([f"'{n}'" for n in conf["namespaces"]]
-                              + [f"one starting with '{p}'" for p in conf["namespace_prefixes"]])
         yield Hit(path, f"job auto-resume ({conf['annotation']}) works only in namespace {allowed}; "
                         f"'{namespace}' is neither, so the job is not resumed after a node fault")
+    elif "namespace" not in obj.metadata and not _kustomized(ctx.file):
+        default = conf.get("default_namespace", "default")
+        if not _allowed(default, conf):
+            yield Hit(obj.at("metadata"), f"job auto-resume ({conf['annotation']}) works only in namespace "
+                                          f"{allowed}; this job sets no namespace, so it runs in '{default}' "
+                                          f"and is not resumed after a node fault; set metadata.namespace",
+                      key=True)
 
 
 def check_pod(pod, ctx):
@@ -126,6 +138,28 @@ def _auto_resume(obj, ctx) -> dict | None:
     if value is None or str(value).lower() != conf["value"]:
         return None
     return conf
+
+
+_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_FOLDERS: dict[str, bool] = {}  # folder -> whether a kustomization is there
+
+
+def _kustomized(file: str) -> bool:
+    """Whether a kustomization file is beside ``file``: kustomize (or an overlay
+    built on it) then decides the namespace, so `default` is not assumed."""
+    if not file or file == "-":
+        return False
+    folder = os.path.dirname(file) or "."
+    if folder not in _FOLDERS:
+        _FOLDERS[folder] = any(_regular_file(os.path.join(folder, name)) for name in _KUSTOMIZATIONS)
+    return _FOLDERS[folder]
+
+
+def _regular_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _allowed(namespace: str, conf: dict) -> bool:
