@@ -227,7 +227,7 @@ def test_walk_skips_what_is_not_an_input_and_show_files_says_why(project):
     (project / "conf").mkdir()
     (project / "conf" / "llama_hydra.yaml").write_text("run:\n  name: {model}-{size}x {nodes}\n  dir: /tmp\n")
     (project / "job.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n")
-    proc = run("check", "--show-files", ".", cwd=project)
+    proc = run("check", "--show-files", "-f", "concise", ".", cwd=project)
     out, err = proc.stdout.decode(), proc.stderr.decode()
     assert proc.returncode == 1, out
     assert out.splitlines()[:-1] == [line for line in out.splitlines()[:-1] if line.startswith("job.yaml:")]
