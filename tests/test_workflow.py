@@ -69,6 +69,11 @@ def test_a_folder_with_nothing_to_lint_says_so(tmp_path):
     r = hyperlint("check", "full", "empty", cwd=tmp_path)
     assert r.code == 0 and "under empty" in r.err and "under full" not in r.err
     assert r.out == "hyperlint: no problems in 1 file\n"
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "package.json").write_text('{"name": "site"}\n')
+    r = hyperlint("check", "junk", cwd=tmp_path)
+    assert r.err == "hyperlint: warning: no manifests, templates or charts found under junk\n"
+    assert r.out == "hyperlint: no files linted; 1 file skipped as not an input (--show-files lists them)\n"
 
 
 CLUSTER_CONFIG = """\

@@ -50,11 +50,11 @@ def format_finding(f) -> str:
 def summary(result) -> str:
     counts = Counter(f.severity for f in result.findings)
     files = len({f.loc.file for f in result.findings})
-    if not result.files:
-        return "hyperlint: no files linted"
     skipped = len(getattr(result, "skipped", ()))
     tail = (f"; {skipped} file{'s' if skipped != 1 else ''} skipped as not "
             f"{'inputs' if skipped != 1 else 'an input'} (--show-files lists them)" if skipped else "")
+    if not result.files:
+        return f"hyperlint: no files linted{tail}"
     if not result.findings:
         return f"hyperlint: no problems in {result.files} file{'s' if result.files != 1 else ''}{tail}"
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
