@@ -205,7 +205,7 @@ def run(env=None) -> int:
     )
     from .output import render
     from .output.github import escape_data
-    from .workflow import only_new
+    from .workflow import nested_lint, only_new, walk_filter
 
     env = os.environ if env is None else env
     notes = []
@@ -219,14 +219,10 @@ def run(env=None) -> int:
         # the files a pull request changed are a walk's selection, not files the user named
         found = discover_paths(paths, config, as_walk=paths is not inputs.paths)
         notes += [("warning", no_input_message(p)) for p in empty_paths(paths, found)]
-        from .workflow import nested_lint
-
         config, lint_run = nested_lint(found, config, inputs.config is not None, False, lint_found)
         result, code = lint_run(found)
         every = result  # code scanning gets every finding: it tracks existing alerts itself
         if inputs.baseline or diff_base:
-            from .workflow import walk_filter
-
             result, code = only_new(result, code, config, found, inputs.baseline, diff_base, paths, walk_filter, False)
             known = len(every.findings) - len(result.findings)
             if known:
