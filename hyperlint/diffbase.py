@@ -22,7 +22,7 @@ _KEEP = (".yaml", ".yml", ".json", ".toml", ".gitignore")
 
 
 def _git(args: list[str], cwd: str, data: bytes | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_NO_LAZY_FETCH="1")  # never the network
     try:
         return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, env=env, timeout=300,
                               check=False)
@@ -73,7 +73,11 @@ def export(commit: str, root: str, pathspecs: list[str], dest: str) -> int:
     out, pos = batch.stdout, 0
     for path, _ in wanted:
         header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
+        header = out[pos:header_end].split()
+        if len(header) != 3:  # `<oid> missing`: a partial clone without that blob (never fetched here)
+            raise ConfigError(f"--diff-base: {path} at {commit[:12]} is not in the local repository "
+                              "(a partial clone?); fetch it first: hyperlint never does")
+        size = int(header[2])
         body = out[header_end + 1:header_end + 1 + size]
         pos = header_end + 1 + size + 1
         parts = path.split("/")
