@@ -8,6 +8,7 @@ reason to replace, and is reported (HP002) once the problem is fixed.
 - Each finding's line gets ``  # hyperlint: disable=HP301 -- TODO`` at its
   end; a line that already has a directive gets the new IDs added to it
   (its reason kept).
+- Files are written as ``--fix`` writes them (``hyperlint.fix.write_fixed``).
 - Only bytes are inserted: everything else (line endings, a UTF-8 BOM,
   comments, quoting) stays as it was. The edited file must parse to exactly
   the same data; where an end-of-line comment would change it (a plain scalar
@@ -125,7 +126,7 @@ def suppress_file(raw: bytes, findings) -> tuple[bytes, int, int]:
 
 def add_suppressions(inputs, findings) -> Added:
     """Write a directive for every finding that can take one; files are written atomically."""
-    from .fix import write_atomically
+    from .fix import NotFixed, write_fixed
 
     by_file: dict = {}
     for f in findings:
@@ -154,7 +155,11 @@ def add_suppressions(inputs, findings) -> Added:
         new, done, left = suppress_file(raw, usable)
         outcome.skipped += left
         if done and new != raw:
-            write_atomically(inp.path, new)
+            try:  # the same careful write as --fix: only if unchanged since read, mode and links kept
+                write_fixed(inp.path, raw, new)
+            except NotFixed:
+                outcome.skipped += done
+                continue
             outcome.count += done
             outcome.files.append(inp.display)
     outcome.skipped += sum(len(v) for v in by_file.values())

@@ -72,6 +72,19 @@ class Template:
         self.parameters = _mapping(root.get("Parameters"))
         self.mappings = _mapping(root.get("Mappings"))
 
+    def allowed_copies(self, path: tuple, value) -> tuple:
+        """The paths of the ``AllowedValues`` entries equal to ``value`` when ``path``
+        is a parameter's ``Default``: a fix of the Default must fix them too, as
+        CloudFormation rejects a Default that is not one of the AllowedValues."""
+        if len(path) != 3 or path[0] != "Parameters" or path[2] != "Default":
+            return ()
+        param = self.parameters.get(path[1])
+        allowed = param.get("AllowedValues") if isinstance(param, dict) else None
+        if not isinstance(allowed, list):
+            return ()
+        return tuple(path[:2] + ("AllowedValues", i) for i, v in enumerate(allowed)
+                     if type(v) is type(value) and v == value)
+
     # -- resources ---------------------------------------------------------------
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, dict, tuple]]:
         """(logical ID, Properties, path of Properties) of each resource of ``types``."""

@@ -137,15 +137,22 @@ def check(
             typer.echo(f"hyperlint: skipped {file}: {reason}", err=True)
     report = sys.stdout
     if fix or diff:
+        from .engine import lint
         from .fix import fix_run
 
-        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff)
+        outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests,
+                          relint=lambda inputs: lint(inputs, engine_config))
+        for message in outcome.messages:  # a file meant to be fixed and not: one line each, exit code 2
+            typer.echo(f"hyperlint: {message}", err=True)
+        failed = 2 if outcome.messages else None
         if diff:
-            sys.stdout.write(outcome.diff)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(outcome.diff)
             if show_fixes:
                 list_fixes(result.findings, outcome.files, unsafe_fixes, "would fix")
-            raise typer.Exit(1 if outcome.diff else (2 if code == 2 else 0))
-        if outcome.stdin is not None:  # the fixed stream goes to stdout, the report to stderr
+            raise typer.Exit(failed or (1 if outcome.diff else (2 if code == 2 else 0)))
+        if outcome.stdin is not None:  # the stream goes to stdout (fixed or as it came), the report to stderr
+            sys.stdout.flush()
             sys.stdout.buffer.write(outcome.stdin)
             sys.stdout.flush()
             report = sys.stderr
@@ -155,6 +162,7 @@ def check(
                        f"{len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
         found = outcome.refreshed(found)
         result, code = lint_run(found, notes=False)
+        code = failed or code
         if show_fixes:
             list_fixes(before, outcome.files, unsafe_fixes, "fixed", after=result.findings)
     if add_suppressions:

@@ -23,7 +23,8 @@ Safety (the input is whatever a pull request contains):
   a file or folder that cannot be read become an ``Input`` with a ``problem``,
   reported as HP001 at 1:1, so nothing is skipped silently. A broken symbolic
   link met in a walk is not an input (``Discovery.skipped``).
-- File names are shown with undecodable bytes and control characters escaped.
+- File names are shown with undecodable bytes and control characters escaped,
+  reversibly (a backslash is doubled: `hyperlint.safe.path_text`).
 """
 
 from __future__ import annotations

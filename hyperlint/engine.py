@@ -38,7 +38,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not re
 class Context(Record):
     """What rules may read: the data tables, the configuration, the file."""
 
-    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope")
+    __slots__ = ("data", "config", "file", "run", "doc", "text", "scope", "_lf_only")
+    _quiet = ("_lf_only",)
 
     def __init__(
         self,
@@ -57,18 +58,23 @@ class Context(Record):
         self.doc = doc  # the document being checked
         self.text = text  # its file's bytes, for `raw`
         self.scope = scope  # cross-document phase: that scope
+        self._lf_only: bool | None = None  # whether LF is its only line break (found on the first `raw`)
 
     def raw(self, path) -> str | None:
         """The source text of the scalar at ``path`` (``1.30`` where the tree holds 1.3)."""
         if self.doc is None or not self.text:
             return None
-        return source_text(self.doc, path, self.text)
+        if self._lf_only is None:
+            from .parse.lines import only_lf
+
+            self._lf_only = only_lf(self.text, self.file.lower().endswith(".json"))
+        return source_text(self.doc, path, self.text, self._lf_only)
 
 
 class FileResult(Record):
     """What linting one file gives: findings, its model fragment, suppressions, errors."""
 
-    __slots__ = ("file", "findings", "model", "directives", "errors", "skipped")
+    __slots__ = ("file", "findings", "model", "directives", "errors", "skipped", "digests")
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class FileResult(Record):
         directives: list | None = None,
         errors: list[str] | None = None,
         skipped: str | None = None,
+        digests: dict | None = None,
     ) -> None:
         self.file = file
         self.findings = [] if findings is None else findings
@@ -85,16 +92,18 @@ class FileResult(Record):
         self.directives = [] if directives is None else directives  # suppressions (hyperlint.suppress)
         self.errors = [] if errors is None else errors  # internal errors: exit code 2
         self.skipped = skipped  # why a walked file is not an input (hyperlint.recognise), else None
+        # file -> digest of the bytes linted, for files with findings (hyperlint.fix checks it)
+        self.digests = {} if digests is None else digests
 
 
 class Result(Record):
     """What a whole run gives."""
 
-    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes", "skipped")
+    __slots__ = ("findings", "model", "errors", "files", "scopes", "notes", "skipped", "digests")
 
     def __init__(self, findings: list[Finding], model: Model, errors: list[str], files: int,
                  scopes: list | None = None, notes: list[str] | None = None,
-                 skipped: list[tuple[str, str]] | None = None) -> None:
+                 skipped: list[tuple[str, str]] | None = None, digests: dict | None = None) -> None:
         self.findings = findings
         self.model = model  # the whole run's model (cross-document rules judge each of `scopes` instead)
         self.errors = errors
@@ -102,6 +111,7 @@ class Result(Record):
         self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
         self.notes = [] if notes is None else notes  # said once about the run (not findings)
         self.skipped = [] if skipped is None else skipped  # (file, reason): walked files that are not inputs
+        self.digests = {} if digests is None else digests  # file -> digest of the bytes linted
 
 
 class RuleSet:
@@ -306,6 +316,16 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
         del item  # the tree goes before the next document is read
     if inp.walked:
         _drop_if_not_input(result, inp, data, first_problem, units)
+    if result.findings:
+        result.digests[inp.display] = digest(data)
+
+
+def digest(data: bytes) -> bytes:
+    """What identifies the exact bytes a file's findings were found in (``hyperlint.fix``
+    fixes nothing else)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _drop_if_not_input(result: FileResult, inp: Input, data: bytes, first_problem: int | None, units: int) -> None:
@@ -462,6 +482,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     errors: list[str] = []
     directives: dict[str, list] = {}
     skipped: list[tuple[str, str]] = []
+    digests: dict[str, bytes] = {}
     for r in results:
         if r.skipped is not None:
             skipped.append((r.file, r.skipped))
@@ -471,6 +492,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
         directives.setdefault(r.file, [])
         for d in r.directives:  # by the file each is written in (a Terraform module has several)
             directives.setdefault(d.loc.file, []).append(d)
+        digests.update(r.digests)
     from . import extract, scopes
 
     configured = Model()
@@ -513,7 +535,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs) - len(skipped), grouping.scopes, grouping.notes, skipped)
+    return Result(final, model, errors, len(inputs) - len(skipped), grouping.scopes, grouping.notes, skipped, digests)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -254,6 +254,8 @@ def _selects(selector, labels: dict) -> bool:
         if not isinstance(expr, dict):
             continue
         key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if not isinstance(key, str) or not isinstance(values, list):  # not a selector Kubernetes accepts
+            return False
         if op == "In" and labels.get(key) not in values:
             return False
         if op == "NotIn" and labels.get(key) in values:
@@ -651,7 +653,7 @@ def excludes_hyperpod(terms: list[Term], data) -> bool:
         if t.operator == "DoesNotExist":
             return True
         values = labels[t.key]
-        if t.operator == "NotIn" and values and set(values) <= {v for v, _ in t.values}:
+        if t.operator == "NotIn" and values and set(values) <= {v for v, _ in t.values if isinstance(v, str)}:
             return True
     return False
 

@@ -53,19 +53,19 @@ def pointer(path) -> str:
     return "".join("/" + (scalar_text(step) or "").replace("~", "~0").replace("/", "~1") for step in path)
 
 
-def source_text(doc: Document, path, data: bytes) -> str | None:
-    """The text of a one-line scalar as written in the file (``1.30``, ``'1.30'``)."""
+def source_text(doc: Document, path, data: bytes, lf_only: bool = True) -> str | None:
+    """The text of a one-line scalar as written in the file (``1.30``, ``'1.30'``);
+    ``lf_only``: whether LF is the only line break the file's parser counts
+    (``hyperlint.parse.lines``; False for YAML with CR, NEL, U+2028 or U+2029)."""
+    from .parse.lines import line_text
+
     span = locate(doc, path)
     if span.end_line != span.line or span.end_column is None:
         return None
-    start = 0
-    for _ in range(span.line - 1):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return None
-    end = data.find(b"\n", start)
-    line = data[start:end if end >= 0 else len(data)].decode("utf-8", "replace")
-    return line[span.column - 1:span.end_column - 1]
+    text = line_text(data, span.line - 1, lf_only)
+    if text is None:
+        return None
+    return text.decode("utf-8", "replace")[span.column - 1:span.end_column - 1]
 
 
 # -- locations and findings: the one way to make a Loc --------------------------------

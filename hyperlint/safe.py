@@ -10,6 +10,7 @@ result) whatever the value, and never raises.
 
 from __future__ import annotations
 
+import os
 import re
 
 MESSAGE_LIMIT = 2000  # characters of a finding message (head and tail are kept)
@@ -43,13 +44,56 @@ def printable(text: str, limit: int | None = MESSAGE_LIMIT) -> str:
 
 
 def path_text(path: str) -> str:
-    """A file name for display: undecodable bytes (kept by Python as lone
-    surrogates) become ``\\xff``, control characters are escaped."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return printable(path, None)
+    """A file name for display, on one line and reversible (``path_from_text``
+    gives the name back): a backslash is doubled, line breaks and tabs are
+    ``\\n``, ``\\r``, ``\\t``, other control characters ``\\x1b``, an
+    undecodable byte (kept by Python as a lone surrogate) ``\\xff`` (always
+    0x80 or more), and C1 controls, other surrogates, Unicode line separators and
+    bidirectional overrides ``\\u0085``. So a name with a real newline and one
+    with a backslash and an ``n`` never look alike. (On Windows, where a
+    backslash separates folders, it is shown as it is.)"""
+    return _PATH_UNSAFE.sub(_escape_path, path)
+
+
+_PATH_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+                          if os.sep != "\\" else _UNSAFE.pattern)
+
+
+def _escape_path(m: re.Match) -> str:
+    ch = m.group()
+    if ch == "\\":
+        return "\\\\"
+    named = _NAMED.get(ch)
+    if named:
+        return named
+    code = ord(ch)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the undecodable byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+_PATH_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt\\])")
+_UNNAMED = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+
+
+def path_from_text(text: str) -> str:
+    """The file name ``path_text`` shows as ``text`` (undecodable bytes as lone
+    surrogates, as ``os.fsdecode`` gives them)."""
+    if "\\" not in text or os.sep == "\\":
+        return text
+
+    def back(m: re.Match) -> str:
+        esc = m.group()
+        if esc[1] == "x":
+            code = int(esc[2:], 16)
+            return chr(code if code < 0x80 else 0xDC00 + code)
+        if esc[1] == "u":
+            return chr(int(esc[2:], 16))
+        return _UNNAMED[esc[1]]
+
+    return _PATH_ESCAPE.sub(back, text)
 
 
 def scalar_text(value) -> str | None:

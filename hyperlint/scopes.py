@@ -306,16 +306,19 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     naming it in `Orchestrator.Eks.ClusterArn` (or naming no knowable cluster);
     HyperPod NodePools or HyperPod-targeting workloads in the scope; its name,
     logical ID, stack description or file path names HyperPod or SageMaker.
-    A scope that defines no EKS cluster keeps the finding as it is."""
+    A scope that defines no EKS cluster (manifests only: an `aws-node` DaemonSet, a
+    Calico install) is tied when it shows HyperPod (a HyperPod cluster, HyperPod
+    NodePools or HyperPod-targeting workloads) or the file's path names HyperPod or
+    SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
     from .extract import names_hyperpod
 
     if config.assume_hyperpod:
         return True
     own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]
     candidates = own or [s for s in scope.sources if s.model.eks_clusters]
-    if not candidates:
-        return True
     model = scope.model
+    if not candidates:
+        return model.shows_hyperpod or names_hyperpod(data, file)
     if ("hyperpod-nodepool",) in model.markers or any(w.targets_hyperpod for w in model.workloads):
         return True
     for s in candidates:

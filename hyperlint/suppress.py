@@ -119,6 +119,11 @@ def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list
         json = file.lower().endswith(".json")
     if json or b"hyperlint:" not in data:
         return []
+    from .parse.lines import as_lf
+    from .terraform import is_terraform_file
+
+    if not is_terraform_file(file):  # YAML: lines as libyaml counts them (CR, NEL, U+2028 ...), offsets unchanged
+        data = as_lf(data)
     found = []
     next_code = 0  # the code line the previous own-line directive covers
     line, counted = 1, 0  # line numbers are counted forward: many directives stay linear

@@ -8,7 +8,11 @@ deletion, splicing), linting in memory:
 
 - never raises and reports no internal error (`result.errors` is empty);
 - gives findings whose positions are >= 1, in the file that was given;
-- renders in every output format to valid UTF-8, one line per finding.
+- renders in every output format to valid UTF-8, one line per finding;
+- and `--fix -`/`--diff` on it give the stream back (fixed or as it was), a
+  diff that rebuilds the fixed bytes exactly, and a fix that a second run
+  would not change (see `check_fix`; `test_fix_and_diff_fuzz` adds every line
+  break, encoding and special files).
 
 Example counts are modest and derandomised so the suite stays fast and the
 same in CI; `HYPERLINT_FUZZ_EXAMPLES=2000 pytest tests/test_properties.py`
@@ -33,7 +37,9 @@ from hyperlint.config import Config
 from hyperlint.data import Data
 from hyperlint.discover import Input
 from hyperlint.engine import lint
+from hyperlint.fix import fix_run
 from hyperlint.output import FORMATS, render
+from hyperlint.parse import decode, encoding_of
 
 _EXAMPLES = int(os.environ.get("HYPERLINT_FUZZ_EXAMPLES", "0"))
 PROFILE = settings(
@@ -82,6 +88,66 @@ def check(name: str, data: bytes, assume_hyperpod: bool = False) -> None:
             # a block per finding (headline, code frame, notes), each closed by the only blank lines
             assert text.count("\n\n") == len(result.findings) and "\n\n\n" not in text
             assert not any(ord(c) < 32 for line in text.splitlines() for c in line)
+    check_fix(name, data, result, config)
+
+
+def check_fix(name: str, data: bytes, result, config: Config, unsafe: bool = False) -> bytes:
+    """`--fix -` and `--diff` on ``data``, in memory: the stream always comes back
+    (as it was, or fixed), the diff rebuilds the fixed bytes exactly, and one fix
+    fixes everything: linting the result again leaves nothing a second fix would
+    change (a parameter Default and its AllowedValues, two findings on one value ...)."""
+    outcome = fix_run([Input(name, None, data)], result.findings, unsafe=unsafe, write=False, digests=result.digests,
+                      relint=lambda inputs: lint(inputs, config, DATA))
+    assert outcome.messages == [], outcome.messages
+    after = outcome.stdin
+    assert after is not None
+    if not outcome.count:
+        assert after == data and outcome.diff == b""
+        return after
+    assert apply_patch(data, outcome.diff) == after, outcome.diff
+    assert decode(after)[1] is None and encoding_of(after) == encoding_of(data)
+    if not unsafe:  # a safe fix replaces values: never a line more or less, whatever the line breaks
+        assert after.count(b"\n") == data.count(b"\n") and after.count(b"\r") == data.count(b"\r")
+    again = lint([Input(name, None, after)], config, DATA)
+    assert again.errors == [], again.errors
+    second = fix_run([Input(name, None, after)], again.findings, unsafe=unsafe, write=False, digests=again.digests)
+    assert (second.count, second.messages, second.stdin) == (0, [], after), \
+        f"a second fix would still change: {second.diff[:2000]!r}"
+    return after
+
+
+_HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def apply_patch(before: bytes, diff: bytes) -> bytes:
+    """``before`` patched with the unified ``diff``, as `patch` reads it: lines end at LF only,
+    and `\\ No newline at end of file` takes the LF off the line before it."""
+    lines = before.split(b"\n")
+    old = [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    body = diff.split(b"\n")
+    assert body[0].startswith(b"--- a/") and body[1].startswith(b"+++ b/"), diff[:200]
+    out, pos, i = [], 0, 2
+    while i < len(body) and body[i]:
+        m = _HUNK.match(body[i])
+        assert m, body[i]
+        start = int(m.group(1)) - (0 if m.group(2) == b"0" else 1)
+        out += old[pos:start]
+        pos = start
+        i += 1
+        while i < len(body) and body[i][:1] in (b" ", b"-", b"+", b"\\"):
+            tag, text = body[i][:1], body[i][1:] + b"\n"
+            if i + 1 < len(body) and body[i + 1].startswith(b"\\ No newline"):
+                text = text[:-1]
+            if tag == b"\\":
+                i += 1
+                continue
+            if tag in (b" ", b"-"):
+                assert old[pos] == text, (old[pos], text)
+                pos += 1
+            if tag in (b" ", b"+"):
+                out.append(text)
+            i += 1
+    return b"".join(out + old[pos:])
 
 
 # -- generated structures --------------------------------------------------------------------
@@ -430,3 +496,84 @@ def test_fixtures_unmutated():
     for path in sorted(FIXTURES.rglob("*")):
         if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
             check(str(path.relative_to(FIXTURES)), path.read_bytes())
+
+
+# -- fix and diff: mutated fixable files, every line break, every encoding, special files ---------
+
+FIX_SEEDS = sorted(p for p in (FIXTURES / "fix").iterdir() if p.suffix in (".yaml", ".json")
+                   and ".fixed" not in p.name and ".unsafe" not in p.name) + [
+    FIXTURES / "rules" / f"{rule}.yaml" for rule in ("HP103", "HP201", "HP301", "HP303")] + [
+    FIXTURES / "hostile" / "line_endings_cr.yaml"]
+LINE_BREAKS = ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029", "mixed"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
+_BOM = {"utf-8": b"", "utf-8-sig": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff",
+        "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
+
+
+def _restyle(data: bytes, brk: str, encoding: str, rnd: random.Random) -> bytes:
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    if brk == "mixed":
+        data = b"".join(line + rnd.choice(LINE_BREAKS[:-1]).encode() for line in lines[:-1]) + lines[-1]
+    else:
+        data = brk.encode().join(lines)
+    try:
+        return _BOM[encoding] + data.decode("utf-8").encode(encoding)
+    except UnicodeError:  # a mutation left invalid UTF-8: it stays UTF-8
+        return data
+
+
+@settings(PROFILE, max_examples=_EXAMPLES or 30)
+@given(
+    index=st.integers(0, len(FIX_SEEDS) - 1),
+    ops=st.lists(st.sampled_from(["truncate", "flip", "byte", "shuffle", "duplicate", "delete", "indent", "splice"]),
+                 max_size=2),
+    brk=st.sampled_from(LINE_BREAKS),
+    encoding=st.sampled_from(ENCODINGS),
+    unsafe=st.booleans(),
+    rnd=st.randoms(use_true_random=False),
+)
+def test_fix_and_diff_fuzz(index, ops, brk, encoding, unsafe, rnd):
+    path = FIX_SEEDS[index]
+    data = path.read_bytes()
+    for op in ops:
+        data = _mutate(data, op, rnd, FIX_SEEDS[(index + 1) % len(FIX_SEEDS)].read_bytes())
+    data = _restyle(data, brk, encoding, rnd)
+    config = Config()
+    result = lint([Input(path.name, None, data)], config, DATA)
+    assert result.errors == [], result.errors
+    check_fix(path.name, data, result, config, unsafe=unsafe)
+
+
+def test_fix_and_diff_with_special_files(tmp_path):
+    """Special files among fixable ones, found by a walk or swapped in after it: never
+    opened (a FIFO would block: the alarm ends the test instead), never a message for
+    what was not meant to be fixed, every fixable file fixed."""
+    import signal
+
+    from hyperlint.discover import discover
+
+    pod = (FIXTURES / "rules" / "HP303.yaml").read_bytes()
+    for name in ("a.yaml", "swapped.yaml", "z.yaml"):
+        (tmp_path / name).write_bytes(pod)
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    (tmp_path / "null.yaml").symlink_to("/dev/null")
+    (tmp_path / "broken.yaml").symlink_to("missing.yaml")
+    found = discover([str(tmp_path)])
+    result = lint(found.inputs, Config(), DATA)
+    assert not result.errors
+    (tmp_path / "swapped.yaml").unlink()
+    os.mkfifo(tmp_path / "swapped.yaml")
+    signal.alarm(20)
+    try:
+        diff = fix_run(found.inputs, result.findings, write=False, digests=result.digests)
+        fixed = fix_run(found.inputs, result.findings, digests=result.digests)
+    finally:
+        signal.alarm(0)
+    swapped = [f"{tmp_path}/swapped.yaml: cannot read it again (not a regular file (FIFO, socket or device); "
+               + "not read); not fixed"]
+    assert diff.messages == swapped == fixed.messages
+    assert sorted(diff.files) == sorted(fixed.files) == [f"{tmp_path}/a.yaml", f"{tmp_path}/z.yaml"]
+    first = diff.diff[:diff.diff.index(b"--- a/", 1)]  # the diff of a.yaml, then that of z.yaml
+    assert apply_patch(pod, first) == fixed.files[f"{tmp_path}/a.yaml"]
+    assert (tmp_path / "a.yaml").read_bytes() == fixed.files[f"{tmp_path}/a.yaml"] != pod

@@ -1,4 +1,9 @@
-"""`{"version": ..., "findings": [...], "summary": {...}}`, byte-identical across runs."""
+"""`{"version": ..., "findings": [...], "summary": {...}}`, byte-identical across runs.
+
+``file`` is the name as ``hyperlint.safe.path_text`` shows it: one line, and
+reversible (``path_from_text``), so two files never share a name here (a real
+newline is ``\\n``, a backslash ``\\\\``).
+"""
 
 from __future__ import annotations
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from urllib.parse import quote
 
 from .. import __version__
+from ..safe import path_from_text
 from . import relative_path
 from .text import described
 
@@ -62,10 +64,18 @@ def render(result, out, **_options) -> None:
 
 
 def artifact_uri(file: str) -> str:
-    """A relative URI reference for a reported file name."""
+    """A relative URI reference (RFC 3986) for a reported file name: the real
+    name's bytes, each one outside the unreserved characters and ``/``
+    percent-encoded, so two files never share a URI (a real newline is
+    ``%0A``, a backslash ``%5C``, an undecodable byte ``%FF``)."""
     if file == "-":
         return "stdin"
-    return quote(relative_path(file), safe="/", errors="surrogatepass")
+    real = relative_path(path_from_text(file))
+    try:
+        data = os.fsencode(real)
+    except UnicodeEncodeError:  # a surrogate no file system gave (a name built by hand)
+        data = real.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
 
 
 def fingerprint(f) -> str:

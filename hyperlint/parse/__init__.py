@@ -13,7 +13,7 @@ from typing import Iterator
 
 from .document import Document, ParseProblem
 
-__all__ = ["Document", "ParseProblem", "decode", "parse_source"]
+__all__ = ["Document", "ParseProblem", "decode", "encoding_of", "parse_source"]
 
 # Starts with a literal, so the regex engine skips ahead to each candidate (a
 # leading `^[ \t]*` made it try every byte); the indentation is checked apart.
@@ -28,6 +28,14 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+def encoding_of(raw: bytes) -> tuple[bytes, str]:
+    """(byte order mark, encoding) of ``raw``: (b"", "utf-8") without a BOM."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return bom, encoding
+    return b"", "utf-8"
 
 
 def decode(raw: bytes) -> tuple[bytes, ParseProblem | None]:
@@ -66,9 +74,11 @@ def parse_source(data: bytes, json: bool = False) -> Iterator[Document | ParsePr
         del data
         yield from parse_json(text)
         return
+    from .lines import as_lf
     from .yaml_events import parse_yaml
 
-    sources = _SourceComments(data)
+    # the comments' lines counted as the parser counts them (CR, NEL, U+2028 ...: hyperlint.parse.lines)
+    sources = _SourceComments(as_lf(data) if b"# Source: " in data else data)
     prev_end = -1
     for item in parse_yaml(data):
         if isinstance(item, Document):

@@ -60,6 +60,7 @@ from ruamel.yaml.events import (
 
 from . import document as _limits
 from .document import Document, ParseProblem, short_repr
+from .lines import count_breaks, has_unicode_breaks, last_line_start, line_start, only_lf
 from .scalars import MAYBE_NOT_STRING as _MAYBE
 from .scalars import resolve_plain, resolve_tagged
 
@@ -89,6 +90,9 @@ _ctag = attrgetter("ctag" if all("ctag" in getattr(c, "__slots__", ()) for c in 
                    else "tag")
 
 _DOC_START = re.compile(rb"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+# the same after any line break libyaml knows (hyperlint.parse.lines), for files with CR, NEL, U+2028/9
+_DOC_START_ANY = re.compile(rb"(?:^|(?<=\r)|(?<=\xc2\x85)|(?<=\xe2\x80[\xa8\xa9]))---"
+                            rb"(?=[ \t\r\n]|\xc2\x85|\xe2\x80[\xa8\xa9]|$)", re.MULTILINE)
 
 _MAP, _SEQ = 0, 1
 
@@ -116,6 +120,8 @@ def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
     base = 0  # byte offset where the current parser starts reading
     line_offset = 0  # 0-based line number of `base`
     doc_index = 0
+    lf = None  # whether LF is the only line break (looked at on the first error)
+    unicode_breaks = False  # whether NEL, U+2028 or U+2029 are (idem)
     while True:
         builder = _Builder(line_offset, doc_index)
         source = data if base == 0 else _reader_at(data, base)
@@ -125,40 +131,49 @@ def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
         except _TooDeep as exc:  # nesting limit (anything else but YAMLError is hyperlint's failure)
             line, col = exc.args
             problem = ParseProblem(_too_deep(), line, col, builder.doc_index)
-        except YAMLError:  # libyaml scanner/parser/reader errors: try the pure-Python parser
-            start = _line_start(data, base, builder.doc_start)
+        except YAMLError as c_error:  # libyaml scanner/parser/reader errors: try the pure-Python parser
+            if lf is None:
+                lf, unicode_breaks = only_lf(data), has_unicode_breaks(data)
+            start = line_start(data, base, builder.doc_start, lf)
+            if start is None:  # cannot happen when lines are counted as the parser counts them
+                start = base
             pure = _Builder(line_offset + builder.doc_start, builder.doc_index)
             try:
+                if unicode_breaks:  # NEL, U+2028/9 end lines for libyaml, not for the pure parser:
+                    raise c_error   # its positions would disagree, so libyaml's error stands
                 yield from pure.run(_pure_events(data, start), max_docs=1)
             except (YAMLError, _TooDeep) as exc:
                 if isinstance(exc, _TooDeep):
                     line, col = exc.args
                     message = _too_deep()
                 else:
-                    line, col, message = _error_position(exc, data, start, line_offset + builder.doc_start)
-                problem = ParseProblem(message, line, col, pure.doc_index)
+                    line, col, message = (_error_position(exc, data, base, line_offset, lf) if exc is c_error
+                                          else _error_position(exc, data, start, line_offset + builder.doc_start, lf))
+                problem = ParseProblem(message, line, col, builder.doc_index if exc is c_error else pure.doc_index)
             else:
                 if pure.stream_ended:
                     return
-                resume = _line_start(data, start, pure.doc_end)
+                resume = line_start(data, start, pure.doc_end, lf)
                 if resume is None or resume <= base:
                     return
-                line_offset += data.count(b"\n", base, resume)
+                line_offset += count_breaks(data, base, resume, lf)
                 base = resume
                 doc_index = pure.doc_index
                 continue
         yield problem
         doc_index = problem.doc_index + 1
         line = problem.line
+        lf = only_lf(data) if lf is None else lf
         # Resume at the next document start at or after the error line
         # (libyaml often reports an unfinished document at the next `---`).
-        start = _line_start(data, base, line - line_offset)
-        match = _DOC_START.search(data, start) if start is not None else None
+        start = line_start(data, base, line - line_offset, lf)
+        doc_start = _DOC_START if lf else _DOC_START_ANY
+        match = doc_start.search(data, start) if start is not None else None
         if match is not None and match.start() == base:
-            match = _DOC_START.search(data, base + 1)
+            match = doc_start.search(data, base + 1)
         if match is None:
             return
-        line_offset += data.count(b"\n", base, match.start())
+        line_offset += count_breaks(data, base, match.start(), lf)
         base = match.start()
 
 
@@ -180,18 +195,7 @@ def _reader_at(data: bytes, offset: int) -> io.BytesIO:
     return stream
 
 
-def _line_start(data: bytes, base: int, line: int) -> int | None:
-    """Byte offset where the 0-based ``line`` (counted from ``base``) starts, or None past the end."""
-    pos = base
-    for _ in range(max(line, 0)):
-        pos = data.find(b"\n", pos)
-        if pos < 0:
-            return None
-        pos += 1
-    return pos
-
-
-def _error_position(exc: Exception, data: bytes, base: int, offset: int) -> tuple[int, int, str]:
+def _error_position(exc: Exception, data: bytes, base: int, offset: int, lf: bool = True) -> tuple[int, int, str]:
     """(0-based line, column, message) of a libyaml error, in file coordinates."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -208,8 +212,9 @@ def _error_position(exc: Exception, data: bytes, base: int, offset: int) -> tupl
     position = getattr(exc, "position", None)
     if isinstance(position, int):  # ReaderError: byte position from `base`, no line
         position = min(base + max(position, 0), len(data))
-        line = data.count(b"\n", base, position) + offset
-        col = position - max(data.rfind(b"\n", base, position) + 1, base)
+        start = last_line_start(data, base, position, lf)
+        line = count_breaks(data, base, start, lf) + offset
+        col = position - start
         reason = getattr(exc, "reason", "cannot decode")
         char = getattr(exc, "character", None)
         what = f" (byte 0x{char:02x})" if isinstance(char, int) else ""

@@ -103,12 +103,15 @@ def check_cfn(template, ctx):
                    else "set AuthenticationMode: API_AND_CONFIG_MAP (or API)")
             yield Hit(where, f"EKS cluster {name} has no {what}, so {template.dialect} "
                              f"creates it with {modes['cloudformation_default']}, which HyperPod cannot use; {how}",
-                      facts={"missing": True, "resource": name})
+                      facts={"missing": True, "resource": name, "fixed": FIXED_MODE})
             continue
         for v in template.scalars(access["AuthenticationMode"], base + ("AccessConfig", "AuthenticationMode")):
             hit = _judge(v.value, v.path, allowed, v.origin())
             if hit and hit.rule is None and "AllowedValues" not in v.path:
                 hit = hit._replace(facts={"value": v.value, "fixed": FIXED_MODE})
+                copies = template.allowed_copies(v.path, v.value)
+                if copies:  # fixed together: CloudFormation rejects a Default outside AllowedValues
+                    hit = hit._replace(related=copies, facts={**hit.facts, "fix_related": True})
             if hit:
                 yield hit
 

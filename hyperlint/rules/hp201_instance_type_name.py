@@ -122,6 +122,10 @@ def check_cfn(template, ctx):
         for group, path in template.instance_groups(props, base):
             for v in template.group_instance_types(group, path):
                 hit = _judge(v, ctx)
+                copies = template.allowed_copies(v.path, v.value) if hit and hit.facts else ()
+                if copies:  # the fix changes them together (fixing the Default alone breaks the template)
+                    hit = hit._replace(message=hit.message + " (also in its AllowedValues)", related=copies,
+                                       facts={**hit.facts, "fix_related": True})
                 if hit:
                     yield hit
 

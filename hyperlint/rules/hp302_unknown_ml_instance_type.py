@@ -11,6 +11,10 @@ HyperPod Inference Operator resources name in plain fields
 but is not a HyperPod instance type (`ml.p5.48xl`, `ml.g5.12xlarg`,
 `ML.p5.48xlarge`) is reported, with the closest known type when there is one.
 
+A type the data lists as rejected with conflicting sources (`ml.trn1.2xlarge`:
+outside the API enum, but in the task-governance topology list and cfn-lint's
+regional list) is reported as info, naming the conflict.
+
 A type that an instance group of the same run uses is not reported here
 (HP201 reports it where the group is defined), and types added through the
 configuration (`data.instance-types`) are known types.
@@ -87,6 +91,7 @@ from hyperlint.templating import is_placeholder, unrendered
 ID = "HP302"
 NAME = "unknown-ml-instance-type"
 SEVERITY = "warning"
+EMITS = ("warning", "info")
 TIER = "extended"
 
 
@@ -115,6 +120,12 @@ def _judge(value, path, effect: str, data):
         yield unrendered(path, value, "instance type")
         return
     if not isinstance(value, str) or not value.strip().lower().startswith("ml.") or data.instance(value):
+        return
+    rejected = data.rejected_type(value.strip())
+    if rejected is not None:  # AWS sources disagree (`ml.trn1.2xlarge`): say so, as info
+        yield Hit(path, f"'{value}' is not in the SageMaker API's HyperPod instance types, so this may match "
+                        f"no node; AWS sources disagree ({rejected['note']})", severity="info",
+                  facts={"value": value})
         return
     guess = data.suggest(value.strip())
     hint = f"; did you mean '{guess}'?" if guess else ""

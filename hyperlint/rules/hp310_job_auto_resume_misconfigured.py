@@ -106,7 +106,8 @@ def check_object(obj, ctx):
         if not _allowed(default, conf):
             yield Hit(obj.at("metadata"), f"job auto-resume ({conf['annotation']}) works only in namespace "
                                           f"{allowed}; this job sets no namespace, so it runs in '{default}' "
-                                          f"and is not resumed after a node fault; set metadata.namespace",
+                                          f"(or kubectl's current namespace) and may not be resumed after a "
+                                          f"node fault; set metadata.namespace",
                       key=True)
 
 

@@ -89,7 +89,7 @@ def check_pod(pod, ctx):
     terms = node_terms(pod)
     healthy = ctx.data.workloads["healthy_node_selectors"]["entries"]
     wanted = {(e["key"], v) for e in healthy for v in e["values"]}
-    if any(t.operator == "In" and (t.key, v) in wanted for t in terms for v, _ in t.values):
+    if any(t.operator == "In" and isinstance(v, str) and (t.key, v) in wanted for t in terms for v, _ in t.values):
         return
     facts = targeting_facts(terms, ctx)
     if facts is None:

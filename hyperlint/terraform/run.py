@@ -18,7 +18,7 @@ _VIEW_FILE = "<terraform view>"  # the file name of locations made on the view, 
 
 def lint_module(inp, ctx, ruleset, result) -> None:
     from .. import extract
-    from ..engine import Context, FileResult, _run_hook, _Unreadable, read_input
+    from ..engine import Context, FileResult, _run_hook, _Unreadable, digest, read_input
     from ..parse import decode
     from ..suppress import scan_comments
     from .module import Module
@@ -42,6 +42,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
             _hp001(result, ruleset, f.display, f"invalid UTF-8 ({exc.reason})", line, 0)
             continue
         result.directives += scan_comments(data, f.display, json=False)
+        result.digests[f.display] = digest(data)  # the bytes --fix may change (hyperlint.fix)
         module.add(f.display, text)
     for index, err in module.problems:
         _hp001(result, ruleset, module.files[index].display, err.message, err.line, err.col)
