@@ -21,7 +21,10 @@ Inputs are generated deterministically (seeded) into ``bench/out/`` (or
 - ``stack.yaml``: a 50-resource CloudFormation stack (VPC, subnets, route
   tables, security groups, IAM roles, EKS cluster and add-ons, a node group,
   an ``AWS::SageMaker::Cluster``; short-form intrinsics) that lints clean
-  with cfn-lint.
+  with cfn-lint;
+- ``chart/``: a Helm chart of 40 workload templates fed by values (two real
+  mistakes), linted by hyperlint and rendered alone (``helm template``, else
+  helm-python-sdk) for the comparison.
 
 Every measurement is a whole process (``subprocess``), wall time by
 ``time.perf_counter``, CPU time and peak RSS from ``os.wait4`` (the largest
@@ -929,6 +932,7 @@ class Inputs:
     files: int = 0
     terraform: Path | None = None
     terraform_files: int = 0
+    chart: Path | None = None
 
 
 def generate(out: Path, quick: bool = False) -> Inputs:
@@ -947,7 +951,78 @@ def generate(out: Path, quick: bool = False) -> Inputs:
     inputs.stack.write_text(stack_text(), encoding="utf-8")
     inputs.terraform = out / "terraform"
     inputs.terraform_files = terraform_tree(inputs.terraform)
+    inputs.chart = chart_files(out / "chart")
     return inputs
+
+
+# ---------------------------------------------------------------------------------------------
+# The Helm chart case: linting a chart (render, lint, map findings back) against rendering it alone
+# ---------------------------------------------------------------------------------------------
+
+CHART_TEMPLATES = 40
+
+# Rendering alone when there is no helm binary: what hyperlint's renderer does, nothing else.
+RENDER_ALONE = r"""
+import sys
+import helm_python
+with helm_python.Chart.load(sys.argv[1]) as chart:
+    sys.stdout.write("".join(chart.render(name="release-name", namespace="default").values()))
+"""
+
+
+def chart_files(folder: Path, templates: int = CHART_TEMPLATES, seed: int = SEED) -> Path:
+    """A chart of ``templates`` workloads (Deployments, Jobs, PyTorchJobs) whose node
+    selectors, images and resources come from values through a helper, with two
+    real mistakes: a literal `hostNetwork: true` (HP307, at the template line) and
+    an instance type without `ml.` (HP301, at the values line)."""
+    rnd = random.Random(seed)
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "templates").mkdir(parents=True)
+    (folder / "Chart.yaml").write_text(f"apiVersion: v2\nname: {CHART}\nversion: 1.0.0\n", encoding="utf-8")
+    (folder / "templates" / "_helpers.tpl").write_text(
+        '{{- define "chart.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\n'
+        'app.kubernetes.io/instance: {{ .Release.Name }}\n{{- end }}\n', encoding="utf-8")
+    values = ["workloads:"]
+    for i in range(templates):
+        name = f"w{i:02d}"
+        itype = "p5.48xlarge" if i == 7 else rnd.choice(GPU_TYPES)
+        values += [f"  {name}:", f"    image: {REGISTRY}/{rnd.choice(MODELS)}:1.{i}", f"    replicas: {rnd.randint(1, 4)}",
+                   "    nodeSelector:", f"      node.kubernetes.io/instance-type: {itype}",
+                   "      sagemaker.amazonaws.com/node-health-status: Schedulable",
+                   f"    gpus: {rnd.choice([1, 4, 8])}"]
+        host = "      hostNetwork: true\n" if i == 3 else ""
+        (folder / "templates" / f"{name}.yaml").write_text(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+            f"  name: {{{{ .Release.Name }}}}-{name}\n  namespace: {rnd.choice(NAMESPACES)}\n  labels:\n"
+            '    {{- include "chart.labels" . | nindent 4 }}\n'
+            f"spec:\n  replicas: {{{{ .Values.workloads.{name}.replicas }}}}\n"
+            f"  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n"
+            f"      labels: {{app: {name}}}\n    spec:\n{host}"
+            f"      {{{{- with .Values.workloads.{name}.nodeSelector }}}}\n      nodeSelector:\n"
+            "        {{- toYaml . | nindent 8 }}\n      {{- end }}\n"
+            f"      containers:\n        - name: main\n          image: {{{{ .Values.workloads.{name}.image }}}}\n"
+            "          resources:\n            limits:\n"
+            f"              nvidia.com/gpu: {{{{ .Values.workloads.{name}.gpus }}}}\n", encoding="utf-8")
+    (folder / "values.yaml").write_text("\n".join(values) + "\n", encoding="utf-8")
+    return folder
+
+
+def chart_jobs(chart: Path, hl: list[str]) -> tuple[list, list[str]]:
+    """hyperlint on the chart, and rendering it alone (`helm template`, else helm-python-sdk)."""
+    helm = find_tool("helm")
+    if helm:
+        alone = Job("chart.render", "chart", "helm template (render alone)", [helm, "template", str(chart)], (0,))
+    else:
+        try:
+            import importlib.util
+
+            if importlib.util.find_spec("helm_python") is None:
+                return [], ["no helm binary and no helm-python-sdk: chart rows skipped (pip install 'hyperlint[helm]')"]
+        except (ImportError, ValueError):
+            return [], ["helm-python-sdk cannot be found: chart rows skipped"]
+        alone = Job("chart.render", "chart", "helm-python-sdk render (render alone)",
+                    [sys.executable, "-c", RENDER_ALONE, str(chart)], (0,))
+    return [Job("chart.hyperlint", "chart", "hyperlint check", hl + [str(chart)]), alone], []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1124,6 +1199,10 @@ def plan(inputs: Inputs, only: set[str] | None, baselines: bool = True) -> tuple
         Job("many.yamllint", "many", "yamllint -d relaxed", [yamllint or "", "-d", "relaxed", many]),
         Job("terraform.hyperlint", "terraform", "hyperlint check", hl + [str(inputs.terraform)], (0, 1)),
     ]
+    if inputs.chart is not None:
+        more, why = chart_jobs(inputs.chart, hl)
+        jobs += more
+        notes += why
     keep = []
     for job in jobs:
         if only and job.input not in only and not (job.input == "probe" and "many" in only):
@@ -1200,6 +1279,7 @@ def targets(by: dict[str, Job], files: int) -> list[Target]:
         Target(f"{files:,} files: --jobs 1 / default (wall)", ratio(t("many.jobs1"), t("many.hyperlint")), 1.6,
                higher_is_better=True),
         Target("Terraform tree (100 .tf files): hyperlint wall seconds", t("terraform.hyperlint"), 1.0),
+        Target("chart: hyperlint / render alone (wall)", ratio(t("chart.hyperlint"), t("chart.render")), 1.5),
     ]
 
 
@@ -1213,6 +1293,7 @@ def render(inputs: Inputs, jobs: list[Job], notes: list[str], markdown: bool) ->
         "stack": "50-resource CFN stack",
         "terraform": f"Terraform tree ({inputs.terraform_files} .tf files)",
         "probe": "spare-core check",
+        "chart": f"Helm chart ({CHART_TEMPLATES} templates)",
     }
     head = ["input", "command", "runs", "median s", "min s", "CPU s", "peak RSS MiB", "x floor"]
     rows = []
@@ -1296,7 +1377,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller inputs and fewer runs: a smoke test")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables (for the README)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="scratch folder (default bench/out)")
-    ap.add_argument("--only", default="", help="comma-separated inputs to run: small, stream, stack, many, terraform")
+    ap.add_argument("--only", default="", help="comma-separated inputs to run: small, stream, stack, many, "
+                                               "terraform, chart")
     ap.add_argument("--no-baselines", action="store_true", help="skip the yamllint and cfn-lint rows")
     ap.add_argument("--generate-only", action="store_true", help="write the inputs and stop")
     args = ap.parse_args(argv)
@@ -1312,8 +1394,8 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     only = {s.strip() for s in args.only.split(",") if s.strip()} or None
-    if only and only - {"small", "stream", "stack", "many", "terraform"}:
-        ap.error(f"--only takes small, stream, stack, many, terraform (got {', '.join(sorted(only))})")
+    if only and only - {"small", "stream", "stack", "many", "terraform", "chart"}:
+        ap.error(f"--only takes small, stream, stack, many, terraform, chart (got {', '.join(sorted(only))})")
     jobs, notes = plan(inputs, only, baselines=not args.no_baselines)
     interactive = sys.stderr.isatty()
 

@@ -141,13 +141,23 @@ def changed_files(base: str, paths: list[str], exclude) -> list[str]:
     roots = [_relative(p) for p in paths]
     out = []
     for name in sorted(n for n in proc.stdout.split("\0") if n):
-        if not name.lower().endswith(EXTENSIONS) or is_excluded(name, exclude):
-            continue
+        if not (name.lower().endswith(EXTENSIONS) or _in_chart(name)) or is_excluded(name, exclude):
+            continue  # a chart's helper (`_helpers.tpl`) counts: its chart is rendered
         if not any(root == "." or name == root or name.startswith(root + "/") for root in roots):
             continue
         if os.path.isfile(name):
             out.append(name)
     return out
+
+
+def _in_chart(name: str) -> bool:
+    """Whether a changed file lies in a Helm chart (a `Chart.yaml` in its folder or above)."""
+    folder = os.path.dirname(name)
+    while folder:
+        if os.path.isfile(os.path.join(folder, "Chart.yaml")):
+            return True
+        folder = os.path.dirname(folder)
+    return os.path.isfile("Chart.yaml")
 
 
 def _relative(path: str) -> str:

@@ -102,8 +102,12 @@ def check(
                                        "came from, then exit."),
     show_files: bool = typer.Option(False, "--show-files", "--verbose", "-v",
                                     help="List the files of a directory walk skipped as not inputs, with the reason."),
+    values: Optional[List[str]] = typer.Option(None, "--values", help="Render the Helm charts named on the command "
+                                               "line with this values file (repeatable)."),
+    set_values: Optional[List[str]] = typer.Option(None, "--set", help="Render the Helm charts named on the command "
+                                                   "line with this value, key=value as for helm (repeatable)."),
 ) -> None:
-    """Lint files and directories (*.yaml, *.yml, *.json)."""
+    """Lint files and directories (*.yaml, *.yml, *.json; Helm charts are rendered)."""
     fmt = _output_format(output_format, output)
     if unsafe_fixes and not (fix or diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
@@ -118,6 +122,8 @@ def check(
     config = build_config(config_file, select=select, ignore=ignore, fail_on=fail_on, jobs=jobs,
                           assume_hyperpod=assume_hyperpod,
                           targets=[stdin_filename if t == "-" and stdin_filename else t for t in targets])
+    if values or set_values:
+        _chart_values(config, targets, values or [], set_values or [])
 
     def walk_of(cfg):
         return walk_filter(cfg, _split(exclude) if exclude else None, _split(extend_exclude), respect_gitignore)
@@ -142,6 +148,12 @@ def check(
 
         outcome = fix_run(found.inputs, result.findings, unsafe=unsafe_fixes, write=not diff, digests=result.digests,
                           relint=lambda inputs: lint(inputs, engine_config))
+        if getattr(found, "charts", None):  # findings in renders point at the chart's own files
+            from .render.charts import source_inputs
+
+            # one round, no digests: a chart file is edited only where the reported span still holds the value
+            outcome.add(fix_run(source_inputs(found.charts, result.findings), result.findings,
+                                unsafe=unsafe_fixes, write=not diff))
         for message in outcome.messages:  # a file meant to be fixed and not: one line each, exit code 2
             typer.echo(f"hyperlint: {message}", err=True)
         failed = 2 if outcome.messages else None
@@ -190,6 +202,20 @@ def check(
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
+def _chart_values(config: Config, paths: list[str], values: list[str], set_values: list[str]) -> None:
+    """--values/--set: the render of the charts named on the command line."""
+    if not any(os.path.isfile(os.path.join(p, "Chart.yaml")) for p in paths):
+        raise ConfigError("--values and --set render a Helm chart named on the command line "
+                          "(hyperlint check path/to/chart --values FILE); no chart folder was named")
+    for path in values:
+        if not os.path.isfile(path):
+            raise ConfigError(f"--values: {path}: no such file")
+    for expression in set_values:
+        if "=" not in expression or expression.startswith("="):
+            raise ConfigError(f"--set: expected key=value (got {expression!r})")
+    config.charts = {**config.charts, "command-line": {"values": values, "set": set_values, "paths": paths}}
+
+
 def _output_format(requested: Optional[str], output: Optional[str]) -> str:
     """The explicit --format, else `github` under GitHub Actions when not writing to a terminal or a file."""
     if requested is not None:
@@ -236,16 +262,8 @@ def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[
         skip = walk_filter(config)
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in targets else None  # more: reported as too large
     found = discover(targets, [], stdin=stdin, stdin_filename=stdin_filename, as_walk=as_walk, skip=skip)
-    from .safe import path_text
-
+    # found.charts are rendered by the engine (hyperlint.render); a chart that cannot be gets a note there
     if not quiet:
-        for chart in sorted(set(found.charts)):
-            shown = path_text(chart)
-            typer.echo(
-                f"hyperlint: skipped Helm chart {shown} (chart source is not YAML until rendered); "
-                f"lint the chart with: helm template {shown} | hyperlint check -",
-                err=True,
-            )
         for message in found.notes:
             typer.echo(f"hyperlint: note: {message}", err=True)
     for message in found.errors:
@@ -283,7 +301,7 @@ def lint_found(found, config: Config, notes: bool = True):
     """Lint discovered inputs; (result, exit code). Internal errors go to stderr."""
     from .engine import exit_code, lint
 
-    result = lint(found.inputs, config)
+    result = lint(found.inputs, config, charts=getattr(found, "charts", ()))
     result.skipped = sorted(found.skipped + result.skipped)  # what recognise found not to be inputs
     for message in result.notes if notes else ():
         typer.echo(f"hyperlint: note: {message}", err=True)
@@ -329,7 +347,7 @@ def capacity(
     targets = list(paths) if paths else ["."]
     config = build_config(config_file, assume_hyperpod=assume_hyperpod, targets=targets)  # the same scopes as `check`
     found = discover_paths(targets, config, stdin_filename)
-    result = lint(found.inputs, config, rules=False)
+    result = lint(found.inputs, config, rules=False, charts=found.charts)  # charts: their workloads count too
     for message in result.notes:
         typer.echo(f"hyperlint: note: {message}", err=True)
     render(plan_scopes(result.scopes, Data(config.data)), sys.stdout, fmt)

@@ -265,6 +265,7 @@ def to_config(table: dict) -> Config:
     config.cluster = _snake(table["cluster"]) if "cluster" in table else None
     config.clusters = [{"source": c["source"], "manifests": list(c.get("manifests", [])),
                         "hyperpod": bool(c.get("hyperpod", False))} for c in table.get("clusters", [])]
+    config.charts = dict(table.get("charts", {}))  # chart folders and values files are paths: kept as written
     return config
 
 

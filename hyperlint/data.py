@@ -90,6 +90,61 @@ class Data:
         return load_table("hyperpod-cluster")
 
     @cached_property
+    def addons(self) -> dict:
+        """EKS add-ons of HyperPod features and the components they need."""
+        return load_table("addons")
+
+    @cached_property
+    def scheduling(self) -> dict:
+        """Task governance, topology-aware scheduling, GPU partitions, Karpenter autoscaling."""
+        return load_table("scheduling")
+
+    @cached_property
+    def api_shapes(self) -> dict:
+        """The SageMaker API shapes of the cluster operations (generated from botocore's
+        model; loaded only by the rules that check API values)."""
+        return load_table("api-shapes")
+
+    @cached_property
+    def api_shape_map(self) -> dict[str, dict]:
+        """Shape name -> shape of `schemas/api-shapes.json` (under `shapes`, or beside
+        `operations` at the top level: both layouts of the generated table are read)."""
+        table = self.api_shapes
+        shapes = table.get("shapes")
+        if isinstance(shapes, dict):
+            return shapes
+        return {k: v for k, v in table.items() if isinstance(v, dict) and "type" in v}
+
+    @cached_property
+    def components(self) -> dict[str, dict]:
+        """Components by id (`schemas/addons.json`)."""
+        return {e["id"]: e for e in self.addons["components"]["entries"]}
+
+    @cached_property
+    def addon_components(self) -> dict[str, str]:
+        """EKS add-on name -> the id of the component it installs."""
+        return {name: e["id"] for e in self.addons["components"]["entries"] for name in e.get("addons", ())}
+
+    @cached_property
+    def component_index(self) -> dict[str, dict[str, str]]:
+        """Component ids by workload name, image repository (`org/name`), CSI driver name and CRD group."""
+        index: dict[str, dict[str, str]] = {key: {} for key in ("workloads", "images", "csi_drivers", "crd_groups")}
+        for e in self.addons["components"]["entries"]:
+            for key, table in index.items():
+                for name in e.get(key, ()):
+                    table.setdefault(name, e["id"])
+        return index
+
+    @cached_property
+    def hyperpod_addons(self) -> frozenset[str]:
+        """Names of the EKS add-ons that are HyperPod features (a cluster installing one runs HyperPod)."""
+        return frozenset(e["addon"] for e in self.addons["addons"]["entries"] if e["hyperpod_feature"])
+
+    def addon_entries(self, rule_id: str) -> list[dict]:
+        """The HyperPod add-ons (`schemas/addons.json`) rule ``rule_id`` checks."""
+        return [e for e in self.addons["addons"]["entries"] if e["rule"] == rule_id]
+
+    @cached_property
     def cluster_api(self) -> dict:
         """CreateCluster enums, patterns and limits (generated from the SageMaker API model)."""
         return load_table("cluster-api")

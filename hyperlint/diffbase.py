@@ -18,7 +18,7 @@ from collections import Counter
 
 from .config import ConfigError
 
-_KEEP = (".yaml", ".yml", ".json", ".toml", ".gitignore")
+_KEEP = (".gitignore", ".hyperlint.yaml", ".hyperlint.yml", "pyproject.toml")  # wherever they are
 
 
 def _git(args: list[str], cwd: str, data: bytes | None = None) -> subprocess.CompletedProcess:
@@ -47,8 +47,9 @@ def resolve(ref: str, root: str) -> str:
 
 
 def export(commit: str, root: str, pathspecs: list[str], dest: str) -> int:
-    """Write the files of ``commit`` under ``pathspecs`` (YAML, JSON, configuration, .gitignore files)
-    into ``dest``; the number written."""
+    """Write the files of ``commit`` under ``pathspecs`` (every file: a Helm chart reads its
+    templates, helpers and files), and its configuration and .gitignore files wherever they
+    are, into ``dest``; the number written."""
     listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit], root)
     if listing.returncode != 0:
         raise ConfigError(f"--diff-base: git ls-tree failed: {listing.stderr.decode(errors='replace').strip()}")
@@ -59,9 +60,9 @@ def export(commit: str, root: str, pathspecs: list[str], dest: str) -> int:
         meta, _, name = record.partition(b"\t")
         mode, kind, oid = meta.split()
         path = name.decode("utf-8", "surrogateescape")
-        if kind != b"blob" or mode not in (b"100644", b"100755") or not path.lower().endswith(_KEEP):
+        if kind != b"blob" or mode not in (b"100644", b"100755"):
             continue
-        if not path.endswith(".gitignore") and not any(
+        if not path.endswith(_KEEP) and not any(
                 spec in ("", ".") or path == spec or path.startswith(spec.rstrip("/") + "/") for spec in pathspecs):
             continue
         wanted.append((path, oid.decode()))

@@ -9,7 +9,8 @@ holds a Helm chart (`Chart.yaml`) is not walked but listed once in
 known by name not to be inputs, and broken symbolic links, are listed in
 ``Discovery.skipped`` with the reason; the engine decides the rest by content
 (``Input.walked``). A file named on the command line is always an input,
-except one under a chart's ``templates/`` folder (not YAML until rendered).
+except a file of a Helm chart (under the current folder, or in a chart's
+``templates/``): its chart is listed in ``Discovery.charts`` and rendered.
 
 Safety (the input is whatever a pull request contains):
 
@@ -149,7 +150,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str], ignored=None) -> 
     exhaust the stack). A folder holding a Helm chart is not entered: it is
     listed in ``found.charts`` (recognise)."""
     root = os.path.realpath(top)
-    outer = recognise.chart_above(top, stop=top)  # the walk starts inside a chart
+    # the walk starts at a chart or in one (its ci/, templates/ ... under the current folder)
+    outer = recognise.chart_above(top, stop=os.getcwd()) or recognise.chart_above(top, stop=top)
     if outer is not None:
         found.add_chart(_chart_path(outer, top))
         return
@@ -258,7 +260,8 @@ def _add_file(path: str, found: Discovery, seen: set[str], explicit: bool, real:
         return
     seen.add(key)
     if explicit:
-        chart = recognise.chart_above(os.path.dirname(os.path.abspath(path)))  # a chart's templates/ only
+        # a chart's file (pre-commit passes `chart/values.yaml`, `chart/templates/x.yaml`): its chart is rendered
+        chart = recognise.chart_above(os.path.dirname(os.path.abspath(path)), stop=os.getcwd())
         if chart is not None:
             found.add_chart(_chart_path(chart, path))
             return

@@ -109,7 +109,7 @@ class Result(Record):
         self.errors = errors
         self.files = files  # inputs linted
         self.scopes = [] if scopes is None else scopes  # hyperlint.scopes.Scope
-        self.notes = [] if notes is None else notes  # said once about the run (not findings)
+        self.notes = [] if notes is None else notes  # said once about the run (not findings; charts not rendered ...)
         self.skipped = [] if skipped is None else skipped  # (file, reason): walked files that are not inputs
         self.digests = {} if digests is None else digests  # file -> digest of the bytes linted
 
@@ -396,6 +396,8 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
             view = ApiView(doc.root) if rules else None
             for rule in rules:
                 _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
+            for rule in ruleset.by_hook["check_api"]:  # the document as the API reads it
+                _run_hook(rule, "check_api", doc.root, ctx, doc, None, result, ruleset)
             extract.from_describe_cluster(doc, ctx, result.model)
         elif unit.kind == "terraform-plan":
             from .terraform.run import lint_plan
@@ -469,13 +471,34 @@ def _warm(ctx: Context) -> None:
     d.instance_types, d.eks, d.labels, d.cni, d.storage, d.workloads, d.helm_chart, d.subnets, d.hyperpod_cluster, d.training_kinds  # noqa: B018, E501
 
 
-def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True) -> Result:
-    """Lint ``inputs`` as one run (``rules=False``: only build the run model)."""
+def _warm_rules(ctx: Context, ruleset: RuleSet) -> None:
+    """Import what linting manifests needs (while a chart renderer starts)."""
+    from . import extract, suppress  # noqa: F401
+    from .parse import yaml_events  # noqa: F401
+
+    ruleset.by_hook["check_object"], ruleset.by_hook["check_pod"]  # noqa: B018
+    ctx.data.instance_types, ctx.data.labels, ctx.data.workloads, ctx.data.helm_chart  # noqa: B018
+
+
+def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True,
+         charts: list[str] = ()) -> Result:
+    """Lint ``inputs`` and the Helm chart folders ``charts`` as one run
+    (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)
     ruleset = RuleSet(config, none=not rules)
     from .terraform import group
 
-    results = _map_files(group(inputs), ctx, ruleset)
+    units = group(inputs)  # a Terraform module's files are linted as one
+    chart_run = None
+    if charts:  # rendered templates are linted like any file, then mapped back (hyperlint.render)
+        from .render.charts import prepare
+
+        chart_run = prepare(list(charts), config, warm=lambda: _warm_rules(ctx, ruleset))
+        chart_run.start = len(units)
+        units = list(units) + chart_run.inputs
+    results = _map_files(units, ctx, ruleset)
+    if chart_run is not None:
+        chart_run.tag(results)
 
     model = Model()
     findings: list[Finding] = []
@@ -499,6 +522,8 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     extract.from_configuration(config, ctx, configured)
     model.merge(configured)
     paths = {inp.display: scopes.absolute(inp.path or inp.display) for inp in inputs}
+    if chart_run is not None:  # a render's findings are keyed by its tag; its place is the template's file
+        paths.update((tag, scopes.absolute(display)) for tag, display in chart_run.places().items())
     grouping = scopes.group([scopes.Part(r.file, paths.get(r.file) or scopes.absolute(r.file), r.model)
                              for r in results], config, configured if configured.clusters else None, model)
     contexts = {id(s): Context(ctx.data, config, "", s.model, scope=s) for s in grouping.scopes}
@@ -532,17 +557,24 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
 
     from .suppress import apply_suppressions
 
+    if chart_run is not None:
+        refined += chart_run.error_findings(ruleset)
     final = apply_suppressions(_unique(refined), directives, config, ruleset)
+    if chart_run is not None:
+        final = chart_run.finish(final, config)
+        errors += chart_run.failures
     final = [_with_configured_severity(_printable(f), config) for f in final]
     final.sort(key=Finding.sort_key)
-    return Result(final, model, errors, len(inputs) - len(skipped), grouping.scopes, grouping.notes, skipped, digests)
+    notes = (chart_run.notes if chart_run is not None else []) + list(grouping.notes)
+    files = len(inputs) - len(skipped) + (chart_run.file_count() if chart_run is not None else 0)
+    return Result(final, model, errors, files, grouping.scopes, notes, skipped, digests)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
     """Drop exact repeats (two rules skipping the same unrendered value report one HP003)."""
     seen, out = set(), []
     for f in findings:
-        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message)
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.message, f.loc.source)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -14,8 +14,10 @@ from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import component_of, pod_component
 from .k8s import K8sObject, PodTemplate, image_parts, karpenter_terms, node_terms, targets_hyperpod, tolerations
+from .k8s import instance_type_fields
 from .locate import loc_of
 from .model import ChartInstall, Constraint, EksCluster, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
+from .model import Installed, NodeClass, SchedulerConfig
 from .safe import scalar_text
 
 if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read
@@ -63,11 +65,21 @@ def _str_list(value) -> list[str]:
 # -- Kubernetes ---------------------------------------------------------------------
 
 def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) -> None:
+    from .components import k8s_components
+
     for pod in pods:
         model.workloads.append(_workload(pod, doc, ctx))
+    field_workload = _instance_type_field_workload(obj, doc, ctx)
+    if field_workload is not None:
+        model.workloads.append(field_workload)
+    if pods and _requests_topology(obj, pods, ctx.data):
+        model.markers.add((ctx.data.scheduling["topology"]["marker"],))
+    for component, path in k8s_components(obj, pods, ctx.data):
+        model.installed.append(Installed("component", component, _loc(doc, path, ctx, obj.identity)))
     _rendered_chart(obj, pods, doc, ctx, model)
     if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
         _eksctl_node_groups(obj, doc, ctx, model)
+        _eksctl_cluster(obj, doc, ctx, model)
         name = obj.name
         model.eks_clusters.append(EksCluster(
             name=scalar_text(name) if name is not None else None,
@@ -77,6 +89,9 @@ def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) ->
         ))
     elif obj.kind == "NodePool" and obj.group.startswith("karpenter"):
         _node_pool(obj, doc, ctx, model)
+    elif obj.kind == ctx.data.scheduling["autoscaling"]["node_class_kind"] and \
+            obj.group == ctx.data.scheduling["autoscaling"]["node_class_group"]:
+        _node_class(obj, doc, ctx, model)
     elif obj.kind == "ConfigMap":
         _cni_policy_only(obj, ctx, model)
     elif obj.kind == "Installation" and obj.group == "operator.tigera.io":
@@ -134,6 +149,79 @@ def _workload(pod: PodTemplate, doc, ctx) -> Workload:
         targets_hyperpod=ctx.config.assume_hyperpod or targets_hyperpod(terms, ctx.data.hyperpod_prefix),
         component=component["id"] if component else None,
     )
+
+
+def _requests_topology(obj: K8sObject, pods: list[PodTemplate], data) -> bool:
+    """A Kueue topology-aware scheduling request on the object or one of its pod templates."""
+    from .kueue import pod_annotations
+
+    keys = data.scheduling["topology"]["exclusive_annotations"]
+    own = obj.metadata.get("annotations")
+    if isinstance(own, dict) and any(k in own for k in keys):
+        return True
+    for pod in pods:
+        annotations = pod_annotations(pod)[1]
+        if annotations and any(k in annotations for k in keys):
+            return True
+    return False
+
+
+def _instance_type_field_workload(obj: K8sObject, doc, ctx) -> Workload | None:
+    """An inference resource that names its instance types in plain fields
+    (`workloads.json` `instance_type_fields`) as a workload that requires one of
+    them: HP402 then knows where it can run. A list field (`instanceTypes`) is one
+    requirement: any of its types will do."""
+    from .templating import is_placeholder
+
+    found = [(v, p) for v, p in instance_type_fields(obj, ctx.data) if isinstance(v, str) and not is_placeholder(v)]
+    if not found:
+        return None
+    key = sorted(ctx.data.instance_type_keys)[0]
+    constraint = Constraint(key, "In", tuple(v for v, _ in found), tuple(_loc(doc, p, ctx, obj.identity) for _, p in found))
+    return Workload(
+        identity=obj.identity,
+        role=None,
+        loc=_loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity),
+        pods=None,  # the operator creates the pods
+        pods_loc=None,
+        selection=[[constraint]],
+        targets_hyperpod=True,  # these resources always run on HyperPod nodes
+    )
+
+
+def _eksctl_cluster(obj: K8sObject, doc, ctx, model: Model) -> None:
+    """The Kubernetes version and the add-ons of an eksctl ClusterConfig."""
+    version = obj.metadata.get("version")
+    if isinstance(version, str):
+        model.kubernetes_versions.append((version, _loc(doc, obj.at("metadata", "version"), ctx, obj.identity)))
+    addons = obj.data.get("addons")
+    cluster = obj.name
+    for i, item in enumerate(addons if isinstance(addons, list) else ()):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            loc = _loc(doc, obj.at("addons", i, "name"), ctx, obj.identity)
+            version = item.get("version")
+            model.installed.append(Installed("addon", name, loc, cluster, version if isinstance(version, str) else None,
+                                             _loc(doc, obj.at("addons", i, "version"), ctx, obj.identity)
+                                             if isinstance(version, str) else None))
+            if name in ctx.data.addon_components:
+                model.installed.append(Installed("component", ctx.data.addon_components[name], loc, cluster))
+    iam = obj.data.get("iam")
+    associations = iam.get("podIdentityAssociations") if isinstance(iam, dict) else None
+    for i, item in enumerate(associations if isinstance(associations, list) else ()):
+        if isinstance(item, dict) and isinstance(item.get("namespace"), str) and isinstance(item.get("serviceAccountName"), str):
+            loc = _loc(doc, obj.at("iam", "podIdentityAssociations", i), ctx, obj.identity)
+            model.installed.append(Installed("pod-identity", f"{item['namespace']}/{item['serviceAccountName']}", loc, cluster))
+
+
+def _node_class(obj: K8sObject, doc, ctx, model: Model) -> None:
+    spec = obj.data.get("spec")
+    groups = spec.get("instanceGroups") if isinstance(spec, dict) else None
+    node_class = NodeClass(obj.name, _loc(doc, obj.at("metadata", "name") if obj.name else obj.path, ctx, obj.identity))
+    for i, name in enumerate(groups if isinstance(groups, list) else ()):
+        if isinstance(name, str):
+            node_class.groups.append((name, _loc(doc, obj.at("spec", "instanceGroups", i), ctx, obj.identity)))
+    model.node_classes.append(node_class)
 
 
 def _eksctl_node_groups(obj: K8sObject, doc, ctx, model: Model) -> None:
@@ -265,9 +353,32 @@ def _eks_orchestrated(cluster: dict) -> bool:
 
 
 def from_cfn(template: Template, doc, ctx, model: Model) -> None:
+    from .components import cfn_installed
+
     for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         if template.eks_orchestrators(props, base):
             model.clusters.append(_cfn_cluster(template, name, props, base, doc, ctx))
+    for kind, what, path, cluster in cfn_installed(template, ctx.data):
+        shown = None if cluster is None or cluster.startswith("resource:") else cluster
+        installed = Installed(kind, what, _loc(doc, path, ctx), shown)
+        if kind == "addon" and path[:1] == ("Resources",):
+            props = template.properties(path[1])
+            version = _single(template, props.get("AddonVersion"), ("Resources", path[1], "Properties", "AddonVersion"))
+            if version is not None and isinstance(version.value, str):
+                installed.version, installed.version_loc = version.value, _loc(doc, version.path, ctx)
+        model.installed.append(installed)
+    for _, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+        for v in template.scalars(props.get("Version"), base + ("Version",)):
+            if isinstance(v.value, str):
+                model.kubernetes_versions.append((v.value, _loc(doc, v.path, ctx)))
+    for _, props, base in template.resources_of_type("AWS::SageMaker::ComputeQuota"):
+        target = props.get("ComputeQuotaTarget")
+        teams = {v.value for v in template.scalars(target.get("TeamName") if isinstance(target, dict) else None,
+                                                   base + ("ComputeQuotaTarget", "TeamName"))}
+        model.quota_teams.append(teams.pop() if len(teams) == 1 and isinstance(next(iter(teams)), str) else None)
+    for name, props, base in template.resources_of_type("AWS::SageMaker::ClusterSchedulerConfig"):
+        model.scheduler_configs.append(SchedulerConfig(name, _loc(doc, ("Resources", name), ctx, key=True),
+                                                       _priority_classes(template, props, base)))
     description = template.root.get("Description")
     # a HyperPod node access entry of the same stack ties its EKS cluster to HyperPod
     entries = {v.value.upper() for _, props, base in template.resources_of_type("AWS::EKS::AccessEntry")
@@ -302,6 +413,24 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             labels=_labels(props.get("Labels")),
             taints=_taints(props.get("Taints")),
         ))
+
+
+def _priority_classes(template: Template, props: dict, base: tuple) -> tuple | None:
+    """The priority class names of a cluster policy; None when one cannot be read offline."""
+    config = props.get("SchedulerConfig")
+    if not isinstance(config, dict) or "PriorityClasses" not in config:
+        return () if isinstance(config, dict) else None
+    classes = config["PriorityClasses"]
+    if not isinstance(classes, list):
+        return None
+    names = []
+    for i, item in enumerate(classes):
+        values = {v.value for v in template.scalars(item.get("Name") if isinstance(item, dict) else None,
+                                                    base + ("SchedulerConfig", "PriorityClasses", i, "Name"))}
+        if len(values) != 1 or not isinstance(next(iter(values)), str):
+            return None
+        names.append(values.pop())
+    return tuple(names)
 
 
 def _eks_name(template: Template, logical_id: str) -> str:
@@ -385,7 +514,12 @@ def _cfn_cluster(template: Template, name: str, props: dict, base: tuple, doc, c
         eks=_eks_names(template, props, base),
     )
     for g, path in template.instance_groups(props, base):
-        cluster.groups.append(_cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx))
+        group = _cfn_group(template, g, path, "RestrictedInstanceGroups" in path, doc, ctx)
+        override = g.get("OverrideVpcConfig")
+        config, cpath = (override, path + ("OverrideVpcConfig",)) if isinstance(override, dict) else \
+            (props.get("VpcConfig"), base + ("VpcConfig",))
+        group.zones = _subnet_zones(template, config, cpath)
+        cluster.groups.append(group)
     return cluster
 
 
@@ -398,6 +532,43 @@ def _node_recovery(template: Template, props: dict, base: tuple) -> tuple[str | 
     values = [v for v in template.scalars(props["NodeRecovery"], path) if isinstance(v.value, str)]
     chosen = next((v for v in values if v.value == "Automatic"), values[0] if values else None)
     return (chosen.value, chosen.path) if chosen else ("?", path)
+
+
+def _subnet_zones(template: Template, config, path: tuple) -> tuple | None:
+    """The Availability Zones of the subnets a VpcConfig lists, when each is an
+    `AWS::EC2::Subnet` of the template with a known zone: a literal
+    `AvailabilityZone`/`AvailabilityZoneId`, or `!Select [i, !GetAZs ...]` (the i-th
+    zone of the region: distinct indexes are distinct zones). None otherwise."""
+    from .cfn import ResourceRef
+
+    entries = template.vpc_config_subnets(config, path)
+    if not entries:
+        return None
+    zones = []
+    for values in entries:
+        refs = {v.value.name for v in values if isinstance(v.value, ResourceRef)}
+        if len(values) != 1 or len(refs) != 1:
+            return None
+        subnet = refs.pop()
+        if template.resource_type(subnet) != "AWS::EC2::Subnet":
+            return None
+        props = template.properties(subnet)
+        zone = _zone(template, props.get("AvailabilityZone"), ("Resources", subnet, "Properties", "AvailabilityZone"))
+        if zone is None:
+            zone = _zone(template, props.get("AvailabilityZoneId"), ("Resources", subnet, "Properties", "AvailabilityZoneId"))
+        if zone is None:
+            return None
+        zones.append(zone)
+    return tuple(dict.fromkeys(zones))
+
+
+def _zone(template: Template, value, path: tuple) -> str | None:
+    select = value.get("Fn::Select") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(select, list) and len(select) == 2 and isinstance(select[1], dict) and "Fn::GetAZs" in select[1]:
+        index = select[0]
+        return f"zone #{index} of the region" if isinstance(index, (int, str)) and str(index).isdigit() else None
+    found = {v.value for v in template.scalars(value, path) if isinstance(v.value, str)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, ctx) -> InstanceGroup:
@@ -428,6 +599,7 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
         labels=_labels(k8s_config.get("Labels")),
         taints=_taints(k8s_config.get("Taints")),
         restricted=restricted,
+        training_plan=g.get("TrainingPlanArn") not in (None, ""),
     )
 
 
@@ -483,6 +655,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                 labels=_labels(labels),
                 taints=_taints(taints),
                 restricted=restricted,
+                training_plan=g.get("TrainingPlanArn") not in (None, ""),
             ))
     model.clusters.append(cluster)
 

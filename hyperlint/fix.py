@@ -509,6 +509,13 @@ class FixOutcome(Record):
         self.stdin = stdin  # the stdin stream to print (fixed, or as it came), when stdin was linted
         self.messages = [] if messages is None else messages  # files meant to be fixed and not: exit code 2
 
+    def add(self, other: "FixOutcome") -> None:
+        """Take in another run's outcome (a chart's own files, fixed apart from the inputs)."""
+        self.files.update(other.files)
+        self.count += other.count
+        self.diff += other.diff
+        self.messages += other.messages
+
     def refreshed(self, found):
         """``found`` with stdin replaced by its fixed bytes, to lint again."""
         inputs = [i.replace(stdin=self.files.get(i.display, i.stdin)) if i.stdin is not None else i

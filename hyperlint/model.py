@@ -20,7 +20,7 @@ class InstanceGroup(Record):
 
     __slots__ = (
         "name", "instance_types", "count", "loc", "type_locs", "count_loc", "counts", "deep_health_checks",
-        "labels", "taints", "restricted",
+        "labels", "taints", "restricted", "training_plan", "zones",
     )
 
     def __init__(
@@ -36,6 +36,8 @@ class InstanceGroup(Record):
         labels: dict | None = None,
         taints: list | None = None,
         restricted: bool = False,
+        training_plan: bool = False,
+        zones: tuple | None = None,
     ) -> None:
         self.name = name
         self.instance_types = instance_types  # resolved values (flexible groups may list several)
@@ -48,6 +50,8 @@ class InstanceGroup(Record):
         self.labels = {} if labels is None else labels
         self.taints = [] if taints is None else taints
         self.restricted = restricted
+        self.training_plan = training_plan  # runs on a training plan's reserved capacity (TrainingPlanArn)
+        self.zones = zones  # Availability Zones of its subnets, when every one is known offline; else None
 
 
 class HyperPodCluster(Record):
@@ -226,11 +230,51 @@ class ChartInstall(Record):
         self.hma = hma
 
 
+class Installed(Value):
+    """Something installed in the cluster: an EKS add-on (by its name), a component
+    hyperlint recognises (`schemas/addons.json`, by its id, however it is
+    installed) or a Pod Identity association (``namespace/service-account``)."""
+
+    __slots__ = ("kind", "name", "loc", "cluster", "version", "version_loc")
+
+    def __init__(self, kind: str, name: str, loc: Loc, cluster: str | None = None, version: str | None = None,
+                 version_loc: Loc | None = None) -> None:
+        self.kind = kind  # "addon" | "component" | "pod-identity"
+        self.name = name
+        self.loc = loc
+        self.cluster = cluster  # the EKS cluster's name when the source says it (ClusterName), else None
+        self.version = version  # an add-on's pinned version (`AddonVersion`), when it is one known value
+        self.version_loc = version_loc
+
+
+class NodeClass(Record):
+    """A HyperPod Karpenter `HyperpodNodeClass` and the instance groups it names."""
+
+    __slots__ = ("name", "loc", "groups")
+
+    def __init__(self, name: str | None, loc: Loc, groups: list | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.groups = [] if groups is None else groups  # [(instance group name, Loc)]
+
+
+class SchedulerConfig(Record):
+    """A task governance cluster policy (`AWS::SageMaker::ClusterSchedulerConfig`)."""
+
+    __slots__ = ("name", "loc", "priority_classes")
+
+    def __init__(self, name: str | None, loc: Loc, priority_classes: tuple | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.priority_classes = priority_classes  # names; None when they cannot be read offline
+
+
 class Model(Record):
     """What one run knows across documents."""
 
     __slots__ = ("clusters", "node_groups", "workloads", "markers", "manifests_seen", "eks_clusters",
-                 "chart_installs", "place")
+                 "chart_installs", "place", "installed", "kubernetes_versions", "node_classes", "scheduler_configs",
+                 "quota_teams")
 
     def __init__(
         self,
@@ -242,6 +286,11 @@ class Model(Record):
         eks_clusters: list[EksCluster] | None = None,
         chart_installs: list[ChartInstall] | None = None,
         place: str | None = None,
+        installed: list[Installed] | None = None,
+        kubernetes_versions: list | None = None,
+        node_classes: list[NodeClass] | None = None,
+        scheduler_configs: list[SchedulerConfig] | None = None,
+        quota_teams: list | None = None,
     ) -> None:
         self.clusters = [] if clusters is None else clusters
         self.node_groups = [] if node_groups is None else node_groups
@@ -253,6 +302,13 @@ class Model(Record):
         # where a file's contribution sits for grouping (`hyperlint.scopes`): a folder for a Terraform
         # module or a chart render; None: the file itself
         self.place = place
+        self.installed = [] if installed is None else installed  # add-ons and components of the EKS cluster
+        self.kubernetes_versions = [] if kubernetes_versions is None else kubernetes_versions  # [(version, Loc)]
+        self.node_classes = [] if node_classes is None else node_classes
+        self.scheduler_configs = [] if scheduler_configs is None else scheduler_configs
+        # task governance teams of the run's compute allocations (ComputeQuota TeamName); None for one
+        # whose team cannot be read offline
+        self.quota_teams = [] if quota_teams is None else quota_teams
 
     def merge(self, other: "Model") -> None:
         self.clusters += other.clusters
@@ -262,6 +318,11 @@ class Model(Record):
         self.manifests_seen = self.manifests_seen or other.manifests_seen
         self.eks_clusters += other.eks_clusters
         self.chart_installs += other.chart_installs
+        self.installed += other.installed
+        self.kubernetes_versions += other.kubernetes_versions
+        self.node_classes += other.node_classes
+        self.scheduler_configs += other.scheduler_configs
+        self.quota_teams += other.quota_teams
 
     @property
     def is_cluster_source(self) -> bool:
@@ -272,7 +333,8 @@ class Model(Record):
     @property
     def empty(self) -> bool:
         return not (self.clusters or self.node_groups or self.workloads or self.markers or self.eks_clusters
-                    or self.chart_installs)
+                    or self.chart_installs or self.installed or self.kubernetes_versions or self.node_classes
+                    or self.scheduler_configs or self.quota_teams)
 
     # -- questions rules ask -------------------------------------------------
     @property
@@ -288,6 +350,13 @@ class Model(Record):
         # scalars only: a label value read from a file may be a mapping shared a billion times
         return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
                 if scalar_text(v) is not None and scalar_text(k) is not None}
+
+    def installed_names(self, kind: str, cluster: str | None = None) -> set[str]:
+        """Names of what the run installs of ``kind`` ("addon", "component", "pod-identity"),
+        in the EKS cluster named ``cluster`` when it is given (an installation whose
+        cluster is not known counts for every cluster)."""
+        return {i.name for i in self.installed if i.kind == kind
+                and (cluster is None or i.cluster is None or i.cluster == cluster)}
 
     @property
     def non_hyperpod_instance_types(self) -> set[str]:

@@ -304,12 +304,12 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     Tied: the configuration says so (`assume-hyperpod`, or `hyperpod: true` on its
     `clusters:` entry); a HyperPod cluster of the same source, or of the scope
     naming it in `Orchestrator.Eks.ClusterArn` (or naming no knowable cluster);
-    HyperPod NodePools or HyperPod-targeting workloads in the scope; its name,
+    HyperPod NodePools, HyperPod-targeting workloads or a HyperPod add-on in the scope; its name,
     logical ID, stack description or file path names HyperPod or SageMaker.
     A scope that defines no EKS cluster (manifests only: an `aws-node` DaemonSet, a
     Calico install) is tied when it shows HyperPod (a HyperPod cluster, HyperPod
-    NodePools or HyperPod-targeting workloads) or the file's path names HyperPod or
-    SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
+    NodePools, HyperPod-targeting workloads, a HyperPod add-on) or the file's path
+    names HyperPod or SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
     from .extract import names_hyperpod
 
     if config.assume_hyperpod:
@@ -317,6 +317,8 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]
     candidates = own or [s for s in scope.sources if s.model.eks_clusters]
     model = scope.model
+    if any(i.kind == "addon" and i.name in data.hyperpod_addons for i in model.installed):
+        return True  # a HyperPod add-on (training operator, task governance ...) is installed in it
     if not candidates:
         return model.shows_hyperpod or names_hyperpod(data, file)
     if ("hyperpod-nodepool",) in model.markers or any(w.targets_hyperpod for w in model.workloads):

@@ -74,7 +74,7 @@ def only_new(result, code, config, found, baseline, diff_base, targets, walk_of,
             from .engine import lint
 
             old = discover(old_targets, [], skip=walk_of(old_config))
-            return lint(old.inputs, old_config).findings
+            return lint(old.inputs, old_config, charts=getattr(old, "charts", ())).findings
 
         known, root = old_findings(diff_base, targets, config, lint_at)
         findings, _ = new_findings(findings, known, root)

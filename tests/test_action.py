@@ -223,7 +223,8 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
                                "ignore, per-file-ignores, severity, fail-on, exclude, extend-exclude, "
-                               "respect-gitignore, assume-hyperpod, data, clusters, cluster); did you mean 'select'?"]
+                               "respect-gitignore, assume-hyperpod, data, clusters, cluster, charts); "
+                               "did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 
@@ -278,15 +279,14 @@ def test_only_changed_files_are_recognised_as_a_walk_would(repo, tmp_path):
     (ws / "site" / "empty.json").write_text("")
     (ws / "chart" / "templates").mkdir(parents=True)
     (ws / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
-    (ws / "chart" / "values.yaml").write_text("image: {{ .Values.x }}\n")
+    (ws / "chart" / "values.yaml").write_text("image: x  # {{ .Values.x }}: not YAML-breaking, not read raw\n")
     (ws / "chart" / "templates" / "job.yaml").write_text("{{- if .Values.on }}\n" + BAD + "{{- end }}\n")
     (ws / "k8s" / "new.yaml").write_text(BAD.replace("trainer", "added"))
     commit_all(ws, "website and chart")
     event = {"pull_request": {"base": {"sha": base, "ref": "main"}}}
     r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
     files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
-    assert files == ["k8s/new.yaml"], r.stdout
-    assert "skipped Helm chart chart " in r.stderr
+    assert files == ["k8s/new.yaml"], r.stdout  # the chart is rendered (nothing: `on` is not set), never read raw
 
 
 def test_only_changed_without_changes_lints_nothing(repo, tmp_path):
@@ -427,3 +427,24 @@ def test_at_most_ten_annotations_per_level_and_the_summary_lists_all(repo, tmp_p
     assert "hyperlint: 2 more in the job summary and code scanning" in r.stdout
     summary = r.summary.read_text()
     assert summary.count("| k8s/many.yaml:") == 12
+def test_only_changed_renders_the_chart_of_a_changed_helper(repo, tmp_path):
+    import pytest
+
+    pytest.importorskip("helm_python")
+    ws, base = repo
+    chart = ws / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: {{ include \"net\" . }}\n"
+        "  nodeSelector: {node.kubernetes.io/instance-type: ml.g5.xlarge}\n  containers: [{name: c, image: i}]\n")
+    commit_all(ws, "chart")
+    base = git("rev-parse", "HEAD", cwd=ws)
+    git("checkout", "-q", "-b", "helper", cwd=ws)
+    (chart / "templates" / "_helpers.tpl").write_text('{{- define "net" }}true{{- end }}\n{{/* changed */}}\n')
+    commit_all(ws, "helper")
+    event = {"pull_request": {"base": {"sha": base}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"only-changed": "true"})
+    files = [re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a]
+    assert files == ["chart/templates/pod.yaml"], r.stdout + r.stderr

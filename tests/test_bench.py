@@ -81,3 +81,19 @@ def test_install_size_sums_the_records_of_installed_distributions(tmp_path):
     assert "pip" not in sizes and 300 < sizes["hyperlint"] < 400 and 1700 < sizes["ruamel-yaml"] < 1800
     assert total == sum(sizes.values())
     assert size.main(["--site-packages", str(site)]) == 0
+def test_generated_chart_renders_and_its_mistakes_are_found_at_their_sources(tmp_path):
+    import pytest
+
+    pytest.importorskip("helm_python")
+    bench = _load_bench()
+    chart = bench.chart_files(tmp_path / "chart", templates=8)
+    from hyperlint.config import Config
+    from hyperlint.discover import discover
+    from hyperlint.engine import lint
+
+    config = Config(jobs=1, charts={"renderer": "python"})
+    found = discover([str(chart)])
+    result = lint(found.inputs, config, charts=found.charts)
+    assert not result.errors
+    shown = sorted((f.rule, f.loc.file.rsplit("/", 1)[-1], f.loc.line) for f in result.findings)
+    assert shown == [("HP301", "values.yaml", 55), ("HP307", "w03.yaml", 16)]

@@ -19,7 +19,7 @@ def _lint(path):
     return lint(found.inputs, Config())
 
 
-@pytest.mark.parametrize("name", ["broken-stack.yaml", "broken-stack.json"])
+@pytest.mark.parametrize("name", ["broken-stack.yaml", "broken-stack.json", "governance-stack.yaml"])
 def test_broken_stack_findings_at_their_lines(name):
     result = _lint(CFN / name)
     assert not result.errors

@@ -33,7 +33,7 @@ def ours(results):
                   if r["Rule"]["Id"][1] == "9")
 
 
-@pytest.mark.parametrize("name", ["broken-stack.yaml", "broken-stack.json"])
+@pytest.mark.parametrize("name", ["broken-stack.yaml", "broken-stack.json", "governance-stack.yaml"])
 def test_same_findings_as_hyperlint_check(name):
     proc = cfn_lint(PLUGIN, "-f", "json", CFN / name)
     results = json.loads(proc.stdout)
@@ -48,7 +48,8 @@ def test_same_findings_as_hyperlint_check(name):
 
 
 def test_compliant_stack_is_clean_in_cfn_lint():
-    proc = cfn_lint(PLUGIN, FIXTURES / "clean" / "hyperpod-stack.yaml", FIXTURES / "clean" / "hyperpod-stack.json")
+    proc = cfn_lint(PLUGIN, FIXTURES / "clean" / "hyperpod-stack.yaml", FIXTURES / "clean" / "hyperpod-stack.json",
+                    FIXTURES / "clean" / "task-governance-stack.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -60,7 +61,9 @@ def test_metadata_ignore_checks_is_honoured():
 
 def test_rules_are_listed_with_the_mapped_ids():
     listing = cfn_lint(PLUGIN, "-l").stdout
-    for line in ("E9201: HP201 ", "W9102: HP102 ", "I9210: HP210 ", "E9206: HP206 ", "W9206: HP206 "):
+    for line in ("E9201: HP201 ", "W9102: HP102 ", "I9210: HP210 ", "E9206: HP206 ", "W9206: HP206 ",
+                 "E9110: HP110 ", "W9110: HP110 ", "E9111: HP111 ", "W9111: HP111 ", "E9112: HP112 ", "W9112: HP112 ",
+                 "E9216: HP216 ", "E9217: HP217 ", "E9218: HP218 ", "W9218: HP218 ", "W9409: HP409 ", "E9409: HP409 "):
         assert line in listing
 
 

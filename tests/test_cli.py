@@ -165,22 +165,23 @@ def test_json_output_is_sorted_and_byte_identical(project):
     assert keys == sorted(keys)
 
 
-def test_directory_walk_skips_hidden_and_chart_templates(project):
+def test_directory_walk_skips_hidden_and_renders_charts(project):
     (project / ".git").mkdir()
     (project / ".git" / "bad.yaml").write_text(BAD)
     (project / ".hidden.yaml").write_text(BAD)
     chart = project / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("enabled: false\n")
     (chart / "templates" / "job.yaml").write_text("{{- if .Values.enabled }}\n" + BAD + "{{- end }}\n")
     (project / "notes.txt").write_text(BAD)
     (project / "bad.yaml").unlink()
     proc = run("check", ".", cwd=project)
     assert proc.returncode == 0, proc.stdout.decode()
-    err = proc.stderr.decode()
-    assert "skipped Helm chart chart (chart source" in err
-    assert "helm template chart | hyperlint check -" in err
-    assert err.count("\n") == 1
+    assert proc.stderr.decode() == ""
+    (chart / "values.yaml").write_text("enabled: true\n")
+    proc = run("check", ".", cwd=project)
+    assert proc.returncode == 1 and b"chart/templates/job.yaml:" in proc.stdout
 
 
 def test_every_file_of_a_chart_is_chart_source_one_hint_per_outermost_chart(project):
@@ -197,11 +198,10 @@ def test_every_file_of_a_chart_is_chart_source_one_hint_per_outermost_chart(proj
     (chart / "charts" / "sub" / "templates" / "x.yaml").write_text(BAD)
     (chart / "launcher" / "k8s_templates" / "job.yaml").write_text("{{ $c := .Values }}\n" + BAD)
     (project / "bad.yaml").unlink()
-    proc = run("check", ".", cwd=project)
-    assert proc.returncode == 0, proc.stdout.decode()
-    err = proc.stderr.decode()
-    assert err == ("hyperlint: skipped Helm chart deploy/trainer (chart source is not YAML until rendered); "
-                   "lint the chart with: helm template deploy/trainer | hyperlint check -\n")
+    proc = run("check", "--format", "json", ".", cwd=project)
+    # rendered (hyperlint.render): only what Helm renders is linted, the sub-chart's template
+    files = {f["file"] for f in json.loads(proc.stdout)["findings"]}
+    assert files == {"deploy/trainer/charts/sub/templates/x.yaml"}, proc.stdout.decode()
     from hyperlint.discover import discover
 
     found = discover([str(project)])

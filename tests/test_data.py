@@ -294,3 +294,18 @@ def test_hand_kept_facts_agree_with_the_api_tables():
     assert shapes["DeepHealthCheckType"]["enum"] == data.deep_health_check_types
     known = set(shapes["ClusterInstanceType"]["enum"])
     assert {t for t, e in data.instance_types.items() if e["in_api_enum"]} == known
+
+
+def test_api_shapes_are_read_in_either_layout():
+    """api-shapes.json (generated from botocore) keeps its shapes under `shapes` or beside
+    `operations`: HP004 reads both."""
+    data = Data()
+    table = data.api_shapes
+    shapes = data.api_shape_map
+    assert shapes["ClusterAutoScalingMode"]["enum"] == ["Enable", "Disable"]
+    assert shapes["ClusterKubernetesLabelValue"]["max"] == 63
+    assert set(table["operations"]) == {"CreateCluster", "UpdateCluster", "DescribeCluster"}
+    flat = Data()
+    flat.__dict__["api_shapes"] = {"operations": table["operations"], "source": table["source"],
+                                   "as_of": table["as_of"], **shapes}
+    assert flat.api_shape_map == shapes

@@ -15,8 +15,8 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark")
-               if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "botocore", "jsonschema", "sympy", "pydantic", "networkx", "hcl2", "lark",
+                           "helm_python", "hyperlint.render") if m in sys.modules)
 print("HEAVY:" + ",".join(heavy))
 """
 
@@ -34,6 +34,11 @@ def test_kubernetes_input_imports_nothing_heavy():
 
 def test_cloudformation_input_does_not_import_cfn_lint():
     assert imported_by_check(FIXTURES / "clean" / "hyperpod-stack.yaml", FIXTURES / "cfn" / "broken-stack.json") == []
+
+
+def test_only_a_chart_imports_the_renderer():
+    assert imported_by_check(FIXTURES / "clean") == []
+    assert imported_by_check(FIXTURES / "charts" / "trainer") == ["helm_python", "hyperlint.render"]
 
 
 def test_terraform_input_does_not_import_python_hcl2():

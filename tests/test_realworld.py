@@ -111,15 +111,21 @@ def test_chart_files_are_never_read_raw(tmp_path: Path, monkeypatch):
 
 def test_website_hydra_and_chart_as_the_issue_states(tmp_path: Path):
     """`hyperlint check .` on a repository with a website (tsconfig.json), Hydra configs and a
-    Helm chart: no HP001 for any of them, one hint naming the chart, the skipped files counted."""
+    Helm chart: no HP001 for the website or the Hydra configs, the chart's files never read raw,
+    the skipped files counted. The chart is rendered (hyperlint.render): its baseline values
+    (`persistentVolumeClaims: [null]`) make Helm fail, which is one HP001 at the template line
+    Helm names."""
+    import pytest
     from clitools import run
 
+    pytest.importorskip("helm_python")
     tree = tmp_path / "repo"
     shutil.copytree(REALWORLD / "website-hydra-chart", tree)
     proc = run("check", ".", cwd=tree)
     out, err = proc.stdout.decode(), proc.stderr.decode()
-    assert "HP001" not in out
     chart = "tests/k8s_workflow/k8s_baseline_artifacts/llama-8b/k8s_template"
-    assert err.splitlines() == [f"hyperlint: skipped Helm chart {chart} (chart source is not YAML until rendered); "
-                                f"lint the chart with: helm template {chart} | hyperlint check -"]
+    hp001 = [line for line in out.splitlines() if " HP001 " in line]
+    assert len(hp001) == 1 and hp001[0].startswith(f"{chart}/templates/training.yaml:182:28: HP001 ")
+    assert "nil pointer evaluating interface {}.mountPath" in hp001[0]
+    assert err == ""
     assert out.splitlines()[-1].endswith("; 5 files skipped as not inputs (--show-files lists them)")

@@ -147,7 +147,8 @@ def test_capacity_uses_the_same_scopes(tmp_path):
     (root / ".hyperlint.yaml").write_text(  # the configuration maps inference/ to example-a, as for check
         "clusters:\n  - source: examples/cluster-a/create-cluster.yaml\n    manifests: ['inference/*']\n")
     doc = json.loads(run("capacity", "--format", "json", ".", cwd=root).stdout)
-    assert sorted(u["workload"] for u in doc["unplaced"]) == ["Deployment default/serve", "Job kubeflow/train"]
+    assert sorted(u["workload"] for u in doc["unplaced"]) == [
+        "Deployment default/serve", "InferenceEndpointConfig default/llama", "Job kubeflow/train"]
 
 
 # -- the nearest-directory match, case by case ------------------------------------------------

@@ -26,6 +26,7 @@ decides (a terminal, ``NO_COLOR``, ``FORCE_COLOR``, ``--no-color``).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from ..safe import printable
@@ -105,12 +106,15 @@ class SourceLines:
         from ..parse import decode
 
         source = self.sources.get(file)
-        if source is None:
+        if source is None:  # a file the run reached otherwise (a Helm chart's own files): by its name
+            path, raw = (file if self.sources and os.path.isfile(file) else None), None
+        elif source.problem is not None:
             return {}
-        raw = source.stdin
-        if raw is None and source.path is not None and source.problem is None:
+        else:
+            path, raw = source.path, source.stdin
+        if raw is None and path is not None:
             try:
-                with open(source.path, "rb") as fh:
+                with open(path, "rb") as fh:
                     raw = fh.read()
             except OSError:
                 return {}

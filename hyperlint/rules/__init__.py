@@ -17,6 +17,7 @@ and its hook functions say where it looks (all optional)::
     check_object(obj, ctx)        # every Kubernetes object (eksctl ClusterConfig included)
     check_pod(pod, ctx)           # every pod template of every object
     check_cfn(template, ctx)      # every CloudFormation template
+    check_api(document, ctx)      # every SageMaker API document (create/update/describe-cluster JSON)
     check_run(run, ctx)           # once per scope, on its cross-document model
     refine(finding, run)          # adjust or drop a document finding once the run is known
     fix(finding, source)          # only with FIX: the Edit that fixes a finding (default: replace
@@ -45,7 +46,7 @@ from typing import Callable, NamedTuple
 from ..record import Value
 
 ID_PATTERN = re.compile(r"^HP\d{3}$")
-HOOKS = ("check_object", "check_pod", "check_cfn", "check_run", "refine")
+HOOKS = ("check_object", "check_pod", "check_cfn", "check_api", "check_run", "refine")
 FIX_HOOK = "fix"
 SEVERITIES = ("error", "warning", "info")
 TIERS = ("core", "extended")

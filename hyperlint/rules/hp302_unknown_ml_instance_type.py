@@ -17,7 +17,9 @@ regional list) is reported as info, naming the conflict.
 
 A type that an instance group of the same run uses is not reported here
 (HP201 reports it where the group is defined), and types added through the
-configuration (`data.instance-types`) are known types.
+configuration (`data.instance-types`) are known types. The HyperPod Helm
+chart's own components (`schemas/helm-chart.json`) are not checked: the
+Neuron device plugin's affinity lists every Neuron type, HyperPod's or not.
 
 ## Why is this bad?
 No HyperPod node carries that label value, so a selector that requires it
@@ -85,6 +87,7 @@ known type for every rule.
 from __future__ import annotations
 
 from hyperlint.findings import Hit
+from hyperlint.helmchart import pod_component
 from hyperlint.k8s import instance_type_fields, karpenter_terms, node_terms
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -96,6 +99,8 @@ TIER = "extended"
 
 
 def check_pod(pod, ctx):
+    if pod_component(pod, ctx.data, ctx.doc.source if ctx.doc is not None else None) is not None:
+        return  # AWS's HyperPod chart lists every type a component may run on, HyperPod's or not
     yield from _check(node_terms(pod), ctx)
 
 

@@ -7,10 +7,13 @@ that matches the taint HyperPod puts on nodes under deep health checks,
 either a toleration for that key, or `operator: Exists` without a key
 (which tolerates every taint). Workloads whose required node selection can
 only match non-HyperPod nodes (an EKS node group, Fargate, a non-`ml.`
-instance type) are not reported. A workload that tolerates every taint
-without targeting HyperPod may never reach a HyperPod node: that is a
-warning only when its scope shows HyperPod (a HyperPod cluster or NodePool,
-or HyperPod-targeting workloads; see `hyperlint.scopes`), else info.
+instance type) are not reported, nor are the HyperPod Helm chart's own
+components (`schemas/helm-chart.json`: its operators and device plugins
+tolerate the taint by AWS's design, and users do not maintain them). A
+workload that tolerates every taint without targeting HyperPod may never
+reach a HyperPod node: that is a warning only when its scope shows HyperPod
+(a HyperPod cluster or NodePool, or HyperPod-targeting workloads; see
+`hyperlint.scopes`), else info.
 
 ## Why is this bad?
 During deep health checks (a stress and connectivity test of one to two
@@ -82,6 +85,7 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
+from hyperlint.helmchart import pod_component
 from hyperlint.k8s import (
     cannot_reach_hyperpod,
     node_terms,
@@ -107,6 +111,8 @@ def check_pod(pod, ctx):
     terms = node_terms(pod)
     if not items or cannot_reach_hyperpod(terms, ctx.data):
         return
+    if pod_component(pod, ctx.data, ctx.doc.source if ctx.doc is not None else None) is not None:
+        return  # AWS's HyperPod chart: by design
     facts = targeting_facts(terms, ctx) or {}
     shown = f"{taint['key']}={taint['value']}:{taint['effect']}"
     for path, tol in items:
