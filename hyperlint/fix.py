@@ -246,7 +246,8 @@ def apply(data: bytes, edits: list[Edit]) -> tuple[bytes, set[Edit]]:
 def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Finding] = (), name: str = "") -> bool:
     """The fixed bytes parse with no more problems than the original, and the
     value at each of ``expected``'s pointers (and related places, for
-    ``fix_related``) is its facts' ``fixed``. (A Terraform file: it parses if the
+    ``fix_related``) is its facts' ``fixed`` (a renamed key, facts ``key``: the
+    new key exists; an inserted entry: at the pointer plus facts ``fixed_at``). (A Terraform file: it parses if the
     original did; its values are checked by their old text at each span.)"""
     from .parse import Document, ParseProblem, parse_source
     from .safe import scalar_text
@@ -257,11 +258,17 @@ def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Find
 
         return parses(fixed.decode("utf-8", "replace")) or not parses(original.decode("utf-8", "replace"))
 
-    wanted: dict[int, list[tuple[str, str]]] = {}
+    wanted: dict[int, list[tuple[str, str | None]]] = {}
     for f in expected:
         facts = f.facts or {}
         pointers = [f.loc.pointer] + ([r.pointer for r in f.related] if facts.get("fix_related") else [])
-        wanted.setdefault(f.loc.doc or 0, []).extend((p, str(facts["fixed"])) for p in pointers)
+        value: str | None = str(facts["fixed"])
+        if facts.get("fixed_at") is not None:  # where the fix puts its value (an inserted entry)
+            pointers = [f.loc.pointer + facts["fixed_at"]]
+        elif facts.get("key"):  # a renamed key: the new key is there (its value is the old one's)
+            parent = f.loc.pointer.rsplit("/", 1)[0]
+            pointers, value = [parent + "/" + value.replace("~", "~0").replace("/", "~1")], None
+        wanted.setdefault(f.loc.doc or 0, []).extend((p, value) for p in pointers)
 
     def problems(data: bytes, check: bool) -> int:
         count = 0
@@ -272,7 +279,7 @@ def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Find
                 count += len(item.problems)
                 for ptr, value in wanted.pop(item.index, ()) if check else ():
                     node = _at_pointer(item.root, ptr)
-                    if node is _MISSING or scalar_text(node) != value:
+                    if node is _MISSING or (value is not None and scalar_text(node) != value):
                         return -1
         return count
 

@@ -98,7 +98,8 @@ def check_object(obj, ctx):
         where = path if labels is not None else path[:-1]  # the labels mapping, else the metadata to add it to
         yield Hit(where, f"{obj.kind} {obj.name} runs in task governance namespace {namespace} without the "
                          f"{key} label, so it bypasses the team's quota (or is refused); add {key}: {wanted}",
-                  key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None, "unsafe_fix": True})
+                  key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None, "unsafe_fix": True,
+                                   "fixed_at": ("" if labels is not None else "/labels") + "/" + _escaped(key)})
         return
     value = label_text(labels[key])
     if value == wanted:
@@ -150,3 +151,8 @@ def fix(finding, source):
     else:
         return []
     return [edit] if edit else []
+
+
+def _escaped(key: str) -> str:
+    """A key as one RFC 6901 pointer step."""
+    return key.replace("~", "~0").replace("/", "~1")
