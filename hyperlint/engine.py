@@ -504,6 +504,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     findings: list[Finding] = []
     errors: list[str] = []
     directives: dict[str, list] = {}
+    produced_in: dict[int, str] = {}  # finding -> the input that made it (a Terraform module reports in its .tf files)
     skipped: list[tuple[str, str]] = []
     digests: dict[str, bytes] = {}
     for r in results:
@@ -511,6 +512,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
             skipped.append((r.file, r.skipped))
         model.merge(r.model)
         findings += r.findings
+        produced_in.update((id(f), r.file) for f in r.findings)
         errors += r.errors
         directives.setdefault(r.file, [])
         for d in r.directives:  # by the file each is written in (a Terraform module has several)
@@ -534,7 +536,8 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
     for f in findings:
         rule = ruleset.rules.get(f.rule)
         refine = rule.hooks.get("refine") if rule else None
-        scope_ctx = contexts[id(grouping.scope_of(f.loc.file))]
+        producer = produced_in.get(id(f), f.loc.file)
+        scope_ctx = contexts[id(grouping.scope_of(producer))]
         kept = f
         if refine is not None:
             try:
@@ -542,7 +545,7 @@ def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: b
             except Exception as exc:
                 errors.append(f"internal error in {f.rule} on {f.loc.file}: {describe_failure(exc)}")
         if kept is not None and scopes.judges_eks_cluster(rule) and kept.severity != "info" \
-                and not scopes.tied_to_hyperpod(scope_ctx.scope, f.loc.file, ctx.data, config):
+                and not scopes.tied_to_hyperpod(scope_ctx.scope, producer, ctx.data, config):
             kept = kept.with_(severity="info", message=kept.message + scopes.untied_note())
         if kept is not None:
             refined.append(kept)

@@ -393,6 +393,9 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             named_hyperpod=hyperpod_entry or names_hyperpod(ctx.data, name, cluster_name, scalar_text(description)),
         ))
     _chart_deploy_step(template, doc, ctx, model)
+    from .scopes import NESTED_STACK, nested_stacks
+
+    model.markers |= {(NESTED_STACK, target) for target in nested_stacks(template)}  # one deployment (scopes)
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         listed = props.get("InstanceTypes")
         items = enumerate(listed) if isinstance(listed, list) else [(None, listed)]

@@ -29,7 +29,10 @@ Every other file (manifests, templates without a cluster) joins scopes this way:
    cluster, below), and no cluster when there are several (ambiguous: never
    a guess). A source deeper below a shared ancestor is another example's.
    Sources of one folder that name each other (a HyperPod cluster's
-   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope.
+   `ClusterArn` names the EKS cluster of the other) are one cluster: one scope;
+   so are the parts of one deployment: Terraform modules of which one calls the
+   other with a local `source`, or that one module of the run calls; templates
+   that one parent template names as nested stacks (`TemplateURL`).
 4. A file that joins no cluster is judged with the files of its own folder
    that joined none either (cross-document rules see no cluster there, so
    HP401-HP409 stay silent), and ``Grouping.notes`` says once which clusters
@@ -124,7 +127,7 @@ def group(parts: list[Part], config, configured: Model | None = None, whole: Mod
     is the configuration's `cluster:` section, a source placed at the configuration file;
     ``whole``, when given, is all of them merged already (the one scope of most runs)."""
     sources, others = _sources(parts, config, configured)
-    linked = _linked(sources)
+    linked = _linked(sources, _deployments(parts))
     if len(linked) <= 1:
         model = whole if whole is not None else \
             _merged([p.model for p in parts] + ([configured] if configured is not None else []))
@@ -162,15 +165,18 @@ def group(parts: list[Part], config, configured: Model | None = None, whole: Mod
     return Grouping(scopes, by_file, notes)
 
 
-def _linked(sources: list[Source]) -> list[list[Source]]:
+def _linked(sources: list[Source], deployments: list[set[str]] | None = None) -> list[list[Source]]:
     """Sources that describe one cluster together: in the same folder, a HyperPod
     cluster of one names (`Orchestrator.Eks.ClusterArn`) an EKS cluster of the other
-    (an eksctl `ClusterConfig` beside its `create-cluster` input, nested stacks)."""
+    (an eksctl `ClusterConfig` beside its `create-cluster` input); or both are parts of one
+    deployment (``deployments``: the places that one parent stack or root module puts together)."""
+    deployments = deployments or []
     groups: list[list[Source]] = []
     for s in sources:
         joined = None
         for g in groups:
-            if any(o.folder == s.folder and (_names(o, s) or _names(s, o)) for o in g):
+            if any(o.folder == s.folder and (_names(o, s) or _names(s, o))
+                   or any(o.place in d and s.place in d for d in deployments) for o in g):
                 if joined is None:
                     g.append(s)
                     joined = g
@@ -181,6 +187,55 @@ def _linked(sources: list[Source]) -> list[list[Source]]:
         if joined is None:
             groups.append([s])
     return groups
+
+
+TERRAFORM_CALLER = "terraform-caller"  # Model.markers entry: (this, folder of a module that calls this module)
+NESTED_STACK = "cfn-nested-stack"  # Model.markers entry: (this, TemplateURL of a nested stack, as written)
+
+
+def _deployments(parts: list[Part]) -> list[set[str]]:
+    """The places (absolute) that make one deployment: a Terraform module and every local module
+    it calls; a CloudFormation template and the nested stacks whose `TemplateURL` names a file
+    (a relative path from the template's folder, or a URL whose last segment is a file beside it)."""
+    by_caller: dict[str, set[str]] = {}
+    out = []
+    for part in parts:
+        place = absolute(part.model.place) if part.model.place else part.path
+        children = set()
+        for marker in part.model.markers:
+            if len(marker) != 2:
+                continue
+            if marker[0] == TERRAFORM_CALLER:
+                caller = absolute(marker[1])
+                by_caller.setdefault(caller, {caller}).add(place)
+            elif marker[0] == NESTED_STACK:
+                children.add(os.path.normpath(os.path.join(os.path.dirname(part.path), marker[1])))
+        if children:
+            out.append(children | {place})
+    merged: list[set[str]] = []
+    for places in out + list(by_caller.values()):  # a root calling a module that calls another: one
+        for other in [m for m in merged if m & places]:
+            places |= other
+            merged.remove(other)
+        merged.append(places)
+    return merged
+
+
+def nested_stacks(template) -> list[str]:
+    """The files the nested stacks (`AWS::CloudFormation::Stack`) of ``template`` name in their
+    `TemplateURL`, relative to the template's folder: a relative path as written, or the last
+    segment of a URL (`https://bucket.s3.amazonaws.com/templates/eks.yaml`: `eks.yaml` beside it)."""
+    found = []
+    for _, props, _ in template.resources_of_type("AWS::CloudFormation::Stack"):
+        url = props.get("TemplateURL")
+        if isinstance(url, dict) and len(url) == 1 and "Fn::Sub" in url:
+            url = url["Fn::Sub"][0] if isinstance(url["Fn::Sub"], list) and url["Fn::Sub"] else url["Fn::Sub"]
+        if not isinstance(url, str) or not url.strip():
+            continue
+        target = url.rsplit("/", 1)[-1] if "://" in url or "${" in url else url
+        if target and "${" not in target and not target.endswith("/"):
+            found.append(target)
+    return found
 
 
 def _names(hyperpod: Source, eks: Source) -> bool:

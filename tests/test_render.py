@@ -149,6 +149,13 @@ def test_render_error_is_one_hp001_at_the_template_line_and_the_run_goes_on(tmp_
              for f in result.findings]
     assert shown == [("demo/templates/broken.yaml", 3, 6, "HP001"), ("good/templates/pod.yaml", 6, 16, "HP307")]
     assert "x is required" in result.findings[0].message
+    # the default values alone stop on `required`: info, with how to give the values it is installed with
+    assert result.findings[0].severity == "info" and "ci/*-values.yaml" in result.findings[0].message
+    (bad / "ci").mkdir()
+    (bad / "ci" / "prod-values.yaml").write_text("y: 1\n")  # a values set the team says renders: its failure is an error
+    result = lint(discover([str(bad)]).inputs, config, charts=[str(bad)])
+    assert sorted((f.rule, f.severity) for f in result.findings if f.rule == "HP001") == [("HP001", "error"),
+                                                                                       ("HP001", "info")]
 
 
 def test_uncertain_mapping_points_at_the_object_line_and_says_so(tmp_path):
@@ -445,6 +452,7 @@ def test_invalid_yaml_from_a_template_expression_points_at_its_line(tmp_path):
     (f,) = lint_chart(chart).findings
     assert (f.rule, f.loc.line, f.loc.column) == ("HP001", 6, 6)
     assert "line 6" not in f.message and "this line produced it" in f.message
+    assert f.severity == "info"  # only the chart's own values.yaml: the chart may need the values it is installed with
 
 
 def test_values_that_break_the_charts_schema_point_at_the_key(tmp_path):

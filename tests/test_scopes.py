@@ -42,7 +42,8 @@ def _keys(result, outside: str | None = None):
 
 
 BASES = [FIXTURES / "projects" / "stack-and-manifests", FIXTURES / "projects" / "describe-cluster",
-         SCOPES / "hp301_eksctl_elsewhere", SCOPES / "auto_mode", SCOPES / "eksctl_plain_gpu"]
+         SCOPES / "hp301_eksctl_elsewhere", SCOPES / "auto_mode", SCOPES / "eksctl_plain_gpu",
+         SCOPES / "terraform_patterns", SCOPES / "terraform_deployment", SCOPES / "cfn_nested_stacks"]
 
 
 @pytest.mark.parametrize("base", BASES, ids=lambda p: p.name)

@@ -206,6 +206,26 @@ def test_cluster_settings_through_the_property_mapping():
     assert not problems, problems
 
 
+def test_aws_provider_sagemaker_cluster_is_read_like_awscc():
+    """`aws_sagemaker_cluster` (the aws provider's HyperPod resource, with blocks) gives the
+    findings of the same cluster written with awscc."""
+    result, found = _lint(TF / "aws_provider")
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+    assert [c.name for c in result.model.clusters] == ["ml-cluster"]
+    assert [g.instance_types for g in result.model.clusters[0].groups] == [["p5.48xlarge"], ["ml.m5.2xlarge"]]
+
+
+def test_managed_policies_from_every_attachment_resource():
+    """HP206 sees the managed policies that for_each attachments, aws_iam_policy_attachment
+    (`roles`) and aws_iam_role_policy_attachments_exclusive (`policy_arns`) give a role."""
+    result, found = _lint(TF / "attachments", select=["HP206"])
+    assert not result.errors, result.errors
+    problems = compare(result.findings, _expectations(found))
+    assert not problems, problems
+
+
 def test_cluster_arn_messages_speak_terraform():
     result, found = _lint(TF / "cluster_arn", select=["HP203"])
     problems = compare(result.findings, _expectations(found))

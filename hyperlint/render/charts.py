@@ -150,7 +150,8 @@ class ChartRun(Record):
         for f, render_name in self.errors:
             tag = f"render-error {len(self.error_tags)}:{render_name}"
             self.error_tags[tag] = render_name
-            out.append(f.replace(severity=severity, loc=f.loc.replace(source=tag)))
+            out.append(f.replace(severity=f.severity if f.severity == "info" else severity,
+                                 loc=f.loc.replace(source=tag)))
         return out
 
     def finish(self, findings: list[Finding], config=None) -> list[Finding]:
@@ -222,7 +223,10 @@ class ChartRun(Record):
             message = re.sub(r"\(line \d+\)", "(in the rendered output)", message)
         if note:
             message += f"; {note}"
-        return f.replace(message=message, loc=loc, related=tuple(related) + tuple(more))
+        severity = f.severity
+        if f.rule == "HP001" and not (rt.state.spec.values or rt.state.spec.set):
+            severity, message = "info", message + NEEDS_VALUES  # as for a render error (see NEEDS_VALUES)
+        return f.replace(message=message, severity=severity, loc=loc, related=tuple(related) + tuple(more))
 
 
 def source_inputs(charts: list[str], findings: list[Finding]) -> list[Input]:
@@ -330,7 +334,12 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
         state = RenderState(chart, chart, layout, spec, renderer, omit)
         result = render(chart, spec, renderer, omit, linked=layout.linked)
         if result.error is not None:
-            run.errors.append((_error_finding(state, result.error), spec.name))
+            finding = _error_finding(state, result.error)
+            if not (spec.values or spec.set) and _needs_values(result.error.message):
+                # the chart's own values.yaml alone: charts installed with --set or generated values
+                # fail here by design (required, nil pointer); not a bug to fix, a render to configure
+                finding = finding.replace(severity="info", message=finding.message + NEEDS_VALUES)
+            run.errors.append((finding, spec.name))
             continue
         state.primary, primary = primary, False
         for template, text in result.templates.items():
@@ -373,6 +382,17 @@ def _values_of(layout) -> dict:
 
     doc = read_yaml(layout.charts[0].values_file)
     return doc.root if doc is not None and isinstance(doc.root, dict) else {}
+
+
+NEEDS_VALUES = ("; info only: the chart does not render with its default values alone; give hyperlint the values it "
+                "is installed with (a ci/*-values.yaml in the chart, or renders under `charts:` in the configuration)")
+
+
+def _needs_values(message: str) -> bool:
+    """A template that ran and stopped on its values (`required`, `fail`, a nil pointer, a
+    missing key), as opposed to a template Helm cannot parse or a values file it cannot load."""
+    return any(sign in message for sign in ("execution error", "executing", "error calling required",
+                                            "error calling fail"))
 
 
 def _error_finding(state: RenderState, error) -> Finding:

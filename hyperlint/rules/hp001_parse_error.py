@@ -14,6 +14,13 @@ say) is not YAML: where unquoted template text such as
 at that text and says to render it first, instead of a confusing "complex
 mapping key" error for each action.
 
+A Helm chart that Helm cannot render is one finding at the template line
+Helm names. When only the chart's own `values.yaml` was given and the
+template stopped on its values (`required`, `fail`, a nil pointer), the
+finding is info: such charts are installed with `--set` or generated values,
+so the fix is to give hyperlint those values (a `ci/*-values.yaml`, or
+`charts:` renders in the configuration), not to change the chart.
+
 In a CloudFormation template, a short-form tag that CloudFormation does not
 know (`!if`, `!getatt`, a custom `!Tag`) is reported at the tag, with the
 short form it most likely means: CloudFormation rejects the whole template.
@@ -82,5 +89,6 @@ spec:
 ID = "HP001"
 NAME = "parse-error"
 SEVERITY = "error"
+EMITS = ("error", "info")  # info: a chart that needs more than its default values to render
 TIER = "core"
 # Reported by the engine while parsing (hyperlint.parse); this module is its documentation.

@@ -5,7 +5,8 @@ For an `AWS::SageMaker::Cluster` with `AutoScaling.Mode: Enable` (Karpenter
 autoscaling), reports each missing prerequisite at its own place:
 
 - `NodeProvisioningMode` missing or not `Continuous`;
-- `NodeRecovery` missing or not `Automatic`;
+- `NodeRecovery` not `Automatic` (a cluster created without it gets
+  `Automatic`, HyperPod's documented default, so a missing one is fine);
 - `ClusterRole` missing; or, when it is an `AWS::IAM::Role` of the template,
   a trust policy that does not let `hyperpod.sagemaker.amazonaws.com` assume
   it (reported at the role). A `ClusterRole` given as an ARN or a parameter
@@ -69,6 +70,8 @@ Resources:
   (the `ClusterRole` trust and actions)
 - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html
   (`AutoScaling`, `ClusterRole`)
+- https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-resiliency-slurm-auto-resume.html
+  ("By default, the clusters are set up with Automatic node recovery")
 """
 
 from __future__ import annotations
@@ -95,9 +98,9 @@ def check_cfn(template, ctx):
         if not enabled:
             continue
         mode = enabled[0].path
-        for prop, wanted in (("NodeProvisioningMode", facts["node_provisioning_mode"]),
-                             ("NodeRecovery", facts["node_recovery"])):
-            yield from _require(template, props, base, prop, wanted, name, mode)
+        for prop, wanted, default in (("NodeProvisioningMode", facts["node_provisioning_mode"], None),
+                                      ("NodeRecovery", facts["node_recovery"], facts.get("node_recovery_default"))):
+            yield from _require(template, props, base, prop, wanted, name, mode, default)
         role = props.get("ClusterRole")
         if presence(role) is False:
             yield Hit(base + ("ClusterRole",), f"HyperPod cluster {name} enables autoscaling without a ClusterRole; "
@@ -117,9 +120,11 @@ def check_cfn(template, ctx):
                           key=True, related=(v.path,))
 
 
-def _require(template, props, base, prop: str, wanted: str, name, mode):
+def _require(template, props, base, prop: str, wanted: str, name, mode, default: str | None):
     value = props.get(prop)
     if presence(value) is False:
+        if default == wanted:  # not set: the API's default meets it (NodeRecovery defaults to Automatic)
+            return
         yield Hit(base + (prop,), f"HyperPod cluster {name} enables autoscaling (AutoScaling.Mode: Enable) without "
                                   f"{prop}; Karpenter autoscaling requires {prop}: {wanted}", related=(mode,))
         return

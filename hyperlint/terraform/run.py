@@ -59,6 +59,10 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     model = Model()
     extract.from_cfn(view.template, view.document, vctx, model)
     result.model.merge(moved_model(model, view.real_loc, "terraform"))
+    result.model.place = inp.display  # a module is one cluster source standing in its own folder (scopes)
+    from ..scopes import TERRAFORM_CALLER
+
+    result.model.markers |= {(TERRAFORM_CALLER, caller.display) for caller in inp.callers}  # one deployment
 
 
 def _calls(inp):

@@ -98,9 +98,14 @@ _SG_RULE = {"protocol": ("IpProtocol", AUTO), "ip_protocol": ("IpProtocol", AUTO
 _SG_INLINE = {"protocol": ("IpProtocol", AUTO), "cidr_blocks": ("CidrBlocks", AUTO),
               "security_groups": ("SecurityGroups", AUTO), "source_security_group_id": ("PeerGroupId", AUTO)}
 
+# the aws provider's HyperPod cluster: blocks, one per instance group / storage config
+_SM_GROUP = {"lifecycle_config": ("LifeCycleConfig", AUTO), "instance_storage_config": ("InstanceStorageConfigs", AUTO),
+             "on_start_deep_healthchecks": ("OnStartDeepHealthChecks", AUTO)}
+
 # Terraform type -> (CloudFormation type, renames of its top-level keys)
 RESOURCE_TYPES = {
     "awscc_sagemaker_cluster": ("AWS::SageMaker::Cluster", {}),
+    "aws_sagemaker_cluster": ("AWS::SageMaker::Cluster", {"instance_group": ("InstanceGroups", _SM_GROUP)}),
     "aws_eks_cluster": ("AWS::EKS::Cluster", {"vpc_config": ("ResourcesVpcConfig", AUTO)}),
     "awscc_eks_cluster": ("AWS::EKS::Cluster", {}),
     "aws_eks_addon": ("AWS::EKS::Addon", {"pod_identity_association": ("PodIdentityAssociations", AUTO)}),
@@ -129,9 +134,13 @@ RESOURCE_TYPES = {
     "aws_vpc_security_group_egress_rule": ("AWS::EC2::SecurityGroupEgress",
                                            dict(_SG_RULE, referenced_security_group_id=("DestinationSecurityGroupId", AUTO))),
 }
+# resources that attach managed policies to roles: type -> (role attribute, policy attribute)
+ATTACHMENTS = {"aws_iam_role_policy_attachment": ("role", "policy_arn"),
+               "aws_iam_policy_attachment": ("roles", "policy_arn"),
+               "aws_iam_role_policy_attachments_exclusive": ("role_name", "policy_arns")}
 # blocks that are lists even when written once
 LIST_BLOCKS = {"taint", "route", "ingress", "egress", "statement", "principals", "condition",
-               "pod_identity_association"}
+               "pod_identity_association", "instance_group", "instance_storage_config"}
 # `.name` of these is what CloudFormation's Ref gives
 REF_IS_NAME = {"aws_iam_role", "aws_eks_cluster", "awscc_eks_cluster", "aws_eks_addon"}
 EKS_MODULE = re.compile(r"(^|/)terraform-aws-modules/eks/aws$|^git::.*terraform-aws-eks(\.git)?(\?ref=[^/]*)?$")
@@ -173,7 +182,8 @@ class TerraformView:
         for name, located in module.modules.items():
             source = located.node.attribute("source")
             if source is not None and isinstance(source.expr, hcl.Lit) and isinstance(source.expr.value, str) \
-                    and EKS_MODULE.search(source.expr.value):
+                    and EKS_MODULE.search(source.expr.value) and self._may_exist(located) \
+                    and self._creates(located):
                 self._eks_module(name, located)
         whole = (0, 0, 0, 0)
         self.marks[id(self.root)] = {"Resources": self._mark(0, whole, whole), "Parameters": self._mark(0, whole, whole)}
@@ -286,6 +296,14 @@ class TerraformView:
         value, _, _ = self.tr(count.expr, located.file, FREE)
         value = self._single(value)
         return value != 0 or isinstance(value, bool)
+
+    def _creates(self, located) -> bool:
+        """False for a community-module call whose `create` input is certainly false (it makes nothing)."""
+        create = located.node.attribute("create")
+        if create is None:
+            return True
+        value = self._single(self.tr(create.expr, located.file, FREE)[0])
+        return value is not False
 
     def _resource(self, address: str, located) -> None:
         block: hcl.Block = located.node
@@ -779,20 +797,30 @@ class TerraformView:
         return document
 
     def _role_attachments(self) -> dict[str, list]:
-        """Role address -> its ``aws_iam_role_policy_attachment`` blocks; "?" -> attachments
-        whose role cannot be told (they make every role's policies unknown)."""
+        """Role address -> the attachment resources that give it managed policies
+        (``aws_iam_role_policy_attachment``, ``aws_iam_policy_attachment``'s ``roles``,
+        ``aws_iam_role_policy_attachments_exclusive``); "?" -> attachments whose role cannot be
+        told (they make every role's policies unknown)."""
         found: dict[str, list] = {}
         for address, located in self.module.resources.items():
-            if not address.startswith("aws_iam_role_policy_attachment."):
+            rtype = address.split(".", 1)[0]
+            if rtype not in ATTACHMENTS:
                 continue
-            role = located.node.attribute("role")
-            target = _resource_of(role.expr if role else None, self.module)
-            found.setdefault(target or "?", []).append(located)
+            role_attr, _ = ATTACHMENTS[rtype]
+            role = located.node.attribute(role_attr)
+            exprs = role.expr.items if role is not None and isinstance(role.expr, hcl.Tuple) and \
+                rtype == "aws_iam_policy_attachment" else [role.expr if role else None]
+            if rtype == "aws_iam_policy_attachment" and role is None:
+                continue  # attached to users or groups only
+            for expr in exprs:
+                target = _resource_of(expr, self.module)
+                if located not in found.get(target or "?", []):
+                    found.setdefault(target or "?", []).append(located)
         return found
 
     def _fold_attachments(self, address: str, props: dict, file: int, block) -> None:
-        """The managed policies attached by ``aws_iam_role_policy_attachment`` become the
-        role's ``ManagedPolicyArns``; an attachment that cannot be read makes the list unknown."""
+        """The managed policies attached by attachment resources become the role's
+        ``ManagedPolicyArns``; an attachment that cannot be read makes the list unknown."""
         attached = self._attachments.get(address, [])
         if self._attachments.get("?"):
             self._set(props, "ManagedPolicyArns", self._unknown("policy attachments"),
@@ -806,10 +834,21 @@ class TerraformView:
         arns = list(arns or [])
         marks = list(self.marks.get(id(props.get("ManagedPolicyArns")), []))
         for located in attached:
-            attr = located.node.attribute("policy_arn")
+            _, policy_attr = ATTACHMENTS[located.node.labels[0]]
+            attr = located.node.attribute(policy_attr)
             if attr is None:
                 continue
             v, f, p = self.tr(attr.expr, located.file, FREE)
+            if policy_attr == "policy_arns":  # a list of ARNs
+                if not isinstance(v, list):
+                    self._set(props, "ManagedPolicyArns", self._unknown("policy attachments"),
+                              self._mark(file, block.pos, block.pos))
+                    return
+                item_marks = self.marks.get(id(v), [])
+                for i, item in enumerate(v):
+                    arns.append(item)
+                    marks.append(item_marks[i] if i < len(item_marks) else self._mark(f, None, p))
+                continue
             arns.append(v)
             marks.append(self._mark(f, None, p))
         self._set(props, "ManagedPolicyArns", arns, self._mark(file, block.pos, block.pos))
@@ -822,7 +861,10 @@ class TerraformView:
 
     def _security_group_rule(self, rule: dict, peer: str, group: str | None) -> None:
         """A Terraform security group rule spelled as CloudFormation's: one CIDR block is
-        ``CidrIp``, ``self = true`` and a single source group are the peer group."""
+        ``CidrIp``, ``self = true`` and a single source group are the peer group; the protocol
+        ``all`` (aws_security_group_rule's spelling of all traffic) is CloudFormation's ``-1``."""
+        if isinstance(rule.get("IpProtocol"), str) and rule["IpProtocol"].lower() == "all":
+            self._rename_key(rule, "IpProtocol", "IpProtocol", "-1")
         cidrs = rule.get("CidrBlocks")
         if isinstance(cidrs, list) and len(cidrs) == 1:
             self._rename_key(rule, "CidrBlocks", "CidrIp", cidrs[0])
