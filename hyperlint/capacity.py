@@ -188,7 +188,7 @@ def matches(selection: list, group: InstanceGroup, data):
     if not selection:
         return True
     known = _known_keys(group, data)
-    answer = False
+    answer: bool | None = False  # None: UNKNOWN
     for instance_type in group.instance_types or ["?"]:
         labels = node_labels(group, data, instance_type)
         for alternative in selection:

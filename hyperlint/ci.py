@@ -117,9 +117,12 @@ def base_commit(env) -> str | None:
     ref = env.get("GITHUB_BASE_REF") or (base.get("ref") if isinstance(base.get("ref"), str) else None)
     # the event's commit first, then the base branch; each locally, else fetched
     # (actions/checkout fetches a single commit by default)
-    for rev, local in ((sha, [sha]), (ref, [f"refs/remotes/origin/{ref}", ref])):
-        if not rev:
-            continue
+    wanted: list[tuple[str, list[str]]] = []
+    if sha:
+        wanted.append((sha, [sha]))
+    if ref:
+        wanted.append((ref, [f"refs/remotes/origin/{ref}", ref]))
+    for rev, local in wanted:
         for name in local:
             found = _resolve(name)
             if found:

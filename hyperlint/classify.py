@@ -13,7 +13,7 @@ holding that one resource, whose paths ``ApiView.document_path`` maps back.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .k8s import K8sObject, objects_in
 
@@ -21,7 +21,7 @@ from .k8s import K8sObject, objects_in
 class Unit(NamedTuple):
     kind: str  # "k8s" | "cfn" | "describe-cluster" | "terraform-plan"
     path: tuple
-    value: object  # K8sObject for k8s, the document root otherwise
+    value: Any  # K8sObject for k8s, the document root otherwise
 
 
 def is_cfn_template(root) -> bool:

@@ -423,7 +423,7 @@ def _exit_code_of(exc: BaseException) -> int:
     if name == "Abort":
         print("hyperlint: aborted", file=sys.stderr)
         return 2
-    if name == "NoArgsIsHelpError":  # `hyperlint` alone: show the help
+    if name == "NoArgsIsHelpError" and hasattr(exc, "format_message"):  # `hyperlint` alone: show the help
         print(exc.format_message())
         return 0
     if hasattr(exc, "format_message"):  # click/typer usage errors

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 from .config import Config, ConfigError
@@ -118,9 +119,8 @@ def _yaml_table(raw: bytes, display: str):
         raise ConfigError(f"{display}: {problem.message}")
     documents = []
     for item in parse_source(data):
-        problems = [item] if isinstance(item, ParseProblem) else item.problems
-        if problems:
-            p = problems[0]
+        if isinstance(item, ParseProblem) or item.problems:
+            p = item if isinstance(item, ParseProblem) else item.problems[0]
             raise ConfigError(f"{display}:{p.line + 1}:{p.col + 1}: {p.message}")
         documents.append(item)
     if len(documents) > 1:
@@ -130,9 +130,9 @@ def _yaml_table(raw: bytes, display: str):
 
 
 def _toml_table(raw: bytes, display: str, pyproject: bool):
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:
         import tomli as tomllib
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
@@ -218,8 +218,8 @@ def _explain(error) -> str:
     if kind == "type":
         expected = schema_["type"]
         text = _TYPES.get(expected, expected) if isinstance(expected, str) else " or ".join(expected)
-        hint = "; quote it" if expected == "string" and isinstance(value, (int, float, bool)) else ""
-        return f"{name} must be {text} (got {_show(value)}){hint}"
+        quote = "; quote it" if expected == "string" and isinstance(value, (int, float, bool)) else ""
+        return f"{name} must be {text} (got {_show(value)}){quote}"
     if kind == "enum":
         return f"{name} must be one of {', '.join(map(str, schema_['enum']))} (got {_show(value)})"
     if kind == "pattern":

@@ -34,6 +34,7 @@ import errno
 import fnmatch
 import os
 import stat
+from collections.abc import Sequence
 
 from . import recognise
 from .record import Record, Value
@@ -97,7 +98,7 @@ class Discovery(Record):
             self.charts.append(chart)
 
 
-def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
+def discover(paths: list[str], exclude: Sequence[str] = (), stdin: bytes | None = None,
              stdin_filename: str | None = None, as_walk: bool = False, skip=None) -> Discovery:
     """The inputs for ``paths``. ``as_walk``: the files named were picked by a walk-like
     selection (the files a pull request changed), so recognise judges them as a walk

@@ -15,7 +15,7 @@ import errno
 import os
 import stat
 import sys
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from . import rules as registry
 from .classify import classify
@@ -269,6 +269,7 @@ def _lint_file(inp: Input, ctx: Context, ruleset: RuleSet, result: FileResult) -
     if inp.stdin is not None:
         raw = inp.stdin
     else:
+        assert inp.path is not None  # every Input made without stdin or a problem names a file
         try:
             raw = read_input(inp.path)
         except _Unreadable as exc:
@@ -347,8 +348,7 @@ def _parse_finding(result: FileResult, p: ParseProblem, ruleset: RuleSet, templa
     if "HP001" not in ruleset:
         return
     line, col, message = p.line, p.col, p.message
-    action = templated.action_near(line) if templated is not None and line >= 0 else None
-    if action is not None:
+    if templated is not None and line >= 0 and (action := templated.action_near(line)) is not None:
         if templated.reported:
             return
         templated.reported = True
@@ -393,9 +393,10 @@ def _lint_document(doc: Document, ctx: Context, ruleset: RuleSet, result: FileRe
 
             # the template rules read the API document as the cluster resource it describes
             rules = ruleset.by_hook["check_cfn"]
-            view = ApiView(doc.root) if rules else None
-            for rule in rules:
-                _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
+            if rules:
+                view = ApiView(doc.root)
+                for rule in rules:
+                    _run_hook(rule, "check_cfn", view.template, ctx, doc, None, result, ruleset, view.document_hit)
             for rule in ruleset.by_hook["check_api"]:  # the document as the API reads it
                 _run_hook(rule, "check_api", doc.root, ctx, doc, None, result, ruleset)
             extract.from_describe_cluster(doc, ctx, result.model)
@@ -481,7 +482,7 @@ def _warm_rules(ctx: Context, ruleset: RuleSet) -> None:
 
 
 def lint(inputs: list[Input], config: Config, data: Data | None = None, rules: bool = True,
-         charts: list[str] = ()) -> Result:
+         charts: Sequence[str] = ()) -> Result:
     """Lint ``inputs`` and the Helm chart folders ``charts`` as one run
     (``rules=False``: only build the run model)."""
     ctx = Context(data or Data(config.data), config)

@@ -262,12 +262,13 @@ def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Find
     for f in expected:
         facts = f.facts or {}
         pointers = [f.loc.pointer] + ([r.pointer for r in f.related] if facts.get("fix_related") else [])
-        value: str | None = str(facts["fixed"])
+        fixed_text = str(facts["fixed"])
+        value: str | None = fixed_text
         if facts.get("fixed_at") is not None:  # where the fix puts its value (an inserted entry)
             pointers = [f.loc.pointer + facts["fixed_at"]]
         elif facts.get("key"):  # a renamed key: the new key is there (its value is the old one's)
             parent = f.loc.pointer.rsplit("/", 1)[0]
-            pointers, value = [parent + "/" + value.replace("~", "~0").replace("/", "~1")], None
+            pointers, value = [parent + "/" + fixed_text.replace("~", "~0").replace("/", "~1")], None
         wanted.setdefault(f.loc.doc or 0, []).extend((p, value) for p in pointers)
 
     def problems(data: bytes, check: bool) -> int:

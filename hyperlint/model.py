@@ -348,8 +348,8 @@ class Model(Record):
     @property
     def instance_group_labels(self) -> set[tuple[str, str]]:
         # scalars only: a label value read from a file may be a mapping shared a billion times
-        return {(scalar_text(k), scalar_text(v)) for g in self.instance_groups for k, v in g.labels.items()
-                if scalar_text(v) is not None and scalar_text(k) is not None}
+        return {(key, value) for g in self.instance_groups for k, v in g.labels.items()
+                if (value := scalar_text(v)) is not None and (key := scalar_text(k)) is not None}
 
     def installed_names(self, kind: str, cluster: str | None = None) -> set[str]:
         """Names of what the run installs of ``kind`` ("addon", "component", "pod-identity"),

@@ -15,7 +15,7 @@ class Record:
     """Fields are the names in ``__slots__`` (but ``__weakref__``); ``_quiet``
     ones (caches) are left out of ``repr`` and equality. Mutable: not hashable."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
     _fields: tuple[str, ...] = ()
     _shown: tuple[str, ...] = ()
     _quiet: tuple[str, ...] = ()
@@ -36,6 +36,7 @@ class Record:
             return NotImplemented
         return self._values() == other._values()
 
+    # unhashable (as a mutable dataclass); typeshed declares object.__hash__ as a method
     __hash__ = None  # type: ignore[assignment]
 
     def replace(self, **changes):
@@ -53,5 +54,6 @@ class Value(Record):
 
     __slots__ = ()
 
-    def __hash__(self) -> int:
+    # hashable again: correct at run time, but mypy holds the override to Record.__hash__ = None
+    def __hash__(self) -> int:  # type: ignore[override]
         return hash(self._values())

@@ -144,7 +144,7 @@ def scan_comments(data: bytes, file: str = "", json: bool | None = None) -> list
         if m.group(1) == b"disable-file":
             found.append(Directive(ids, loc, whole_file=True, reason=reason))
             continue
-        covered = (line,)
+        covered: tuple[int, ...] = (line,)
         if not data[line_start:start].strip():  # alone on its line: the next code line too
             if line >= next_code:  # else: only comments lie between this one and the line found before
                 next_code = _next_code_line(data, start, line)

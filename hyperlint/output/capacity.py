@@ -61,9 +61,9 @@ def render(plan: Plan, out, fmt: str = "text") -> None:
         else:
             widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
             out.write(title + "\n")
-            out.write("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)).rstrip() + "\n")
+            out.write("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip() + "\n")
             for r in rows:
-                out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
+                out.write("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() + "\n")
             out.write("\n")
     host = [(g, w) for g in plan.groups for w in g.host_network]
     if host:
@@ -75,5 +75,5 @@ def render(plan: Plan, out, fmt: str = "text") -> None:
         out.write("\n" if fmt == "markdown" else "")
     if unplaced:
         out.write("**Cannot be placed**\n\n" if fmt == "markdown" else "cannot be placed:\n")
-        for w, reason in unplaced:
-            out.write(f"- {w}: {reason}\n" if fmt == "markdown" else f"  {w}: {reason}\n")
+        for what, reason in unplaced:
+            out.write(f"- {what}: {reason}\n" if fmt == "markdown" else f"  {what}: {reason}\n")

@@ -130,7 +130,7 @@ def _result(f, index: dict, fp: str) -> dict:
     out["locations"] = [location]
     out["partialFingerprints"] = {FINGERPRINT: fp}
     out["properties"] = _properties(f)
-    related = []
+    related: list[dict] = []
     if f.loc.source:
         related.append({
             "id": len(related) + 1,

@@ -11,7 +11,9 @@ and a document holds at most ``MAX_VALUES`` values.
 from __future__ import annotations
 
 import re
-from json.decoder import scanstring
+from collections.abc import Callable
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner; typeshed omits it
+from typing import cast
 
 from . import document as _limits
 from .document import Document, ParseProblem, short_repr
@@ -72,7 +74,8 @@ class _Lines:
 
 
 def _parse(text: str, where):
-    ws = _WS.match
+    # _WS matches the empty string, so it matches at every position (also past the end)
+    ws = cast("Callable[[str, int], re.Match[str]]", _WS.match)
     n = len(text)
     marks: dict = {}
     problems: list = []
@@ -92,7 +95,7 @@ def _parse(text: str, where):
         budget -= 1
         if budget < 0:
             raise _JSONError(f"document too large: more than {_limits.MAX_VALUES:,} values; not linted", start, "")
-        container = None
+        container: dict | list | None = None
         if ch == "{":
             container = {}
             marks[id(container)] = {}

@@ -161,6 +161,7 @@ def parse_yaml(data: bytes) -> Iterator[Document | ParseProblem]:
                 doc_index = pure.doc_index
                 continue
         yield problem
+        assert problem.doc_index is not None  # every problem above is made with its builder's doc_index
         doc_index = problem.doc_index + 1
         line = problem.line
         lf = only_lf(data) if lf is None else lf
@@ -289,6 +290,8 @@ class _Builder:
         budget = _limits.MAX_VALUES  # values the current document may still hold
         max_depth = _limits.MAX_DEPTH
         top: _Frame | None = None  # the innermost open collection (stack[-1])
+        container: dict | list  # a collection a start event opens, and its children's marks
+        child_marks: dict | list
         inline = INLINE_SCALARS
 
         def attach(value, mark, size=1, alias=False):
@@ -519,7 +522,7 @@ def _cfn_scalar(tag: str, text: str, marks: dict, span: tuple):
         resource, _, attribute = text.partition(".")
         inner = [resource, attribute]
         marks[id(inner)] = [mark, mark]
-        wrapped = {name: inner}
+        wrapped: dict[str, str | list[str]] = {name: inner}
     else:
         wrapped = {name: text}
     marks[id(wrapped)] = {name: mark}

@@ -107,7 +107,8 @@ def _rule_from_module(mod: ModuleType) -> Rule:
             raise ValueError(f"{name}: {what}")
 
     rid = getattr(mod, "ID", None)
-    require(isinstance(rid, str) and bool(ID_PATTERN.match(rid)), f"ID must match {ID_PATTERN.pattern}")
+    if not (isinstance(rid, str) and ID_PATTERN.match(rid)):
+        raise ValueError(f"{name}: ID must match {ID_PATTERN.pattern}")
     require(name.rsplit(".", 1)[-1].startswith(rid.lower() + "_"), f"module name must start with {rid.lower()}_")
     severity = getattr(mod, "SEVERITY", "error")
     require(severity in SEVERITIES, f"SEVERITY must be one of {', '.join(SEVERITIES)}, not {severity!r}")

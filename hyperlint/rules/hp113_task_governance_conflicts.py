@@ -124,6 +124,8 @@ def _version_with(model, entry: dict, addons: list, clusters: set):
         if not others:
             continue
         minimum = parse_version(need["version"])
+        if minimum is None:  # data without a version to compare with (a configured override)
+            continue
         for addon in addons:
             version = parse_version(addon.version) if addon.version else None
             if version is None or version >= minimum:

@@ -99,7 +99,7 @@ _OPAQUE = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource", 
 
 
 def check_cfn(template, ctx):
-    for name, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
+    for _, props, base in template.resources_of_type("AWS::SageMaker::Cluster"):
         for eks, eks_path in template.eks_orchestrators(props, base):
             if "ClusterArn" not in eks:
                 continue
@@ -166,7 +166,7 @@ _CLASS_PIECE = re.compile(r"^\[([^\]]+)\](\*|\+|\{(\d+)(?:,(\d+))?\})?$")
 
 @lru_cache(maxsize=8)
 def _grammar(pieces: tuple) -> tuple:
-    tokens = []
+    tokens: list[tuple[frozenset[str], int, int | None]] = []
     for piece in pieces:
         m = _CLASS_PIECE.match(piece)
         if not m:
@@ -188,7 +188,8 @@ def _grammar(pieces: tuple) -> tuple:
 
 
 def _charset(spec: str) -> frozenset:
-    chars, i = set(), 0
+    chars: set[str] = set()
+    i = 0
     while i < len(spec):
         if i + 2 < len(spec) and spec[i + 1] == "-":
             chars.update(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))

@@ -198,7 +198,7 @@ def _split_first(parts: tuple):
 
 def _resolve_buckets(template, parts: tuple) -> tuple:
     """`${Bucket}` of an AWS::S3::Bucket with a literal BucketName is that name."""
-    out = []
+    out: list = []
     for p in parts:
         if isinstance(p, ResourceRef) and p.attribute is None and template.resource_type(p.name) == "AWS::S3::Bucket":
             name = template.properties(p.name).get("BucketName")

@@ -198,7 +198,7 @@ def _verdict(mode: str, types, data, kind: str = "", pods: int = 0) -> str | Non
             return None
         return (f"requests {resource} but {shown} has no EFA: no node advertises it, so the pod never schedules; "
                 f"remove the request or select an EFA-capable instance type")
-    if not all(e.get("efa") and data.is_accelerated(t) for t, e in zip(types, entries)):
+    if not all(e.get("efa") and data.is_accelerated(t) for t, e in zip(types, entries, strict=True)):
         return None
     return (f"{kind} runs {pods} accelerator pods on {shown} (EFA-capable) but this replica requests no {resource}: "
             f"without EFA interfaces NCCL falls back to TCP sockets between nodes; request {resource} "

@@ -117,7 +117,6 @@ spec:
 
 from __future__ import annotations
 
-
 from hyperlint.capacity import matches
 from hyperlint.findings import RunHit
 

@@ -172,7 +172,7 @@ def _hit(names, known, usable, need, members, reserved) -> Hit:
         text = f"subnet {names[0]} is {known[0].shown}: {usable} usable addresses, but the HyperPod instance " \
                f"groups in it need at least {need}: {details}; {advice} (a subnet's CIDR cannot change later)"
     else:
-        listed = ", ".join(f"{n} ({k.shown})" for n, k in zip(names, known))
+        listed = ", ".join(f"{n} ({k.shown})" for n, k in zip(names, known, strict=True))
         text = f"subnets {listed} have {usable} usable addresses together, but the HyperPod instance groups " \
                f"spread over them need at least {need}: {details}; use larger subnets or more of them " \
                f"(a subnet's CIDR cannot change later)"
