@@ -13,12 +13,25 @@ from typing import TYPE_CHECKING
 from .classify import API_ALIASES, api_value, cluster_anchor
 from .findings import Loc
 from .helmchart import component_of, pod_component
-from .k8s import K8sObject, PodTemplate, image_parts, karpenter_terms, node_terms, targets_hyperpod, tolerations
-from .k8s import instance_type_fields
+from .k8s import K8sObject, PodTemplate
+from .k8s_nodes import karpenter_terms, node_terms, tolerations
+from .k8s_workloads import image_parts, instance_type_fields
 from .locate import loc_of
-from .model import ChartInstall, Constraint, EksCluster, HyperPodCluster, InstanceGroup, Model, NodeGroup, Workload
-from .model import Installed, NodeClass, SchedulerConfig
+from .model import (
+    ChartInstall,
+    Constraint,
+    EksCluster,
+    HyperPodCluster,
+    Installed,
+    InstanceGroup,
+    Model,
+    NodeClass,
+    NodeGroup,
+    SchedulerConfig,
+    Workload,
+)
 from .safe import scalar_text
+from .targeting import targets_hyperpod
 
 if TYPE_CHECKING:  # CloudFormation support is imported only when a template is read
     from .cfn import Template
