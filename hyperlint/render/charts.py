@@ -390,9 +390,10 @@ NEEDS_VALUES = ("; info only: the chart does not render with its default values 
 
 def _needs_values(message: str) -> bool:
     """A template that ran and stopped on its values (`required`, `fail`, a nil pointer, a
-    missing key), as opposed to a template Helm cannot parse or a values file it cannot load."""
+    missing key), or values its own schema requires more of, as opposed to a template Helm
+    cannot parse or a values file it cannot load."""
     return any(sign in message for sign in ("execution error", "executing", "error calling required",
-                                            "error calling fail"))
+                                            "error calling fail", "don't meet the specifications of the schema"))
 
 
 def _error_finding(state: RenderState, error) -> Finding:
