@@ -347,6 +347,12 @@ def _note(sources: list[Source], unmapped: list[str], config) -> str:
 
 # -- "Tied to HyperPod" ---------------------------------------------------------------------
 
+def names_hyperpod(data, *texts) -> bool:
+    """Does one of ``texts`` (a name, a path, a description) name HyperPod or SageMaker?"""
+    words = data.node_pools["hyperpod_words"]["words"]
+    return any(isinstance(t, str) and any(w in t.lower() for w in words) for t in texts)
+
+
 def judges_eks_cluster(rule) -> bool:
     """An HP1xx rule whose findings are info on an EKS cluster not tied to HyperPod:
     it says so by listing info among its EMITS (rules whose subject is HyperPod's
@@ -367,8 +373,6 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     Calico install) is tied when it shows HyperPod (a HyperPod cluster, HyperPod
     NodePools, HyperPod-targeting workloads, a HyperPod add-on) or the file's path
     names HyperPod or SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
-    from .extract import names_hyperpod
-
     if config.assume_hyperpod:
         return True
     own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]
