@@ -8,6 +8,9 @@ are computed; ``Ref``/``Fn::GetAtt`` to a resource of the template become a
 ``ResourceRef``. What cannot be known offline (imports, SSM parameters,
 pseudo parameters, ``AWS::NoValue``, parameters without a default or with an
 empty one) yields nothing: rules never guess.
+
+IAM questions on a template (trust, statements, managed policies, what a
+statement allows) are in ``cfn_iam``; security groups in ``cfn_network``.
 """
 
 from __future__ import annotations
