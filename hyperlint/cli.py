@@ -14,6 +14,7 @@ import typer
 
 from . import __version__
 from .config import Config, ConfigError
+from .findings import SEVERITIES
 from .output import FORMATS
 
 app = typer.Typer(
@@ -26,7 +27,6 @@ app = typer.Typer(
     "Helm-rendered output and CloudFormation templates.",
 )
 
-SEVERITY_LEVELS = ("error", "warning", "info")
 
 
 def _version(value: bool) -> None:
@@ -236,7 +236,7 @@ def build_config(config_file: Optional[str] = None, *, select=None, ignore=None,
     if ignore:
         config.ignore = check_rule_ids(_split(ignore), "--ignore")
     if fail_on is not None:
-        config.fail_on = _choice(fail_on, SEVERITY_LEVELS, "--fail-on")
+        config.fail_on = _choice(fail_on, SEVERITIES, "--fail-on")
     if jobs:
         config.jobs = jobs
     if assume_hyperpod:

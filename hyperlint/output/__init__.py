@@ -11,7 +11,6 @@ import importlib
 import os
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "markdown", "text")
-LEVELS = ("error", "warning", "info")
 _MODULES = {"full": "text"}  # `text` is the name of the default format (`full`) since 0.1
 
 
