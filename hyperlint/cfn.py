@@ -382,7 +382,8 @@ class Template:
         for i, item in enumerate(arg[1]):
             if i:
                 pieces.append([(arg[0],)])
-            label = item.get("Ref") if isinstance(item, dict) and isinstance(item.get("Ref"), str) else "Fn::Join"
+            ref = item.get("Ref") if isinstance(item, dict) else None
+            label = ref if isinstance(ref, str) else "Fn::Join"
             pieces.append(self._piece(item, path + ("Fn::Join", 1, i), depth, label))
         yield from _combine(pieces)
 

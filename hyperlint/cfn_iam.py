@@ -67,13 +67,13 @@ def role_statements(template: Template, role: str) -> Iterator[tuple[dict, tuple
         if isinstance(roles, list) and any(_names_role(template, r, role) for r in roles):
             seen.add(name)
             yield from _statements(p.get("PolicyDocument"), pbase + ("PolicyDocument",)) or ()
-    for name, p, pbase in template.resources_of_type("AWS::IAM::RolePolicy"):
+    for _, p, pbase in template.resources_of_type("AWS::IAM::RolePolicy"):
         if _names_role(template, p.get("RoleName"), role):
             yield from _statements(p.get("PolicyDocument"), pbase + ("PolicyDocument",)) or ()
     arns = props.get("ManagedPolicyArns")
     for item in arns if isinstance(arns, list) else ():
         target = template.ref_target(item)
-        if target not in seen and template.resource_type(target) == "AWS::IAM::ManagedPolicy":
+        if target is not None and target not in seen and template.resource_type(target) == "AWS::IAM::ManagedPolicy":
             seen.add(target)
             pbase = ("Resources", target, "Properties")
             yield from _statements(template.properties(target).get("PolicyDocument"), pbase + ("PolicyDocument",)) or ()

@@ -235,7 +235,7 @@ def _built_in_pod_spec(obj: K8sObject) -> list[tuple] | None:
     rel = _BUILT_IN_POD_SPECS.get((obj.group, obj.kind))
     if rel is None:
         return None
-    node = obj.data
+    node: object = obj.data
     for step in rel:
         node = node.get(step) if isinstance(node, dict) else None
     return [rel] if isinstance(node, dict) and isinstance(node.get("containers"), list) else None
@@ -283,7 +283,7 @@ def _find_pod_specs(root) -> Iterator[tuple]:
     seen = {id(root)}
     results = []
     # frames: (iterator over (key, child), path cell); a path cell is (key, parent cell)
-    stack = [(_children(root), None)]
+    stack: list[tuple[Iterator, tuple | None]] = [(_children(root), None)]
     while stack:
         children, cell = stack[-1]
         for k, v in children:
@@ -401,7 +401,7 @@ def _container_paths(base: tuple, spec: dict) -> list[tuple[tuple, dict]]:
 
 def _argo_templates(obj: K8sObject) -> list[PodTemplate]:
     spec = obj.data.get("spec")
-    base = ("spec",)
+    base: tuple[str, ...] = ("spec",)
     if obj.kind == "CronWorkflow" and isinstance(spec, dict):
         spec, base = spec.get("workflowSpec"), ("spec", "workflowSpec")
     if not isinstance(spec, dict) or not isinstance(spec.get("templates"), list):

@@ -20,11 +20,11 @@ def node_terms(pod: PodTemplate) -> tuple[Term, ...]:
 def _node_terms(pod: PodTemplate) -> list[Term]:
     terms: list[Term] = []
     path, selector = pod.field("nodeSelector")
-    if isinstance(selector, dict):
+    if path is not None and isinstance(selector, dict):
         for key, value in selector.items():
             terms.append(Term(scalar_text(key) or "", "In", ((value, path + (key,)),), "nodeSelector", path + (key,)))
     path, affinity = pod.field("affinity")
-    if isinstance(affinity, dict):
+    if path is not None and isinstance(affinity, dict):
         terms += affinity_terms(affinity, path)
     return terms
 
@@ -96,7 +96,7 @@ def karpenter_terms(obj: K8sObject) -> list[Term]:
 
 def tolerations(pod: PodTemplate) -> list[tuple[tuple, dict]]:
     path, items = pod.field("tolerations")
-    if not isinstance(items, list):
+    if path is None or not isinstance(items, list):
         return []
     return [(path + (i,), t) for i, t in enumerate(items) if isinstance(t, dict)]
 

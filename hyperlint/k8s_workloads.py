@@ -59,7 +59,7 @@ def instance_type_fields(obj: K8sObject, data) -> list[tuple[object, tuple]]:
             continue
         for dotted in entry["paths"]:
             steps = tuple(dotted.split("."))
-            node = obj.data
+            node: object = obj.data
             for step in steps:
                 node = node.get(step) if isinstance(node, dict) else None
             path = obj.at(*steps)

@@ -19,6 +19,8 @@ That is the definition the rules share, and this module is its one home:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .k8s import Term
 from .templating import is_placeholder
 
@@ -29,7 +31,7 @@ def required_pairs(terms: list[Term]) -> list[tuple[str, str]]:
             for v, _ in t.values if isinstance(v, str)]
 
 
-def targets_hyperpod(terms: list[Term], prefix: str) -> bool:
+def targets_hyperpod(terms: Sequence[Term], prefix: str) -> bool:
     """What one pod template says by itself: a required selection on an `ml.`
     instance type or on any `sagemaker.amazonaws.com/*` node label."""
     for t in terms:

@@ -45,7 +45,7 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                 continue
             path = (section, i)
             types = _str_list(g.get("InstanceType"))
-            type_paths = [path + ("InstanceType",)] if types else []
+            type_paths: list[tuple] = [path + ("InstanceType",)] if types else []
             req = g.get("InstanceRequirements")
             if isinstance(req, dict):
                 key, listed = api_value(req, API_ALIASES[("InstanceRequirements", "InstanceTypes")])
@@ -54,7 +54,9 @@ def from_describe_cluster(doc, ctx, model: Model) -> None:
                         types.append(t)
                         type_paths.append(path + ("InstanceRequirements", key, j))
             count_key = next((k for k in ("TargetCount", "CurrentCount", "InstanceCount") if _int(g.get(k)) is not None), None)
-            k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
+            k8s_config = g.get("KubernetesConfig")
+            if not isinstance(k8s_config, dict):
+                k8s_config = {}
             _, labels = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Labels")])
             _, taints = api_value(k8s_config, API_ALIASES[("KubernetesConfig", "Taints")])
             group_name = g.get("InstanceGroupName")

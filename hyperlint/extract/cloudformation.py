@@ -65,7 +65,7 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
     entries = {v.value.upper() for _, props, base in template.resources_of_type("AWS::EKS::AccessEntry")
                for v in template.scalars(props.get("Type"), base + ("Type",)) if isinstance(v.value, str)}
     hyperpod_entry = bool(entries & set(ctx.data.eks["access_entries"]["no_access_policy_types"]))
-    for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
+    for name, _, _ in template.resources_of_type("AWS::EKS::Cluster"):
         cluster_name = _eks_name(template, name)
         model.eks_clusters.append(EksCluster(
             name=cluster_name,
@@ -86,7 +86,9 @@ def from_cfn(template: Template, doc, ctx, model: Model) -> None:
             for v in template.scalars(item, path):
                 if isinstance(v.value, str):  # a CommaDelimitedList default is "a,b"
                     types += [t.strip() for t in v.value.split(",") if t.strip()]
-        scaling = props.get("ScalingConfig") if isinstance(props.get("ScalingConfig"), dict) else {}
+        scaling = props.get("ScalingConfig")
+        if not isinstance(scaling, dict):
+            scaling = {}
         nodegroup_name = props.get("NodegroupName")
         model.node_groups.append(NodeGroup(
             name=nodegroup_name if isinstance(nodegroup_name, str) else name,
@@ -120,7 +122,7 @@ def _priority_classes(template: Template, props: dict, base: tuple) -> tuple | N
 def _eks_name(template: Template, logical_id: str) -> str:
     """The name of an AWS::EKS::Cluster resource: its one known `Name`, else its logical ID."""
     name = _single(template, template.properties(logical_id).get("Name"), ("Resources", logical_id, "Properties", "Name"))
-    return scalar_text(name.value) if name and isinstance(name.value, str) else logical_id
+    return name.value if name and isinstance(name.value, str) else logical_id
 
 
 def _eks_names(template: Template, props: dict, base: tuple) -> tuple:
@@ -150,8 +152,9 @@ def _chart_deploy_step(template: Template, doc, ctx, model: Model) -> None:
     given the chart's path, a Helm resource type): a deploy step (HP404). It runs the
     health-monitoring agent unless the template sets `health-monitoring-agent.enabled`
     to false."""
-    found, off = None, None
-    stack = [((key,), template.root.get(key)) for key in ("Parameters", "Resources")]
+    found: tuple | None = None
+    off: tuple | None = None
+    stack: list[tuple[tuple, object]] = [((key,), template.root.get(key)) for key in ("Parameters", "Resources")]
     budget = _SCAN_BUDGET
     while stack and budget > 0:
         budget -= 1
@@ -263,7 +266,9 @@ def _cfn_group(template: Template, g: dict, path: tuple, restricted: bool, doc, 
     count = _single(template, g.get("InstanceCount"), path + ("InstanceCount",))
     counts = sorted({v.value for v in template.scalars(g.get("InstanceCount"), path + ("InstanceCount",))
                      if _int(v.value) is not None})
-    k8s_config = g.get("KubernetesConfig") if isinstance(g.get("KubernetesConfig"), dict) else {}
+    k8s_config = g.get("KubernetesConfig")
+    if not isinstance(k8s_config, dict):
+        k8s_config = {}
     return InstanceGroup(
         name=str(group_name.value) if group_name else None,
         instance_types=types,

@@ -215,7 +215,9 @@ def _node_pool(obj: K8sObject, doc, ctx, model: Model) -> None:
     template = spec.get("template") if isinstance(spec, dict) else None
     tspec = template.get("spec") if isinstance(template, dict) else None
     tspec = tspec if isinstance(tspec, dict) else {}
-    ref = tspec.get("nodeClassRef") if isinstance(tspec.get("nodeClassRef"), dict) else {}
+    ref = tspec.get("nodeClassRef")
+    if not isinstance(ref, dict):
+        ref = {}
     hyperpod = ctx.data.node_pools["hyperpod_node_class"]
     if ref.get("group") == hyperpod["group"] or ref.get("kind") == hyperpod["kind"]:
         model.markers.add(("hyperpod-nodepool",))
