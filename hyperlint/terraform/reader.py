@@ -3,7 +3,7 @@
 python-hcl2's LALR parser takes ~25 ms for an 80-line file (and 0.35 s to
 import), too slow for a linter that reads whole repositories. This reader is
 a small recursive-descent parser for the whole HCL native syntax that
-hyperlint needs; it produces exactly the nodes ``hcl._Reader`` makes from
+hyperlint needs; it produces exactly the nodes (``nodes``) ``hcl2tree`` makes from
 python-hcl2's tree (tests/test_terraform.py checks both on every fixture and
 on a corpus of real modules). Constructs whose value hyperlint never reads
 (operators, ``for`` expressions, template directives) are skipped over as
@@ -17,7 +17,7 @@ import gc
 import re
 from bisect import bisect_right
 
-from .hcl import (
+from .nodes import (
     Attribute,
     Block,
     Call,
@@ -27,10 +27,12 @@ from .hcl import (
     Object,
     Opaque,
     Operation,
-    Template,
     Traversal,
     Tuple,
-    _unescape,
+    add_text,
+    heredoc_node,
+    string_node,
+    unescape,
 )
 
 
@@ -474,11 +476,7 @@ class _Parser:
         def flush(end):
             raw = s[chunk_start:end]
             if raw:
-                text = _unescape(raw)
-                if parts and isinstance(parts[-1], str):
-                    parts[-1] += text
-                else:
-                    parts.append(text)
+                add_text(parts, unescape(raw))
 
         while True:
             m = _STRING_SPECIAL.search(s, self.i)
@@ -502,7 +500,7 @@ class _Parser:
                 if close < 0:
                     self.fail("unterminated escape")
                 literal = s[self.i + 1:close + 1]
-                parts.append(literal) if not (parts and isinstance(parts[-1], str)) else parts.__setitem__(-1, parts[-1] + literal)
+                add_text(parts, literal)
                 self.i = close + 1
                 chunk_start = self.i
                 continue
@@ -530,11 +528,7 @@ class _Parser:
         pos = self.span(start, self.i)
         if opaque:
             return Opaque(pos, s[start:self.i])
-        if not parts:
-            return Lit("", pos)
-        if len(parts) == 1 and isinstance(parts[0], str):
-            return Lit(parts[0], pos)
-        return Template(tuple(parts), pos, s[start:self.i])
+        return string_node(parts, pos, s[start:self.i])
 
     def _skip_directive(self) -> None:
         depth = 1
@@ -571,15 +565,7 @@ class _Parser:
         lines = s[body_start:c.start()].split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
-        body = "\n".join(lines) + ("\n" if lines else "")
-        pos = self.span(start, end)
-        if "${" in body.replace("$${", "") or "%{" in body.replace("%%{", ""):
-            return Opaque(pos, s[start:end])
-        return Lit(body.replace("$${", "${").replace("%%{", "%{"), pos)
+        return heredoc_node(lines, trim, self.span(start, end), s[start:end])
 
 
 def _object_key(expr):
