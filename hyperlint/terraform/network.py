@@ -1,0 +1,58 @@
+"""Networking in a Terraform view: security group rules and inline routes.
+
+Terraform's security group rules are spelled as CloudFormation's (one CIDR block
+is ``CidrIp``, ``self`` and a single source group are the peer group, protocol
+``all`` is ``-1``); a route table's inline ``route`` blocks become
+``AWS::EC2::Route`` resources.
+"""
+
+from __future__ import annotations
+
+from .references import References
+
+
+class Network(References):
+    """Security group rules and routes."""
+
+    def _security_group_rule(self, rule: dict, peer: str, group: str | None) -> None:
+        """A Terraform security group rule spelled as CloudFormation's: one CIDR block is
+        ``CidrIp``, ``self = true`` and a single source group are the peer group; the protocol
+        ``all`` (aws_security_group_rule's spelling of all traffic) is CloudFormation's ``-1``."""
+        if isinstance(rule.get("IpProtocol"), str) and rule["IpProtocol"].lower() == "all":
+            self._rename_key(rule, "IpProtocol", "IpProtocol", "-1")
+        cidrs = rule.get("CidrBlocks")
+        if isinstance(cidrs, list) and len(cidrs) == 1:
+            self._rename_key(rule, "CidrBlocks", "CidrIp", cidrs[0])
+        if rule.get("Self") is True and group is not None:
+            self._rename_key(rule, "Self", peer, {"Ref": group})
+        groups = rule.get("SecurityGroups")
+        if isinstance(groups, list) and len(groups) == 1:
+            self._rename_key(rule, "SecurityGroups", peer, groups[0])
+        if "PeerGroupId" in rule:
+            self._rename_key(rule, "PeerGroupId", peer)
+        if rule.get("Self") is True and group is None and "GroupId" in rule:
+            self._rename_key(rule, "Self", peer, rule["GroupId"])
+
+    def _inline_routes(self, address: str, props: dict, file: int) -> None:
+        """Inline ``route`` blocks of a route table become ``AWS::EC2::Route`` resources."""
+        routes = props.pop("Routes", None)
+        if not isinstance(routes, list):
+            return
+        marks = self.marks.get(id(routes), [])
+        for i, route in enumerate(routes):
+            if not isinstance(route, dict):
+                continue
+            if "CidrBlock" in route:
+                route["DestinationCidrBlock"] = route.pop("CidrBlock")
+                self.marks[id(route)]["DestinationCidrBlock"] = self.marks[id(route)].pop("CidrBlock")
+            if "Ipv6CidrBlock" in route:
+                route["DestinationIpv6CidrBlock"] = route.pop("Ipv6CidrBlock")
+                self.marks[id(route)]["DestinationIpv6CidrBlock"] = self.marks[id(route)].pop("Ipv6CidrBlock")
+            self._set(route, "RouteTableId", {"Ref": address}, marks[i] if i < len(marks) else (0,) * 6)
+            resource: dict = {}
+            mark = marks[i] if i < len(marks) else (0,) * 6
+            self._set(resource, "Type", "AWS::EC2::Route", mark)
+            self._set(resource, "Properties", route, mark)
+            name = f"{address}.route[{i}]"
+            self._set(self.resources, name, resource, mark)
+            self.identity[name] = ("aws_route_table", None, address.split(".", 1)[1])
