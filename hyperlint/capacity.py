@@ -31,7 +31,7 @@ _ARCH = {"x86_64": "amd64", "arm64": "arm64"}
 class GroupPlan(Record):
     """One instance group's pod slots and what is placed on them."""
 
-    __slots__ = ("cluster", "group", "max_pods", "daemonsets", "workloads", "unplaced")
+    __slots__ = ("cluster", "group", "max_pods", "daemonsets", "workloads", "unplaced", "host_network_daemonsets")
 
     def __init__(
         self,
@@ -41,6 +41,7 @@ class GroupPlan(Record):
         daemonsets: list[Workload] | None = None,
         workloads: list[Workload] | None = None,
         unplaced: list[tuple[Workload, str]] | None = None,
+        host_network_daemonsets: list[Workload] | None = None,
     ) -> None:
         self.cluster = cluster
         self.group = group
@@ -48,6 +49,12 @@ class GroupPlan(Record):
         self.daemonsets = [] if daemonsets is None else daemonsets  # non-hostNetwork DaemonSets landing here
         self.workloads = [] if workloads is None else workloads  # pinned to this group only
         self.unplaced = [] if unplaced is None else unplaced
+        self.host_network_daemonsets = [] if host_network_daemonsets is None else host_network_daemonsets
+
+    @property
+    def host_network(self) -> list[Workload]:
+        """The hostNetwork pods landing here: they use the node's address, not a pod slot."""
+        return self.host_network_daemonsets + [w for w in self.workloads if w.host_network]
 
     @property
     def name(self) -> str:
@@ -222,8 +229,8 @@ def plan(model: Model, data) -> Plan:
         hits = [g for g in groups if matches(w.selection, g.group, data) is True]
         if w.daemonset:
             for g in hits:
-                if not w.host_network and tolerates_group(w, g.group):
-                    g.daemonsets.append(w)
+                if tolerates_group(w, g.group):
+                    (g.host_network_daemonsets if w.host_network else g.daemonsets).append(w)
             continue
         if not w.selection or not hits:
             if w.targets_hyperpod and groups and not _may_select_ec2(w, data) \

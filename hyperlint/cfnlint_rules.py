@@ -13,12 +13,16 @@ Messages start with the HP ID. cfn-lint's own suppression
 (``-i E92``) and output formats apply as to any cfn-lint rule.
 
 Note the ``=`` in ``--append-rules=...``: without it cfn-lint takes the
-template path as a second rules module.
+template path as a second rules module. cfn-lint is an optional dependency
+of hyperlint: ``pip install 'hyperlint[cfn-lint]'``.
 """
 
 from __future__ import annotations
 
-from cfnlint.rules import CloudFormationLintRule, RuleMatch
+try:
+    from cfnlint.rules import CloudFormationLintRule, RuleMatch
+except ImportError as exc:  # hyperlint installed without its cfn-lint extra
+    raise ImportError("hyperlint.cfnlint_rules needs cfn-lint: pip install 'hyperlint[cfn-lint]'") from exc
 
 from .cfn import Template
 from .config import Config

@@ -2,14 +2,22 @@
 
 Reads the action's inputs from the environment (``INPUT_PATHS``,
 ``INPUT_FAIL_ON``, ``INPUT_CONFIG``, ``INPUT_SARIF_FILE``,
-``INPUT_ONLY_CHANGED``), lints once, and from that one run:
+``INPUT_ONLY_CHANGED``, ``INPUT_BASELINE``, ``INPUT_DIFF_BASE``), lints once,
+and from that one run:
 
-- prints a workflow-command annotation per finding (``--format github``);
+- prints a workflow-command annotation per finding (``--format github``; at
+  most 10 per level, the most severe first, as GitHub shows no more, then a
+  line saying how many more the job summary and code scanning have);
+- with ``baseline`` or ``diff-base``, reports only the findings that are new
+  (``diff-base: auto`` on a pull request: new since its base commit), so a
+  pull request fails only on what it introduced;
+- warns (an annotation) when a path holds nothing to lint;
 - writes the SARIF report for ``github/codeql-action/upload-sarif``;
 - appends a Markdown summary to ``$GITHUB_STEP_SUMMARY``;
 - sets the outputs ``findings`` and ``sarif-file`` in ``$GITHUB_OUTPUT``;
 - exits like ``hyperlint check``: 0 clean, 1 findings at or above
-  ``fail-on``, 2 usage, configuration or internal error.
+  ``fail-on`` (the configuration's ``fail-on`` unless the input is set),
+  2 usage, configuration or internal error.
 
 With ``only-changed`` on a pull request, only the ``*.yaml``/``*.yml``/
 ``*.json`` files changed since the pull request's base commit (from
@@ -38,21 +46,25 @@ FALSE = ("false", "no", "0", "off", "")
 class Inputs(Record):
     """The GitHub Action's inputs, read from its `INPUT_*` environment."""
 
-    __slots__ = ("paths", "fail_on", "config", "sarif_file", "only_changed")
+    __slots__ = ("paths", "fail_on", "config", "sarif_file", "only_changed", "baseline", "diff_base")
 
     def __init__(
         self,
         paths: list[str],
-        fail_on: str | None = "warning",
+        fail_on: str | None = None,
         config: str | None = None,
         sarif_file: str | None = "hyperlint.sarif",
         only_changed: bool = False,
+        baseline: str | None = None,
+        diff_base: str | None = None,
     ) -> None:
         self.paths = paths
-        self.fail_on = fail_on
+        self.fail_on = fail_on  # None: the configuration's (default warning)
         self.config = config
         self.sarif_file = sarif_file
         self.only_changed = only_changed
+        self.baseline = baseline
+        self.diff_base = diff_base
 
 
 def read_inputs(env) -> Inputs:
@@ -66,10 +78,12 @@ def read_inputs(env) -> Inputs:
         raise ConfigError(f"only-changed must be true or false (got {env['INPUT_ONLY_CHANGED']!r})")
     return Inputs(
         paths=paths or ["."],
-        fail_on=env.get("INPUT_FAIL_ON", "warning").strip() or None,
+        fail_on=env.get("INPUT_FAIL_ON", "").strip() or None,
         config=env.get("INPUT_CONFIG", "").strip() or None,
         sarif_file=env.get("INPUT_SARIF_FILE", "hyperlint.sarif").strip() or None,
         only_changed=only in TRUE,
+        baseline=env.get("INPUT_BASELINE", "").strip() or None,
+        diff_base=env.get("INPUT_DIFF_BASE", "").strip() or None,
     )
 
 
@@ -176,33 +190,73 @@ def _append(path: str | None, text: str) -> None:
             fh.write(text)
 
 
+def _diff_base(inputs: Inputs, env) -> tuple[str | None, tuple[str, str] | None]:
+    """The revision new findings are counted from, and a note when there is none."""
+    if inputs.diff_base != "auto":
+        return inputs.diff_base, None
+    event = env.get("GITHUB_EVENT_NAME", "")
+    if not event.startswith("pull_request"):
+        return None, ("notice", f"diff-base: auto applies to pull requests; this {event or 'local'} run reports "
+                                "every finding.")
+    base = base_commit(env)
+    if base is None:
+        return None, ("warning", "diff-base: the pull request's base commit could not be found or fetched, so every "
+                                 "finding is reported (check out with `fetch-depth: 0`).")
+    return base, None
+
+
 def run(env=None) -> int:
-    from .cli import build_config, lint_paths
+    from .cli import (
+        build_config,
+        discover_paths,
+        empty_paths,
+        lint_found,
+        no_input_message,
+    )
     from .output import render
     from .output.github import escape_data
+    from .workflow import nested_lint, only_new, walk_filter
 
     env = os.environ if env is None else env
+    notes = []
     try:
         inputs = read_inputs(env)
-        config = build_config(inputs.config, fail_on=inputs.fail_on)
+        config = build_config(inputs.config, fail_on=inputs.fail_on, targets=inputs.paths)
         paths, note = targets(inputs, config, env)
+        notes += [note] if note else []
+        diff_base, note = _diff_base(inputs, env)
+        notes += [note] if note else []
+        # the files a pull request changed are a walk's selection, not files the user named
+        found = discover_paths(paths, config, as_walk=paths is not inputs.paths)
+        notes += [("warning", no_input_message(p)) for p in empty_paths(paths, found)]
+        config, lint_run = nested_lint(found, config, inputs.config is not None, False, lint_found)
+        result, code = lint_run(found)
+        every = result  # code scanning gets every finding: it tracks existing alerts itself
+        if inputs.baseline or diff_base:
+            result, code = only_new(result, code, config, found, inputs.baseline, diff_base, paths, walk_filter, False)
+            known = len(every.findings) - len(result.findings)
+            if known:
+                if inputs.baseline:
+                    since = "in the baseline"
+                else:  # a commit ID shortened, a ref as given
+                    since = f"already at {diff_base[:12] if diff_base and len(diff_base) == 40 else diff_base}"
+                notes.append(("notice", f"{known} finding{'s' if known != 1 else ''} {since} not reported here "
+                                        "(they stay in the SARIF report for code scanning)."))
     except ConfigError as exc:
         print(f"::error title=hyperlint::{escape_data(str(exc))}")
         print(f"hyperlint: error: {exc}", file=sys.stderr)
         return 2
-    if note:
-        print(f"::{note[0]} title=hyperlint::{escape_data(note[1])}")
-    # the files a pull request changed are a walk's selection, not files the user named
-    result, code = lint_paths(paths, config, as_walk=paths is not inputs.paths)
+    for level, text in notes:
+        print(f"::{level} title=hyperlint::{escape_data(text)}")
 
-    render("github", result, sys.stdout)
+    render("github", result, sys.stdout)  # at most 10 annotations of each level (output.github)
     sys.stdout.flush()
     if inputs.sarif_file:
         sarif = Path(inputs.sarif_file)
         try:
             sarif.parent.mkdir(parents=True, exist_ok=True)
             with open(sarif, "w", encoding="utf-8", newline="\n") as fh:
-                render("sarif", result, fh)
+                render("sarif", every, fh)
         except OSError as exc:
             print(f"hyperlint: error: sarif-file: cannot write {sarif} ({exc.strerror or exc})", file=sys.stderr)
             code = 2
@@ -211,8 +265,8 @@ def run(env=None) -> int:
 
         summary = io.StringIO()
         render("markdown", result, summary)
-        if note:
-            summary.write(f"_{note[1]}_\n\n")
+        for _, text in notes:
+            summary.write(f"_{text}_\n\n")
         _append(env["GITHUB_STEP_SUMMARY"], summary.getvalue())
     _append(env.get("GITHUB_OUTPUT"), f"findings={len(result.findings)}\nsarif-file={inputs.sarif_file or ''}\n")
     return code

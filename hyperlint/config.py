@@ -18,7 +18,7 @@ class Config(Record):
 
     __slots__ = (
         "select", "ignore", "per_file_ignores", "severity", "fail_on", "exclude", "data", "assume_hyperpod",
-        "cluster", "jobs", "source", "clusters", "charts",
+        "cluster", "jobs", "source", "clusters", "charts", "respect_gitignore",
     )
 
     def __init__(
@@ -36,6 +36,7 @@ class Config(Record):
         source: str | None = None,
         clusters: list[dict] | None = None,
         charts: dict | None = None,
+        respect_gitignore: bool = True,
     ) -> None:
         self.select = select  # rule IDs or prefixes; None: all rules
         self.ignore = [] if ignore is None else ignore
@@ -51,3 +52,4 @@ class Config(Record):
         # `clusters:` entries {source, manifests, hyperpod}, paths relative to the configuration's folder
         self.clusters = [] if clusters is None else clusters
         self.charts = {} if charts is None else charts  # Helm chart rendering (kebab-case keys, as written)
+        self.respect_gitignore = respect_gitignore  # directory walks skip what .gitignore files ignore

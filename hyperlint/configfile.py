@@ -2,8 +2,10 @@
 
 A configuration is ``.hyperlint.yaml`` or ``.hyperlint.yml``, or the
 ``[tool.hyperlint]`` table of ``pyproject.toml``, found by walking up from the
-current directory to the filesystem root (a ``pyproject.toml`` without that
-table is skipped), or the file named by ``--config``. Keys are kebab-case;
+linted paths (their common folder) to the root of the git repository they
+are in, else to the filesystem root (a ``pyproject.toml`` without that table
+is skipped; the nearest file wins), or the file named by ``--config``. Paths
+in it (``exclude``, ``per-file-ignores``) are relative to its folder. Keys are kebab-case;
 ``schemas/config.schema.json`` says which keys and values are allowed.
 
 Every problem is a ``ConfigError`` whose one line names the file, the key path
@@ -19,6 +21,7 @@ import re
 from pathlib import Path
 
 from .config import Config, ConfigError
+from .selectors import resolve, resolve_all, unknown
 
 CONFIG_NAMES = (".hyperlint.yaml", ".hyperlint.yml", "pyproject.toml")
 _TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*hyperlint\s*[.\]]", re.MULTILINE)
@@ -27,7 +30,8 @@ _TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*hyperlint\s*[.\]]", re.MULTILIN
 # -- finding the file -------------------------------------------------------------
 
 def find_config(start: str | os.PathLike = ".") -> Path | None:
-    """The nearest configuration file in ``start`` or one of its parents."""
+    """The nearest configuration file in ``start`` or one of its parents, up
+    to the root of the git repository ``start`` is in."""
     folder = Path(start).resolve()
     for here in (folder, *folder.parents):
         for name in CONFIG_NAMES:
@@ -37,7 +41,27 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
             if name == "pyproject.toml" and not _mentions_tool_table(candidate):
                 continue
             return candidate
+        if (here / ".git").exists():  # the repository's root: a configuration above it is not the project's
+            return None
     return None
+
+
+def start_folder(targets) -> str:
+    """Where to look for the configuration of a run over ``targets``: the common
+    folder of the linted paths (stdin: the current directory), so the same
+    files get the same configuration from wherever hyperlint is run."""
+    folders = []
+    for target in targets:
+        if target == "-":
+            continue
+        path = os.path.abspath(target)
+        folders.append(path if os.path.isdir(path) else os.path.dirname(path))
+    if not folders:
+        return "."
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives (Windows)
+        return folders[0]
 
 
 def _mentions_tool_table(path: Path) -> bool:
@@ -145,30 +169,21 @@ def validate(table, display: str) -> None:
     for key, ids in where.items():
         for i, rule in enumerate(ids or ()):
             if not is_rule_or_prefix(rule):
-                raise ConfigError(f"{display}: '{key}[{i}]': {_unknown_rule(rule)}")
+                raise ConfigError(f"{display}: '{key}[{i}]': {unknown(rule)}")
     from .rules import catalog
 
     for rule in table.get("severity") or {}:
-        if rule.upper() not in catalog():
-            raise ConfigError(f"{display}: 'severity.{rule}': {_unknown_rule(rule)}")
+        if resolve(rule) not in catalog():
+            raise ConfigError(f"{display}: 'severity.{rule}': {unknown(rule)}")
 
 
 def is_rule_or_prefix(text: str) -> bool:
-    from .rules import catalog
-
-    text = text.upper()
-    return text == "ALL" or any(rid.startswith(text) for rid in catalog())
+    return resolve(text) is not None
 
 
-def _unknown_rule(rule: str) -> str:
-    return f"unknown rule {rule!r} (`hyperlint rules` lists them all)"
-
-
-def check_rule_ids(ids, option: str) -> None:
-    """For the command line: every ID or prefix must name a rule."""
-    for rule in ids or ():
-        if not is_rule_or_prefix(rule):
-            raise ConfigError(f"{option}: {_unknown_rule(rule)}")
+def check_rule_ids(ids, option: str) -> list[str]:
+    """For the command line: every selector must name a rule; the IDs or prefixes they stand for."""
+    return resolve_all(ids, option)
 
 
 def key_path(parts) -> str:
@@ -237,12 +252,14 @@ def to_config(table: dict) -> Config:
     """A validated table (kebab-case keys) as a ``Config`` (snake_case data)."""
     config = Config()
     if "select" in table:
-        config.select = [r.upper() for r in table["select"]]
-    config.ignore = [r.upper() for r in table.get("ignore", [])]
-    config.per_file_ignores = {glob: [r.upper() for r in ids] for glob, ids in table.get("per-file-ignores", {}).items()}
-    config.severity = {rule.upper(): sev for rule, sev in table.get("severity", {}).items()}
+        config.select = [resolve(r) or r.upper() for r in table["select"]]
+    config.ignore = [resolve(r) or r.upper() for r in table.get("ignore", [])]
+    config.per_file_ignores = {glob: [resolve(r) or r.upper() for r in ids]
+                               for glob, ids in table.get("per-file-ignores", {}).items()}
+    config.severity = {resolve(rule) or rule.upper(): sev for rule, sev in table.get("severity", {}).items()}
     config.fail_on = table.get("fail-on", config.fail_on)
-    config.exclude = list(table.get("exclude", []))
+    config.exclude = list(table.get("exclude", [])) + list(table.get("extend-exclude", []))
+    config.respect_gitignore = bool(table.get("respect-gitignore", True))
     config.assume_hyperpod = bool(table.get("assume-hyperpod", False))
     config.data = _snake(table.get("data", {}))
     config.cluster = _snake(table["cluster"]) if "cluster" in table else None

@@ -98,10 +98,12 @@ class Discovery(Record):
 
 
 def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = None,
-             stdin_filename: str | None = None, as_walk: bool = False) -> Discovery:
+             stdin_filename: str | None = None, as_walk: bool = False, skip=None) -> Discovery:
     """The inputs for ``paths``. ``as_walk``: the files named were picked by a walk-like
     selection (the files a pull request changed), so recognise judges them as a walk
-    would, with the current folder as the walk's root."""
+    would, with the current folder as the walk's root. ``skip(path, is_dir, top)``, if
+    given, is asked about every entry of a walk (``hyperlint.ignore``: exclude globs and
+    .gitignore files)."""
     found = Discovery()
     seen: set[str] = set()
     stdin_done = False
@@ -123,7 +125,7 @@ def discover(paths: list[str], exclude: list[str] = (), stdin: bytes | None = No
             found.errors.append(f"{path_text(raw)}: not a valid path")
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(_strip_slashes(raw), exclude, found, seen)
+            _walk(_strip_slashes(raw), exclude, found, seen, skip)
         elif stat.S_ISREG(st.st_mode) and as_walk:
             _add_selected_file(raw, found, seen)
         elif stat.S_ISREG(st.st_mode):
@@ -143,7 +145,7 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
+def _walk(top: str, exclude, found: Discovery, seen: set[str], ignored=None) -> None:
     """Depth first, in name order, without recursion (a deep tree cannot
     exhaust the stack). A folder holding a Helm chart is not entered: it is
     listed in ``found.charts`` (recognise)."""
@@ -191,6 +193,8 @@ def _walk(top: str, exclude, found: Discovery, seen: set[str]) -> None:
                 continue
             if exclude and (_excluded(os.path.relpath(path, top), name, exclude)
                             or (not is_dir and _excluded(path, name, exclude))):
+                continue
+            if ignored is not None and ignored(path, is_dir, top):
                 continue
             link = entry.is_symlink()
             if link and not _within(os.path.realpath(path), root):

@@ -68,4 +68,7 @@ def render_rules(fmt: str = "text") -> str:
         out += [render_rule(r, "markdown") for r in rules]
         return "\n".join(out)
     width = max(len(r.name) for r in rules)
-    return "".join(f"{r.id}  {r.severity:<7}  {r.tier:<8}  {r.name:<{width}}  {r.summary}\n" for r in rules)
+    fix = {None: "", "safe": "safe", "unsafe": "unsafe"}
+    head = f"{'ID':<5}  {'SEVERITY':<8}  {'TIER':<8}  {'FIX':<6}  {'NAME':<{width}}  SUMMARY\n"
+    return head + "".join(f"{r.id}  {r.severity:<8}  {r.tier:<8}  {fix[r.fix]:<6}  {r.name:<{width}}  {r.summary}\n"
+                          for r in rules)

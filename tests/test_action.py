@@ -48,8 +48,8 @@ def test_action_metadata_is_valid(tmp_path):
 def test_inputs_and_outputs_are_wired():
     inputs = ACTION["inputs"]
     assert {k: v.get("default") for k, v in inputs.items()} == {
-        "paths": ".", "fail-on": "warning", "config": "", "sarif-file": "hyperlint.sarif",
-        "only-changed": "false", "python": "3.12"}
+        "paths": ".", "fail-on": "", "config": "", "sarif-file": "hyperlint.sarif",
+        "only-changed": "false", "baseline": "", "diff-base": "", "python": "3.12"}
     steps = ACTION["runs"]["steps"]
     used = {m for step in steps for text in _texts(step) for m in re.findall(r"inputs\.([\w-]+)", text)}
     assert used == set(inputs), "every input is used, and only declared inputs are"
@@ -222,8 +222,9 @@ def test_configuration_error_fails_with_one_annotation(repo, tmp_path):
     r = lint_step(ws, tmp_path, inputs={"config": "lint.yaml"})
     assert r.returncode == 2
     assert r.annotations() == ["::error title=hyperlint::lint.yaml: 'selct' is not a known key (allowed: select, "
-                               "ignore, per-file-ignores, severity, fail-on, exclude, assume-hyperpod, data, "
-                               "clusters, cluster, charts); did you mean 'select'?"]
+                               "ignore, per-file-ignores, severity, fail-on, exclude, extend-exclude, "
+                               "respect-gitignore, assume-hyperpod, data, clusters, cluster, charts); "
+                               "did you mean 'select'?"]
     r = lint_step(ws, tmp_path, inputs={"only-changed": "sometimes"})
     assert r.returncode == 2 and "only-changed must be true or false" in r.stdout
 
@@ -366,6 +367,66 @@ def test_whole_action_with_its_real_install_step(repo, tmp_path):
     r.sarif()
 
 
+# -- issue 16: the configuration decides, new findings only, an annotation budget ------------------
+
+def test_fail_on_comes_from_the_configuration_unless_the_input_is_set(repo, tmp_path):
+    ws, _ = repo
+    (ws / ".hyperlint.yaml").write_text("fail-on: error\n")
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/warn.yaml"})
+    assert r.returncode == 0 and r.outputs["findings"] == "1", r.stderr
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/warn.yaml", "fail-on": "warning"})
+    assert r.returncode == 1
+
+
+def test_a_path_with_nothing_to_lint_is_a_warning_annotation(repo, tmp_path):
+    ws, _ = repo
+    (ws / "empty").mkdir()
+    r = lint_step(ws, tmp_path, inputs={"paths": "empty"})
+    assert r.returncode == 0
+    assert r.annotations() == ["::warning title=hyperlint::no manifests, templates or charts found under empty"]
+    assert "No files linted." in r.summary.read_text()
+
+
+def test_baseline_input_fails_only_on_new_findings(repo, tmp_path):
+    ws, _ = repo
+    from clitools import run
+
+    assert run("check", "--write-baseline", "hyperlint-baseline.json", "k8s", cwd=ws).returncode == 0
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s", "baseline": "hyperlint-baseline.json"})
+    assert r.returncode == 0 and r.outputs["findings"] == "0"
+    assert r.annotations() == ["::notice title=hyperlint::2 findings in the baseline not reported here (they stay in "
+                               "the SARIF report for code scanning)."]
+    assert len(r.sarif()["runs"][0]["results"]) == 2  # code scanning tracks the old ones itself
+    (ws / "k8s" / "new.yaml").write_text(BAD.replace("trainer", "added"))
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s", "baseline": "hyperlint-baseline.json"})
+    assert r.returncode == 1 and r.outputs["findings"] == "1"
+    assert [a for a in r.annotations() if "file=" in a] == [a for a in r.annotations() if "file=k8s/new.yaml" in a]
+    assert len([a for a in r.annotations() if "file=" in a]) == 1
+
+
+def test_diff_base_auto_fails_a_pull_request_only_on_what_it_introduced(repo, tmp_path):
+    ws, base = repo
+    _pull_request(ws)  # edits good.yaml into a bad one and adds new.yaml; bad.yaml and warn.yaml stay
+    event = {"pull_request": {"base": {"sha": base, "ref": "main"}}}
+    r = lint_step(ws, tmp_path, event_name="pull_request", event=event, inputs={"paths": "k8s", "diff-base": "auto"})
+    assert r.returncode == 1, r.stderr
+    files = sorted(re.search(r"file=([^,]+)", a).group(1) for a in r.annotations() if "file=" in a)
+    assert files == ["k8s/good.yaml", "k8s/new.yaml"]
+    r = lint_step(ws, tmp_path, event_name="push", inputs={"paths": "k8s", "diff-base": "auto"})
+    assert r.annotations()[0].startswith("::notice title=hyperlint::diff-base: auto applies to pull requests")
+    assert r.outputs["findings"] == "4"
+
+
+def test_at_most_ten_annotations_per_level_and_the_summary_lists_all(repo, tmp_path):
+    ws, _ = repo
+    many = "---\n".join(BAD.replace("trainer", f"t{i:02}") for i in range(12))
+    (ws / "k8s" / "many.yaml").write_text(many)
+    r = lint_step(ws, tmp_path, inputs={"paths": "k8s/many.yaml"})
+    assert r.outputs["findings"] == "12"
+    assert [a.split()[0] for a in r.annotations()] == ["::error"] * 10
+    assert "hyperlint: 2 more in the job summary and code scanning" in r.stdout
+    summary = r.summary.read_text()
+    assert summary.count("| k8s/many.yaml:") == 12
 def test_only_changed_renders_the_chart_of_a_changed_helper(repo, tmp_path):
     import pytest
 

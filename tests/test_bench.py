@@ -61,6 +61,26 @@ def test_generated_inputs_parse_and_produce_findings(tmp_path):
     assert stack.count("\n    Type: AWS::") == 50
 
 
+def test_install_size_sums_the_records_of_installed_distributions(tmp_path):
+    """bench/install_size.py (the 40 MB target of `pip install .`) counts each distribution's files once."""
+    spec = importlib.util.spec_from_file_location("hyperlint_install_size", ROOT / "bench" / "install_size.py")
+    size = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(size)
+    site = tmp_path / "site-packages"
+    for name, files in {"pip-24.0": {"pip/__init__.py": 50}, "hyperlint-0.1.0": {"hyperlint/a.py": 300},
+                        "ruamel.yaml-0.18.6": {"ruamel/yaml/b.py": 700, "ruamel/yaml/c.py": 1000}}.items():
+        info = site / f"{name}.dist-info"
+        info.mkdir(parents=True)
+        rows = []
+        for path, n in files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(b"x" * n)
+            rows.append(f"{path},sha256=x,{n}")
+        (info / "RECORD").write_text("\n".join(rows + [f"{name}.dist-info/RECORD,,"]) + "\n")
+    total, sizes = size.installed_size(site)
+    assert "pip" not in sizes and 300 < sizes["hyperlint"] < 400 and 1700 < sizes["ruamel-yaml"] < 1800
+    assert total == sum(sizes.values())
+    assert size.main(["--site-packages", str(site)]) == 0
 def test_generated_chart_renders_and_its_mistakes_are_found_at_their_sources(tmp_path):
     import pytest
 

@@ -83,3 +83,43 @@ def test_every_output_format(fmt):
         assert any(r["ruleId"] == "E9201" and r["message"]["text"].startswith("HP201") for r in doc["runs"][0]["results"])
     if fmt == "junit":
         xml.dom.minidom.parseString(proc.stdout)
+
+
+# -- the hyperlint-cfn-lint pre-commit hook (python -m hyperlint.cfnlint_hook) --------------------
+
+MANIFEST = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c, image: busybox}]
+"""
+
+
+def test_hook_passes_cfn_lint_only_the_templates(tmp_path, capsys):
+    from hyperlint.cfnlint_hook import main
+
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text(MANIFEST)
+    template = tmp_path / "stack.yaml"
+    template.write_bytes((CFN / "broken-stack.yaml").read_bytes())
+    code = main(["-f", "parseable", str(manifest), str(template)])
+    out = capsys.readouterr().out
+    assert code == 6 and "E9201" in out  # hyperlint's rules ran, as a cfn-lint plugin
+    assert str(template) in out and str(manifest) not in out  # the manifest never reached cfn-lint
+    assert main([str(manifest)]) == 0 and capsys.readouterr().out == ""
+
+
+def test_without_cfn_lint_the_hook_and_the_plugin_say_so_in_one_line(monkeypatch, capsys):
+    import importlib
+
+    from hyperlint import cfnlint_hook
+
+    monkeypatch.setitem(sys.modules, "cfnlint.runner", None)
+    assert cfnlint_hook.main(["stack.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err == "hyperlint: error: the cfn-lint plugin needs cfn-lint: pip install 'hyperlint[cfn-lint]'\n"
+    monkeypatch.setitem(sys.modules, "cfnlint.rules", None)
+    monkeypatch.delitem(sys.modules, "hyperlint.cfnlint_rules", raising=False)
+    with pytest.raises(ImportError, match=r"needs cfn-lint: pip install 'hyperlint\[cfn-lint\]'"):
+        importlib.import_module("hyperlint.cfnlint_rules")

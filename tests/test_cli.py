@@ -53,12 +53,26 @@ def test_done_when_example_text_and_json(project):
     proc = run("check", "bad.yaml", cwd=project)
     assert proc.returncode == 1
     out = proc.stdout.decode()
-    assert out.splitlines()[0] == (
-        "bad.yaml:13:47: HP301 [error] instance type 'p5.48xlarge' has no 'ml.' prefix: HyperPod nodes are "
+    assert out == (
+        "bad.yaml:13:47: HP301 [error] [*] instance type 'p5.48xlarge' has no 'ml.' prefix\n"
+        "   |\n"
+        "13 |             node.kubernetes.io/instance-type: p5.48xlarge\n"
+        "   |                                               ^^^^^^^^^^^\n"
+        "   |\n"
+        "   = HyperPod nodes are labelled 'ml.p5.48xlarge', so this matches no HyperPod node\n"
+        "   = in PyTorchJob kubeflow/llama-pretrain\n"
+        "   = help: use 'ml.p5.48xlarge'\n"
+        "\n"
+        "hyperlint: 1 problem (1 error) in 1 of 1 file\n"
+        "hyperlint: 1 fixable with `--fix`.\n"
+    )
+    concise = run("check", "--output-format", "concise", "bad.yaml", cwd=project).stdout.decode()
+    assert concise.splitlines()[0] == (
+        "bad.yaml:13:47: HP301 [error] [*] instance type 'p5.48xlarge' has no 'ml.' prefix: HyperPod nodes are "
         "labelled 'ml.p5.48xlarge', so this matches no HyperPod node; use 'ml.p5.48xlarge' "
         "(PyTorchJob kubeflow/llama-pretrain)"
     )
-    assert out.splitlines()[-1] == "hyperlint: 1 problem (1 error) in 1 of 1 file"
+    assert run("check", "--format", "concise", "bad.yaml", cwd=project).stdout.decode() == concise
     proc = run("check", "--format", "json", "bad.yaml", cwd=project)
     doc = json.loads(proc.stdout)
     (finding,) = doc["findings"]
@@ -68,8 +82,9 @@ def test_done_when_example_text_and_json(project):
         "line": 13, "column": 47, "end_line": 13, "end_column": 58,
         "pointer": "/spec/pytorchReplicaSpecs/Worker/template/spec/nodeSelector/node.kubernetes.io~1instance-type",
         "object": {"kind": "PyTorchJob", "namespace": "kubeflow", "name": "llama-pretrain"},
-        "source": None,
+        "source": None, "fix": "safe", "url": finding["url"],
     }
+    assert finding["url"].startswith("https://docs.aws.amazon.com/")
 
 
 def test_exit_codes(project):
@@ -82,7 +97,7 @@ def test_exit_codes(project):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["check", "--format", "xml", "good.yaml"], "--format must be one of"),
+    (["check", "--format", "xml", "good.yaml"], "--output-format must be one of"),
     (["check", "--bogus"], "No such option"),
     (["check", "--fail-on", "fatal", "good.yaml"], "--fail-on must be one of"),
     (["check", "missing.yaml"], "missing.yaml: no such file or directory"),
@@ -101,7 +116,7 @@ def test_usage_errors_are_one_line_exit_2(project, args, needle):
 def test_stdin_with_filename(project):
     proc = run("check", "-", "--stdin-filename", "chart/rendered.yaml", stdin=BAD.encode(), cwd=project)
     assert proc.returncode == 1
-    assert proc.stdout.decode().startswith("chart/rendered.yaml:13:47: HP301 [error]")
+    assert proc.stdout.decode().startswith("chart/rendered.yaml:13:47: HP301 [error] [*] instance type")
     proc = run("check", "-", stdin=GOOD.encode(), cwd=project)
     assert proc.returncode == 0
 
@@ -133,8 +148,11 @@ def test_broken_helm_stream_recovers_with_sources(project):
         ("HP001", 24, None),
         ("HP301", 39, "trainer/templates/b.yaml"),
     ]
-    text = run("check", "rendered.yaml", cwd=project).stdout.decode()
+    text = run("check", "-f", "concise", "rendered.yaml", cwd=project).stdout.decode()
     assert "(PyTorchJob kubeflow/second, from trainer/templates/b.yaml)" in text
+    full = run("check", "rendered.yaml", cwd=project).stdout.decode()
+    assert "trainer/templates/b.yaml: HP301 [error] [*] instance type 'p5.48xlarge' has no 'ml.' prefix\n" \
+           "  --> rendered.yaml:39:47 (rendered from it)\n" in full
 
 
 def test_json_output_is_sorted_and_byte_identical(project):
@@ -209,7 +227,7 @@ def test_walk_skips_what_is_not_an_input_and_show_files_says_why(project):
     (project / "conf").mkdir()
     (project / "conf" / "llama_hydra.yaml").write_text("run:\n  name: {model}-{size}x {nodes}\n  dir: /tmp\n")
     (project / "job.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n")
-    proc = run("check", "--show-files", ".", cwd=project)
+    proc = run("check", "--show-files", "-f", "concise", ".", cwd=project)
     out, err = proc.stdout.decode(), proc.stderr.decode()
     assert proc.returncode == 1, out
     assert out.splitlines()[:-1] == [line for line in out.splitlines()[:-1] if line.startswith("job.yaml:")]
@@ -228,8 +246,9 @@ def test_rules_and_rule_docs():
     proc = run("rules")
     lines = proc.stdout.decode().splitlines()
     assert proc.returncode == 0
-    assert any(line.startswith("HP301  error") for line in lines)
-    assert any(line.startswith("HP306  warning") for line in lines)
+    assert lines[0].split() == ["ID", "SEVERITY", "TIER", "FIX", "NAME", "SUMMARY"]
+    assert any(line.startswith("HP301  error     core      safe    instance-type-without-ml-prefix") for line in lines)
+    assert any(line.startswith("HP306  warning   core              node-storage-outside") for line in lines)
     proc = run("rule", "HP306")
     text = proc.stdout.decode()
     assert proc.returncode == 0

@@ -139,7 +139,8 @@ def test_command_line_overrides_the_file(project):
 
 ERRORS = [
     ("selct: [HP301]\n", "'selct' is not a known key (allowed: select, ignore, per-file-ignores, severity, fail-on, "
-                         "exclude, assume-hyperpod, data, clusters, cluster, charts); did you mean 'select'?"),
+                         "exclude, extend-exclude, respect-gitignore, assume-hyperpod, data, clusters, cluster, "
+                         "charts); did you mean 'select'?"),
     ("select: HP301\n", "'select' must be a list (got 'HP301')"),
     ("select: [HP999]\n", "'select[0]': unknown rule 'HP999'"),
     ("select: [E501]\n", "'select[0]': 'E501' is not a rule ID or prefix such as HP301 or HP3"),

@@ -7,7 +7,9 @@ loops, unreadable and vanishing files, odd file names):
 - `hyperlint check` exits 0 (nothing to report), 1 (findings: a file that
   cannot be read or parsed is an HP001 finding) or 2 (usage, configuration,
   internal error), never with a traceback; every stderr line starts with
-  `hyperlint: `; stdout is valid UTF-8 with one line per finding;
+  `hyperlint: `; stdout is valid UTF-8: per finding a headline and its code
+  frame (source line, carets, notes), with no control character even when the
+  source line has them;
 - within 10 s and 500 MB of address space (the long streams: no time limit
   but a hang guard; their memory is what is checked), run
   through the real command line in a subprocess that also refuses any
@@ -130,8 +132,11 @@ def assert_contract(run: Run, codes=(0, 1, 2)) -> None:
     if run.stdout.startswith("{"):
         json.loads(run.stdout)
     else:
+        import re
+
+        frame = re.compile(r"^(\s*(\d+ )?\|.*|\s+(=|-->|:::) .*|)$")  # source line, carets, notes, blank
         for line in run.stdout.splitlines():
-            assert line.startswith("hyperlint: ") or " HP" in line, str(run)
+            assert line.startswith("hyperlint: ") or " HP" in line or frame.match(line), str(run)
             assert not any(ord(c) < 32 for c in line), f"control character in output: {line!r}"
     assert not run.network, f"network access attempted: {run.network}"
     assert 0 < run.peak_rss < MEMORY_CAP, str(run)
@@ -622,7 +627,8 @@ def test_odd_file_names_trailing_slash_and_duplicates(tmp_path: Path):
     assert "my project/new\\nline.yaml:5:" in shown
     assert "my project/tab\\tand\\x1besc.yaml:5:" in shown
     assert "my project/caf\\xe9-\\xff.yaml:5:" in shown
-    assert run.stdout.splitlines()[-1] == "hyperlint: 5 problems (5 errors) in 5 of 5 files"
+    assert run.stdout.splitlines()[-2:] == ["hyperlint: 5 problems (5 errors) in 5 of 5 files",
+                                            "hyperlint: 5 fixable with `--fix`."]
     assert snapshot(tmp_path) == before
     run = run_capped("check", "--format", "json", "my project", cwd=tmp_path, tmp=tmp_path)
     assert_contract(run, codes=(1,))

@@ -52,9 +52,9 @@ def test_manifest_is_valid(tmp_path):
     fix = HOOKS["hyperlint-fix"]
     assert (fix["entry"], fix["language"], fix["types_or"]) == ("hyperlint check --fix", "python", ["yaml", "json"])
     cfn = HOOKS["hyperlint-cfn-lint"]
-    assert (cfn["entry"], cfn["language"]) == ("cfn-lint", "python")
-    # `=`: the file names pre-commit appends must not become more --append-rules values
-    assert cfn["args"] == ["--append-rules=hyperlint.cfnlint_rules"]
+    # the wrapper passes cfn-lint only templates, and installs cfn-lint (an optional dependency)
+    assert (cfn["entry"], cfn["language"]) == ("python -m hyperlint.cfnlint_hook", "python")
+    assert cfn["additional_dependencies"] == ["cfn-lint>=1.0"] and "args" not in cfn
     import re
 
     pattern = re.compile(cfn["files"])
@@ -100,7 +100,7 @@ def test_try_repo_fails_on_a_wrong_instance_type(hook_repo, home, tmp_path):
     out = proc.stdout
     assert proc.returncode == 1, out + proc.stderr
     assert "hyperlint (SageMaker HyperPod on EKS)" in out and "Failed" in out
-    assert "training.yaml:7:39: HP301 [error] instance type 'p5.48xlarge' has no 'ml.' prefix" in out
+    assert "training.yaml:7:39: HP301 [error] [*] instance type 'p5.48xlarge' has no 'ml.' prefix" in out
     assert "hyperlint: 1 problem (1 error) in 1 of 1 file" in out
 
 

@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 import os
 import random
 import re
+from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,8 +55,11 @@ DATA = Data()
 
 
 def check(name: str, data: bytes, assume_hyperpod: bool = False) -> None:
+    from hyperlint.applicability import fixable_line
+
     config = Config(assume_hyperpod=assume_hyperpod)
-    result = lint([Input(name, None, data)], config, DATA)
+    source = Input(name, None, data)
+    result = lint([source], config, DATA)
     assert result.errors == [], result.errors
     for f in result.findings:
         assert f.loc.file == name
@@ -64,7 +68,7 @@ def check(name: str, data: bytes, assume_hyperpod: bool = False) -> None:
         assert f.loc.end_column is None or f.loc.end_column >= 1, f
     for fmt in FORMATS:
         out = io.StringIO()
-        render(fmt, result, out)
+        render(fmt, result, out, sources={name: source})  # the full format shows the generated lines
         text = out.getvalue()
         text.encode("utf-8")  # strict: no lone surrogate reaches the output
         if fmt == "json":
@@ -73,10 +77,17 @@ def check(name: str, data: bytes, assume_hyperpod: bool = False) -> None:
             assert len(json.loads(text)["runs"][0]["results"]) == len(result.findings)
         elif fmt == "junit":
             assert len(ET.fromstring(text).findall("./testsuite/testcase/failure")) == len(result.findings)
-        elif fmt in ("text", "github"):
+        elif fmt in ("concise", "github"):
             lines = text.splitlines()  # one line per finding (no newline can forge one), plus the summary
-            assert len(lines) == len(result.findings) + 1
+            closing = 2 if fmt == "concise" and fixable_line(result.findings) else 1  # and what --fix fixes
+            if fmt == "github" and max(Counter(f.severity for f in result.findings).values(), default=0) > 10:
+                closing += 1  # past 10 annotations of a level: "N more ..." and plain lines
+            assert len(lines) == len(result.findings) + closing
             assert not any(ord(c) < 32 for line in lines for c in line)
+        elif fmt in ("text", "full"):
+            # a block per finding (headline, code frame, notes), each closed by the only blank lines
+            assert text.count("\n\n") == len(result.findings) and "\n\n\n" not in text
+            assert not any(ord(c) < 32 for line in text.splitlines() for c in line)
     check_fix(name, data, result, config)
 
 

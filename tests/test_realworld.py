@@ -121,7 +121,7 @@ def test_website_hydra_and_chart_as_the_issue_states(tmp_path: Path):
     pytest.importorskip("helm_python")
     tree = tmp_path / "repo"
     shutil.copytree(REALWORLD / "website-hydra-chart", tree)
-    proc = run("check", ".", cwd=tree)
+    proc = run("check", "--output-format", "concise", ".", cwd=tree)
     out, err = proc.stdout.decode(), proc.stderr.decode()
     chart = "tests/k8s_workflow/k8s_baseline_artifacts/llama-8b/k8s_template"
     hp001 = [line for line in out.splitlines() if " HP001 " in line]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 import os
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
-LEVELS = ("error", "warning", "info")
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "markdown", "text")
+_MODULES = {"full": "text"}  # `text` is the name of the default format (`full`) since 0.1
 
 
 def render(name: str, result, out, **options) -> None:
-    module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    module = importlib.import_module(f"{__name__}.{_MODULES.get(name, name).replace('-', '_')}")
     module.render(result, out, **options)
 
 

@@ -31,7 +31,10 @@ def render(plan: Plan, out, fmt: str = "text") -> None:
                              "daemonset_pods_per_node": g.daemonset_pods,
                              "daemonsets": [d.label for d in g.daemonsets],
                              "workload_pods": g.workload_pods,
-                             "workloads": [{"workload": w.label, "pods": w.pods} for w in g.workloads],
+                             "workloads": [{"workload": w.label, "pods": w.pods} for w in g.workloads
+                                           if not w.host_network],
+                             "host_network": [{"workload": w.label, "pods": None if w.daemonset else w.pods,
+                                               "daemonset": w.daemonset} for w in g.host_network],
                              "free_slots": g.free_slots} for g in groups]}
                 for c, groups in clusters.values()
             ],
@@ -62,6 +65,14 @@ def render(plan: Plan, out, fmt: str = "text") -> None:
             for r in rows:
                 out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
             out.write("\n")
+    host = [(g, w) for g in plan.groups for w in g.host_network]
+    if host:
+        out.write("**hostNetwork pods** (they use the node's address, not a pod slot)\n\n" if fmt == "markdown"
+                  else "hostNetwork pods (they use the node's address, not a pod slot):\n")
+        for g, w in host:
+            pods = "one per node" if w.daemonset else f"{w.pods if w.pods is not None else '?'} pods"
+            out.write(f"- {g.name}: {w.label} ({pods})\n" if fmt == "markdown" else f"  {g.name}: {w.label} ({pods})\n")
+        out.write("\n" if fmt == "markdown" else "")
     if unplaced:
         out.write("**Cannot be placed**\n\n" if fmt == "markdown" else "cannot be placed:\n")
         for w, reason in unplaced:

@@ -7,6 +7,12 @@ escaped as the Actions toolkit does (``%``, CR, LF), properties also escape
 ``:`` and ``,``. A plain summary line follows for the log. GitHub resolves
 ``file=`` from the repository root, so inside ``$GITHUB_WORKSPACE`` paths are
 given relative to it (a step may run in a subdirectory).
+
+GitHub shows at most 10 annotations of each level per step and drops the
+rest without a word. So each level gets at most ``budget`` (10)
+annotations, errors before warnings before notices, each in the report's
+order; the others are printed as plain log lines after
+``hyperlint: N more in the job summary and code scanning``, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from . import relative_path
 from .text import described, summary
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+ANNOTATIONS_PER_LEVEL = 10  # what GitHub shows of each level (error, warning, notice) per step
 
 
 def escape_data(text: str) -> str:
@@ -54,7 +61,24 @@ def annotation(f) -> str:
     return f"::{COMMAND[f.severity]} {fields}::{escape_data(described(f))}"
 
 
-def render(result, out, **_options) -> None:
-    for f in result.findings:
+def render(result, out, budget: int | None = ANNOTATIONS_PER_LEVEL, **_options) -> None:
+    from collections import Counter
+
+    from ..findings import RANK
+    from .text import format_finding
+
+    shown: Counter = Counter()
+    rest = []
+    ordered = result.findings if budget is None else sorted(result.findings, key=lambda f: -RANK[f.severity])
+    for f in ordered:
+        if budget is not None and shown[f.severity] >= budget:
+            rest.append(f)
+            continue
+        shown[f.severity] += 1
         out.write(annotation(f) + "\n")
+    if rest:
+        out.write(f"hyperlint: {len(rest)} more in the job summary and code scanning (GitHub shows {budget} "
+                  "annotations of each level):\n")
+        for f in rest:
+            out.write(format_finding(f) + "\n")
     out.write(summary(result) + "\n")

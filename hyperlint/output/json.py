@@ -17,7 +17,7 @@ def render(result, out, **_options) -> None:
     counts = Counter(f.severity for f in result.findings)
     doc = {
         "version": __version__,
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": [_finding(f) for f in result.findings],
         "summary": {
             "files": result.files,
             "skipped": len(getattr(result, "skipped", ())),
@@ -31,3 +31,12 @@ def render(result, out, **_options) -> None:
         doc["notes"] = list(result.notes)  # said once about the run, not findings
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+def _finding(f) -> dict:
+    """A finding, with whether --fix can fix it (safe, unsafe, none) and its rule's documentation."""
+    from ..applicability import applicability
+    from ..rules import get
+
+    rule = get(f.rule)
+    return {**f.to_dict(), "fix": applicability(f), "url": rule.url if rule else None}

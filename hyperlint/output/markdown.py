@@ -7,7 +7,7 @@ import html
 from . import relative_path
 from .text import described, summary
 
-MAX_ROWS = 500  # a GitHub job summary holds 1 MiB
+MAX_ROWS = 3000  # a GitHub job summary holds 1 MiB: every finding of a real run, with room to spare
 _ICON = {"error": "\u274c error", "warning": "\u26a0\ufe0f warning", "info": "\u2139\ufe0f info"}
 
 

@@ -129,6 +129,7 @@ def _result(f, index: dict, fp: str) -> dict:
         location["logicalLocations"] = logical
     out["locations"] = [location]
     out["partialFingerprints"] = {FINGERPRINT: fp}
+    out["properties"] = _properties(f)
     related = []
     if f.loc.source:
         related.append({
@@ -144,6 +145,18 @@ def _result(f, index: dict, fp: str) -> dict:
     if related:
         out["relatedLocations"] = related
     return out
+
+
+def _properties(f) -> dict:
+    """Whether --fix can fix it (safe, unsafe, none), and the rule's documentation."""
+    from ..applicability import applicability
+    from ..rules import get
+
+    rule = get(f.rule)
+    props = {"fix": applicability(f)}
+    if rule is not None and rule.url:
+        props["url"] = rule.url
+    return props
 
 
 def _location(loc) -> dict:

@@ -3,7 +3,7 @@
 ``error_finding`` points at the template line Helm names, else at the values key a
 ``values.schema.json`` error names, else at the broken line of a values file Helm cannot
 load, else at the chart's ``Chart.yaml``. A chart that stops on its own default values
-(``required``, ``fail``, a nil pointer: ``needs_values``) is not a bug but a render to
+(``required``, ``fail``, a nil pointer, an incomplete schema: ``needs_values``) is not a bug but a render to
 configure: its finding is info, with ``NEEDS_VALUES`` saying how.
 """
 
@@ -22,9 +22,10 @@ NEEDS_VALUES = ("; info only: the chart does not render with its default values 
 
 def needs_values(message: str) -> bool:
     """A template that ran and stopped on its values (`required`, `fail`, a nil pointer, a
-    missing key), as opposed to a template Helm cannot parse or a values file it cannot load."""
+    missing key), or values its own schema requires more of, as opposed to a template Helm
+    cannot parse or a values file it cannot load."""
     return any(sign in message for sign in ("execution error", "executing", "error calling required",
-                                            "error calling fail"))
+                                            "error calling fail", "don't meet the specifications of the schema"))
 
 
 def error_finding(state, error) -> Finding:

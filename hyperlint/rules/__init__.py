@@ -43,12 +43,12 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Callable, NamedTuple
 
+from ..findings import SEVERITIES
 from ..record import Value
 
 ID_PATTERN = re.compile(r"^HP\d{3}$")
 HOOKS = ("check_object", "check_pod", "check_cfn", "check_api", "check_run", "refine")
 FIX_HOOK = "fix"
-SEVERITIES = ("error", "warning", "info")
 TIERS = ("core", "extended")
 FIX_KINDS = (None, "safe", "unsafe")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

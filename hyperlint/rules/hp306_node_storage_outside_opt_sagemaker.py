@@ -4,10 +4,13 @@
 For pod templates that target HyperPod, checks `hostPath` volumes and local
 PersistentVolumes (`spec.local.path`, `spec.hostPath.path`) whose node
 affinity targets HyperPod. Node storage should come from `/opt/sagemaker`:
-a warning for any other data path (`/mnt/k8s-disks`, `/local`, `/scratch`
-...), an error for raw NVMe devices (`/dev/nvme*`). System paths (`/dev/shm`,
-`/var/log`, `/sys`, `/proc`, `/etc`, `/run`, `/dev/infiniband` ...) and other
-devices are fine.
+a warning for the paths where other setups mount local disks (the EKS AMI's
+`/mnt/k8s-disks`, the local static provisioner's `/mnt/disks`), an error for
+raw NVMe devices (`/dev/nvme*`), and info for any other host path (it may be
+a mount the team's own lifecycle scripts make: FSx, a scratch folder, the
+`/sagemaker/fsx` folders of restricted instance groups). System paths
+(`/dev/shm`, `/var/log`, `/sys`, `/proc`, `/etc`, `/run`, `/dev/infiniband`
+...) and other devices are fine.
 
 `/opt/dlami/nvme` is info only: AWS sources disagree whether HyperPod EKS
 nodes mount the NVMe instance store there (the HyperPod lifecycle scripts and
@@ -162,8 +165,12 @@ def _judge(value, path, ctx, facts):
                          f"NVMe instance store at {dlami} (HyperPod lifecycle scripts do) or join it into {good} "
                          f"(HyperPod AMI, LVM volume group vg.01); {good} is the documented path",
                    severity="info", facts=facts)
+    known = _under(norm, storage["local_disk_paths"]["prefixes"])
     return Hit(path, f"node storage at '{value}': on HyperPod nodes the instance store and extra EBS volumes "
-                     f"are mounted at {good}; use a path under {good}", facts=facts)
+                     f"are mounted at {good}; use a path under {good}"
+                     + ("" if known else " (if your nodes mount something here themselves, a lifecycle script's "
+                                         "FSx or scratch folder, this is fine)"),
+               severity=None if known else "info", facts=facts)
 
 
 def _node_setup(pod, volumes: list, storage: dict) -> bool:
