@@ -109,7 +109,7 @@ class Iam(Evaluator):
         self._put(arns, marks)
 
 
-def _self_contained_policy(block) -> bool:
+def self_contained_policy(block) -> bool:
     """Whether an ``aws_iam_policy_document`` is made only of its own literal ``statement``
     blocks (no documents merged in, no ``dynamic`` statements, no ``not_principals``)."""
     merged = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")

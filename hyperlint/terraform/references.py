@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..cfn import is_function
 from . import hcl
-from .iam import Iam, _self_contained_policy
+from .iam import Iam, self_contained_policy
 from .mapping import NOVALUE, REF_IS_NAME, RESOURCE_TYPES, pascal
 
 
@@ -49,7 +49,7 @@ class References(Iam):
             return self._unknown(expr.text), file, pos
         if root == "data" and len(steps) >= 4 and steps[1] == "aws_iam_policy_document" and steps[3] == "json":
             located = self.module.data.get(f"{steps[1]}.{steps[2]}")
-            if located is not None and _self_contained_policy(located.node):
+            if located is not None and self_contained_policy(located.node):
                 return self._policy_document(located), located.file, located.node.pos
         if root == "module" and len(steps) >= 3 and not self.is_caller and steps[1] in self.resources_modules():
             out = steps[2]

@@ -50,8 +50,6 @@ from .eks import Eks
 from .mapping import AUTO, DIALECT, EKS_MODULE, FREE, RESOURCE_TYPES
 from .module import Module
 
-__all__ = ["AUTO", "TerraformView"]
-
 
 class TerraformView(Eks):
     """The view of one module (see the module docstring). Its parts, one concern each:
