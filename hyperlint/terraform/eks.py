@@ -83,12 +83,7 @@ class Eks(Network):
             if "addon_version" in item:
                 self._set(addon, "AddonVersion", item["addon_version"], self.marks[id(item)]["addon_version"])
             self._set(addon, "ClusterName", {"Ref": address}, key_mark)
-            resource: dict = {}
-            self._set(resource, "Type", "AWS::EKS::Addon", key_mark)
-            self._set(resource, "Properties", addon, key_mark)
-            addr = f'{address}.addons["{key}"]'
-            self._set(self.resources, addr, resource, key_mark)
-            self.identity[addr] = ("module", None, name)
+            self._add_at(f'{address}.addons["{key}"]', "AWS::EKS::Addon", addon, key_mark, ("module", None, name))
 
     def _eks_module_node_groups(self, name: str, block, file: int, address: str) -> None:
         """The module's ``eks_managed_node_groups`` / ``self_managed_node_groups``: EKS node
@@ -118,12 +113,8 @@ class Eks(Network):
                     scaling: dict = {}
                     self._set(scaling, "DesiredSize", item["desired_size"], marks["desired_size"])
                     self._set(props, "ScalingConfig", scaling, marks["desired_size"])
-                resource: dict = {}
-                self._set(resource, "Type", "AWS::EKS::Nodegroup", key_mark)
-                self._set(resource, "Properties", props, key_mark)
-                addr = f'{address}.{attr_name}["{key}"]'
-                self._set(self.resources, addr, resource, key_mark)
-                self.identity[addr] = ("module", None, name)
+                self._add_at(f'{address}.{attr_name}["{key}"]', "AWS::EKS::Nodegroup", props, key_mark,
+                             ("module", None, name))
 
 
 def _source_text(expr) -> str:

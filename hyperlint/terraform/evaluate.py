@@ -169,11 +169,8 @@ class Evaluator(Marks):
             if result is None:
                 return unknown
             results.append((result, file, expr.pos))
-        value = results[-1]
-        for item in reversed(results[:-1]):
-            value = (self._if(expr.collection.text if hasattr(expr.collection, "text") else "for", item, value,
-                              file, expr.pos), file, expr.pos)
-        return value
+        return self._either(expr.collection.text if hasattr(expr.collection, "text") else "for", results, file,
+                            expr.pos)
 
     def _for_one(self, expr: hcl.For, collection, file: int, shape, depth: int):
         if isinstance(collection, list):
@@ -230,6 +227,14 @@ class Evaluator(Marks):
         self._put(node, {"Fn::If": self._mark(file, None, pos)})
         self._put(args, [self._mark(file, None, pos), self._mark(a[1], None, a[2]), self._mark(b[1], None, b[2])])
         return node
+
+    def _either(self, label: str, choices: list, file, pos) -> tuple:
+        """(value, file, pos) of a value that is one of ``choices`` (each a (value, file, pos)):
+        the last one, each earlier one an ``Fn::If`` branch before it."""
+        value = choices[-1]
+        for item in reversed(choices[:-1]):
+            value = (self._if(label, item, value, file, pos), file, pos)
+        return value
 
     def _template(self, expr: hcl.Template, file: int, depth: int):
         texts, variables, known = [], {}, True
@@ -315,10 +320,7 @@ class Evaluator(Marks):
                 results.append((merged, file, expr.pos))
         if not results or len(results) > 16:
             return None
-        value = results[-1]
-        for item in reversed(results[:-1]):
-            value = (self._if(expr.text, item, value, file, expr.pos), file, expr.pos)
-        return value
+        return self._either(expr.text, results, file, expr.pos)
 
 
 def _apply(op: str, values: list):

@@ -49,10 +49,6 @@ class Network(References):
                 route["DestinationIpv6CidrBlock"] = route.pop("Ipv6CidrBlock")
                 self.marks[id(route)]["DestinationIpv6CidrBlock"] = self.marks[id(route)].pop("Ipv6CidrBlock")
             self._set(route, "RouteTableId", {"Ref": address}, marks[i] if i < len(marks) else (0,) * 6)
-            resource: dict = {}
             mark = marks[i] if i < len(marks) else (0,) * 6
-            self._set(resource, "Type", "AWS::EC2::Route", mark)
-            self._set(resource, "Properties", route, mark)
-            name = f"{address}.route[{i}]"
-            self._set(self.resources, name, resource, mark)
-            self.identity[name] = ("aws_route_table", None, address.split(".", 1)[1])
+            self._add_at(f"{address}.route[{i}]", "AWS::EC2::Route", route, mark,
+                         ("aws_route_table", None, address.split(".", 1)[1]))

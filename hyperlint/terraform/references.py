@@ -110,10 +110,7 @@ class References(Iam):
                 values.insert(0, self._own_variable(expr, file, shape, depth, own))
         if not values:
             return self._unknown(expr.text), file, expr.pos
-        result = values[-1]
-        for item in reversed(values[:-1]):
-            result = (self._if(expr.text, item, result, file, expr.pos), file, expr.pos)
-        return result
+        return self._either(expr.text, values, file, expr.pos)
 
     def _own_variable(self, expr: hcl.Traversal, file: int, shape, depth: int, own: list):
         name = expr.steps[1]
@@ -148,10 +145,7 @@ class References(Iam):
         for (t, v), _ in zip(candidates, values):
             if v.where != "default":
                 self._note_variable(name, v.file, t.pos[0])
-        result = values[-1]
-        for item in reversed(values[:-1]):
-            result = (self._if(expr.text, item, result, file, expr.pos), file, expr.pos)
-        return result
+        return self._either(expr.text, values, file, expr.pos)
 
 
 def _navigate(expr, steps):

@@ -75,11 +75,17 @@ class Marks:
         self._set(mapping, new, item if value is None else value, mark or (0,) * 6)
 
     def _add(self, address, cfn_type, props, file, block, identity) -> None:
-        resource: dict = {}
+        """Add the resource a Terraform ``block`` declares."""
         start = block.pos
-        self._set(resource, "Type", cfn_type, self._mark(file, None, block.label_pos[0] if block.label_pos else start))
-        self._set(resource, "Properties", props, self._mark(file, start, start))
-        self._set(self.resources, address, resource, self._mark(file, start, start))
+        self._add_at(address, cfn_type, props, self._mark(file, start, start), identity,
+                     type_mark=self._mark(file, None, block.label_pos[0] if block.label_pos else start))
+
+    def _add_at(self, address, cfn_type, props, mark, identity, type_mark=None) -> None:
+        """Add a resource at ``mark`` (its type at ``type_mark``, default the same)."""
+        resource: dict = {}
+        self._set(resource, "Type", cfn_type, mark if type_mark is None else type_mark)
+        self._set(resource, "Properties", props, mark)
+        self._set(self.resources, address, resource, mark)
         self.identity[address] = identity
 
     def real_loc(self, loc: Loc) -> Loc:
