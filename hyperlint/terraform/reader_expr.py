@@ -156,21 +156,27 @@ class Expressions(Scanner):
             self.i = m.end()
         self.ws()
         self.expect("(")
-        args = []
+        args = self.items(")", expand=True)
+        return Call(name, tuple(args), self.span(start, self.i), self.s[start:self.i])
+
+    def items(self, closer: str, expand: bool = False) -> list:
+        """Expressions separated by commas up to ``closer`` (read too); ``expand``: a
+        function call's arguments, where ``...`` may follow one."""
+        out = []
         while True:
             self.ws(True)
-            if self.peek(")"):
+            if self.peek(closer):
                 break
-            args.append(self.expression(1))
+            out.append(self.expression(1))
             self.ws(True)
             if self.peek(","):
                 self.i += 1
-            elif self.peek("..."):
+            elif expand and self.peek("..."):
                 self.i += 3
-            elif not self.peek(")"):
-                self.fail("expected ',' or ')'")
+            elif not self.peek(closer):
+                self.fail(f"expected ',' or '{closer}'")
         self.i += 1
-        return Call(name, tuple(args), self.span(start, self.i), self.s[start:self.i])
+        return out
 
     def postfix(self, base, start: int, depth: int):
         """Attribute access, indexes and splats after ``base``."""
@@ -226,18 +232,7 @@ class Expressions(Scanner):
         self.ws(True)
         if self._for_keyword():
             return self.for_expr(start, "]")
-        items = []
-        while True:
-            self.ws(True)
-            if self.peek("]"):
-                break
-            items.append(self.expression(1))
-            self.ws(True)
-            if self.peek(","):
-                self.i += 1
-            elif not self.peek("]"):
-                self.fail("expected ',' or ']'")
-        self.i += 1
+        items = self.items("]")
         return Tuple(tuple(items), self.span(start, self.i))
 
     def object_or_for(self):
