@@ -201,7 +201,7 @@ def matches(selection: list, group: InstanceGroup, data):
 
 
 def tolerates_group(w: Workload, group: InstanceGroup) -> bool:
-    from .k8s import tolerates
+    from .k8s_nodes import tolerates
 
     for taint in group.taints:
         if not isinstance(taint, dict):

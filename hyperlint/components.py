@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from .findings import Hit
-from .k8s import K8sObject, PodTemplate, image_parts
+from .k8s import K8sObject, PodTemplate
+from .k8s_workloads import image_parts
 from .safe import scalar_text
 from .templating import is_placeholder
 

@@ -21,7 +21,8 @@ Used by HP405 (namespace) and by the run model (``Workload.component``, HP406).
 
 from __future__ import annotations
 
-from .k8s import PodTemplate, image_matches
+from .k8s import PodTemplate
+from .k8s_workloads import image_matches
 
 
 def _named(name, component: dict) -> bool:

@@ -129,7 +129,7 @@ class Workload(Record):
         self.one_per_node = one_per_node  # required pod anti-affinity on the hostname against itself
         self.daemonset = daemonset
         self.hma = hma  # the HyperPod health-monitoring agent
-        self.targets_hyperpod = targets_hyperpod  # by its own selectors (RULES.md)
+        self.targets_hyperpod = targets_hyperpod  # by its own selectors (see hyperlint.targeting)
         self.component = component  # the HyperPod Helm chart component it is (`hyperlint.helmchart`), by id
 
     # -- node-affinity instance-type lists (HP406) ----------------------------------
@@ -368,6 +368,6 @@ class Model(Record):
 
     @property
     def shows_hyperpod(self) -> bool:
-        """HyperPod clusters, HyperPod NodePools or HyperPod-targeting workloads (RULES.md HP301)."""
+        """HyperPod clusters, HyperPod NodePools or HyperPod-targeting workloads (the scope HP301 weighs)."""
         return bool(self.clusters) or ("hyperpod-nodepool",) in self.markers or \
             any(w.targets_hyperpod for w in self.workloads)

@@ -1,4 +1,4 @@
-"""Recognise: which walked files are inputs (RULES.md "Input").
+"""Recognise: which walked files are inputs.
 
 The one place that decides what a file met on a directory walk is:
 

@@ -2,7 +2,7 @@
 
 Cross-document rules (``check_run``, ``refine``, ``hyperlint capacity``) judge
 one scope at a time, never the whole run, so unrelated examples in one tree are
-never joined (RULES.md "Scope").
+never joined.
 
 A **cluster source** is a contribution that defines a cluster or its capacity:
 a HyperPod cluster (CloudFormation `AWS::SageMaker::Cluster`, a saved
@@ -45,7 +45,9 @@ source sits in a sibling folder of its manifests (`infra/`, `k8s/`) needs the
 configuration once a second source arrives beside them: which of the two
 they belong to cannot be known.
 
-``tied_to_hyperpod`` decides RULES.md "Tied to HyperPod" for the HP1xx rules.
+``tied_to_hyperpod`` decides "tied to HyperPod" for the HP1xx rules: a HyperPod
+cluster of the scope references the EKS cluster, its file or stack names
+HyperPod/SageMaker, or the configuration says so.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ import os
 from .model import Model
 from .record import Record
 
-EKS_CLUSTER_RULES = "HP1"  # RULES.md: the HP1xx rules judge the EKS cluster
+EKS_CLUSTER_RULES = "HP1"  # the HP1xx rules judge the EKS cluster
 CROSS_RULES = "HP401-HP409"
 
 
@@ -343,7 +345,13 @@ def _note(sources: list[Source], unmapped: list[str], config) -> str:
             f"clusters: [{{source: {sources[0].shown}, manifests: ['<folder>/*']}}, ...]")
 
 
-# -- RULES.md "Tied to HyperPod" ------------------------------------------------------------
+# -- "Tied to HyperPod" ---------------------------------------------------------------------
+
+def names_hyperpod(data, *texts) -> bool:
+    """Does one of ``texts`` (a name, a path, a description) name HyperPod or SageMaker?"""
+    words = data.node_pools["hyperpod_words"]["words"]
+    return any(isinstance(t, str) and any(w in t.lower() for w in words) for t in texts)
+
 
 def judges_eks_cluster(rule) -> bool:
     """An HP1xx rule whose findings are info on an EKS cluster not tied to HyperPod:
@@ -365,8 +373,6 @@ def tied_to_hyperpod(scope: Scope, file: str, data, config) -> bool:
     Calico install) is tied when it shows HyperPod (a HyperPod cluster, HyperPod
     NodePools, HyperPod-targeting workloads, a HyperPod add-on) or the file's path
     names HyperPod or SageMaker: an EKS-only repository's add-on manifests are not HyperPod's."""
-    from .extract import names_hyperpod
-
     if config.assume_hyperpod:
         return True
     own = [s for s in scope.sources if file in s.files and s.model.eks_clusters]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from hyperlint.cfn import ResourceRef, Template, Unknown, presence, spell
+from hyperlint.cfn_iam import may_allow, role_managed_policies, role_statements, role_trusts
+from hyperlint.cfn_network import security_group_refs, security_group_rules
 
 TEMPLATE = {
     "Parameters": {
@@ -57,32 +59,32 @@ def test_text_parts_follow_sub_join_and_parameters():
 
 def test_roles_trust_statements_and_managed_policies():
     t = Template(TEMPLATE)
-    assert t.role_trusts("Role", "hyperpod.sagemaker.amazonaws.com") is True
-    assert t.role_trusts("Role", "sagemaker.amazonaws.com") is False  # exact service, not a substring
-    assert t.role_trusts("Eks", "sagemaker.amazonaws.com") is None  # no readable trust policy
-    found = {(st.get("Action") if isinstance(st.get("Action"), str) else st["Action"][0]) for st, _ in t.role_statements("Role")}
+    assert role_trusts(t, "Role", "hyperpod.sagemaker.amazonaws.com") is True
+    assert role_trusts(t, "Role", "sagemaker.amazonaws.com") is False  # exact service, not a substring
+    assert role_trusts(t, "Eks", "sagemaker.amazonaws.com") is None  # no readable trust policy
+    found = {(st.get("Action") if isinstance(st.get("Action"), str) else st["Action"][0]) for st, _ in role_statements(t, "Role")}
     assert found == {"s3:Get*", "ec2:Describe*", "s3:ListBucket"}
-    assert [name for name, _ in t.role_managed_policies("Role")] == ["AmazonSageMakerClusterInstanceRolePolicy", None]
+    assert [name for name, _ in role_managed_policies(t, "Role")] == ["AmazonSageMakerClusterInstanceRolePolicy", None]
 
 
 def test_may_allow_matches_iam_wildcards_and_unknown_pieces():
     t = Template(TEMPLATE)
-    (inline, _), = [s for s in t.role_statements("Role") if s[0].get("Action") == "s3:Get*"]
-    assert t.may_allow(inline, "s3:GetObject", ("arn:aws:s3:::sagemaker-lc/lc/on_create.sh",)) is True
-    assert t.may_allow(inline, "s3:GetObject", ("arn:aws:s3:::other/x",)) is False
-    assert t.may_allow(inline, "s3:PutObject", ("arn:aws:s3:::sagemaker-lc/x",)) is False
-    assert t.may_allow(inline, "s3:GetObject", ("arn:aws:s3:::", Unknown("Free"), "/x")) is True
-    assert t.may_allow({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, "s3:GetObject", ("x",)) is None
-    assert t.may_allow({"Effect": "Deny", "Action": "*", "Resource": "*"}, "s3:GetObject", ("x",)) is False
+    (inline, _), = [s for s in role_statements(t, "Role") if s[0].get("Action") == "s3:Get*"]
+    assert may_allow(t, inline, "s3:GetObject", ("arn:aws:s3:::sagemaker-lc/lc/on_create.sh",)) is True
+    assert may_allow(t, inline, "s3:GetObject", ("arn:aws:s3:::other/x",)) is False
+    assert may_allow(t, inline, "s3:PutObject", ("arn:aws:s3:::sagemaker-lc/x",)) is False
+    assert may_allow(t, inline, "s3:GetObject", ("arn:aws:s3:::", Unknown("Free"), "/x")) is True
+    assert may_allow(t, {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, "s3:GetObject", ("x",)) is None
+    assert may_allow(t, {"Effect": "Deny", "Action": "*", "Resource": "*"}, "s3:GetObject", ("x",)) is False
 
 
 def test_security_group_rules_inline_and_separate():
     t = Template(TEMPLATE)
-    assert [p for _, p in t.security_group_rules("Sg", "egress")] == [
+    assert [p for _, p in security_group_rules(t, "Sg", "egress")] == [
         ("Resources", "Sg", "Properties", "SecurityGroupEgress", 0)]
-    assert [p for _, p in t.security_group_rules("Sg", "ingress")] == [("Resources", "SelfIn", "Properties")]
+    assert [p for _, p in security_group_rules(t, "Sg", "ingress")] == [("Resources", "SelfIn", "Properties")]
     config = {"SecurityGroupIds": [{"Fn::GetAtt": ["Sg", "GroupId"]}, "sg-0123", {"Ref": "Free"}]}
-    assert list(t.security_group_refs(config, ("V",))) == [("Sg", ("V", "SecurityGroupIds", 0))]
+    assert list(security_group_refs(t, config, ("V",))) == [("Sg", ("V", "SecurityGroupIds", 0))]
 
 
 def test_presence():

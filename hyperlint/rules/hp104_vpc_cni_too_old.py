@@ -86,7 +86,7 @@ from __future__ import annotations
 
 from hyperlint.data import parse_version
 from hyperlint.findings import Hit
-from hyperlint.k8s import image_parts
+from hyperlint.k8s_workloads import image_parts
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP104"

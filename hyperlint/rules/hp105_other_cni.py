@@ -60,7 +60,7 @@ data:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import image_matches
+from hyperlint.k8s_workloads import image_matches
 from hyperlint.templating import is_placeholder
 
 ID = "HP105"

@@ -82,10 +82,10 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import (
+from hyperlint.k8s_nodes import node_terms
+from hyperlint.k8s_workloads import image_matches
+from hyperlint.targeting import (
     excludes_hyperpod,
-    image_matches,
-    node_terms,
     required_pairs,
     targeting_facts,
     targets_in_run,

@@ -70,7 +70,7 @@ from hyperlint import components
 ID = "HP112"
 NAME = "addon-without-pod-identity"
 SEVERITY = "error"
-EMITS = ("error", "warning", "info")  # info: an EKS cluster not tied to HyperPod (RULES.md)
+EMITS = ("error", "warning", "info")  # info: an EKS cluster not tied to HyperPod (hyperlint.scopes)
 TIER = "extended"
 OBJECT_KINDS = ("ClusterConfig",)  # eksctl
 

@@ -84,6 +84,7 @@ Resources:
 
 from __future__ import annotations
 
+from hyperlint.cfn_iam import role_identities
 from hyperlint.findings import Hit
 
 ID = "HP205"
@@ -96,12 +97,12 @@ def _node_roles(template):
     """(description, path, identities) of every EKS node role of the template."""
     for name, props, base in template.resources_of_type("AWS::EKS::Nodegroup"):
         if "NodeRole" in props:
-            yield f"EKS node group {name}", base + ("NodeRole",), template.role_identities(props["NodeRole"], base + ("NodeRole",))
+            yield f"EKS node group {name}", base + ("NodeRole",), role_identities(template, props["NodeRole"], base + ("NodeRole",))
     for name, props, base in template.resources_of_type("AWS::EKS::Cluster"):
         compute = props.get("ComputeConfig")
         if isinstance(compute, dict) and "NodeRoleArn" in compute:
             path = base + ("ComputeConfig", "NodeRoleArn")
-            yield f"EKS Auto Mode of cluster {name}", path, template.role_identities(compute["NodeRoleArn"], path)
+            yield f"EKS Auto Mode of cluster {name}", path, role_identities(template, compute["NodeRoleArn"], path)
 
 
 def check_cfn(template, ctx):
@@ -112,7 +113,7 @@ def check_cfn(template, ctx):
         for group, path in template.instance_groups(props, base):
             if "ExecutionRole" not in group:
                 continue
-            mine = template.role_identities(group["ExecutionRole"], path + ("ExecutionRole",))
+            mine = role_identities(template, group["ExecutionRole"], path + ("ExecutionRole",))
             for what, node_path, theirs in node_roles:
                 if mine & theirs:
                     name = template.group_label(group, path)

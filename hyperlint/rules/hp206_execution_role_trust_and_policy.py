@@ -77,6 +77,7 @@ Resources:
 from __future__ import annotations
 
 from hyperlint.cfn import ResourceRef
+from hyperlint.cfn_iam import role_trusts
 from hyperlint.findings import Hit
 
 ID = "HP206"
@@ -103,7 +104,7 @@ def check_cfn(template, ctx):
 def _check_role(template, role: str):
     props = template.properties(role)
     base = ("Resources", role, "Properties")
-    if template.role_trusts(role, SERVICE) is False:
+    if role_trusts(template, role, SERVICE) is False:
         yield Hit(base + ("AssumeRolePolicyDocument",), f"role {role} is a HyperPod execution role but its trust "
                   f"policy does not let {SERVICE} assume it; add Principal: {{Service: {SERVICE}}}", key=True)
     has_policy = _has_managed_policy(template, props.get("ManagedPolicyArns"), base + ("ManagedPolicyArns",))

@@ -77,6 +77,7 @@ Resources:
 from __future__ import annotations
 
 from hyperlint.cfn import ResourceRef, presence
+from hyperlint.cfn_iam import role_trusts
 from hyperlint.findings import Hit
 
 ID = "HP212"
@@ -113,7 +114,7 @@ def check_cfn(template, ctx):
             if target in judged_roles or template.resource_type(target) != "AWS::IAM::Role":
                 continue
             judged_roles.add(target)
-            if template.role_trusts(target, service) is False:
+            if role_trusts(template, target, service) is False:
                 yield Hit(("Resources", target, "Properties", "AssumeRolePolicyDocument"),
                           f"role {target} is the ClusterRole of autoscaling HyperPod cluster {name} but its trust "
                           f"policy does not let {service} assume it; add Principal: {{Service: {service}}}",

@@ -101,6 +101,7 @@ from __future__ import annotations
 import re
 
 from hyperlint.cfn import ResourceRef, Unknown
+from hyperlint.cfn_iam import may_allow, role_managed_policies, role_statements
 from hyperlint.findings import Hit
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -154,7 +155,7 @@ def check_cfn(template, ctx):
 
 def _only_known_managed_policies(template, role: str, managed: str) -> bool:
     """The role's managed policies are all known: the HyperPod managed policy or policies of this template."""
-    return all(name == managed for name, _ in template.role_managed_policies(role))
+    return all(name == managed for name, _ in role_managed_policies(template, role))
 
 
 def _bucket_and_key(template, parts: tuple):
@@ -222,8 +223,8 @@ def _prefixed(bucket: tuple, prefix: str) -> bool | None:
 
 def _readable(template, role: str, bucket: tuple, obj: tuple) -> bool:
     """Whether something in the template may let ``role`` read ``obj`` (or cannot be read offline)."""
-    for statement, _ in template.role_statements(role):
-        if template.may_allow(statement, "s3:GetObject", obj) is not False:
+    for statement, _ in role_statements(template, role):
+        if may_allow(template, statement, "s3:GetObject", obj) is not False:
             return True
     for _, policy, _ in template.resources_of_type("AWS::S3::BucketPolicy"):
         for v in template.text_parts(policy.get("Bucket"), ()):

@@ -112,6 +112,7 @@ Resources:
 from __future__ import annotations
 
 from hyperlint.cfn import ResourceRef
+from hyperlint.cfn_network import security_group_refs, security_group_rules
 from hyperlint.findings import Hit
 
 ID = "HP214"
@@ -133,7 +134,7 @@ def check_cfn(template, ctx):
                 continue
             what = f"{template.group_label(group, path)} ({', '.join(efa)})"
             config, cpath = _vpc_config(props, base, group, path)
-            refs = list(template.security_group_refs(config, cpath))
+            refs = list(security_group_refs(template, config, cpath))
             for sg, ref in refs:
                 open_egress.setdefault(sg, []).append((what, ref))
             listed = config.get("SecurityGroupIds") if isinstance(config, dict) else None
@@ -153,7 +154,7 @@ def check_cfn(template, ctx):
                                      f"!Ref {sg}", key=True, related=tuple(dict.fromkeys(r for _, r in users)))
     for sg, users in open_egress.items():
         groups = ", ".join(dict.fromkeys(w for w, _ in users))
-        for rule, rpath in template.security_group_rules(sg, "egress"):
+        for rule, rpath in security_group_rules(template, sg, "egress"):
             for v in template.scalars(rule.get("CidrIp"), rpath + ("CidrIp",)):
                 if v.value in facts["avoid_egress_cidrs"]:
                     yield Hit(v.path, f"security group {sg} of EFA-capable instance group(s) {groups} allows egress "
@@ -175,7 +176,7 @@ def _self_rules(template, sg: str, facts) -> tuple[bool, bool]:
     found = []
     for direction, peer in (("ingress", "SourceSecurityGroupId"), ("egress", "DestinationSecurityGroupId")):
         found.append(any(_all_traffic(template, rule, rpath, facts) and _refers_to(template, rule.get(peer), sg)
-                         for rule, rpath in template.security_group_rules(sg, direction)))
+                         for rule, rpath in security_group_rules(template, sg, direction)))
     return found[0], found[1]
 
 

@@ -102,14 +102,9 @@ for HyperPod (a warning or info), only `--unsafe-fixes` adds it.
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import (
-    instance_type_fields,
-    karpenter_terms,
-    node_terms,
-    required_pairs,
-    targets_hyperpod,
-    targets_in_run,
-)
+from hyperlint.k8s_nodes import karpenter_terms, node_terms
+from hyperlint.k8s_workloads import instance_type_fields
+from hyperlint.targeting import required_pairs, targets_hyperpod, targets_in_run
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP301"
@@ -223,7 +218,7 @@ def _message(value: str, fixed: str, effect: str, targets: bool) -> str:
 
 
 def refine(finding, ctx):
-    """Severity by scope (RULES.md HP301): error when the pod template targets HyperPod
+    """Severity by scope: error when the pod template targets HyperPod
     (by its own selectors or an instance group of its scope); silent when a non-HyperPod
     node group of the scope provides the type; warning when the scope shows HyperPod and
     has no non-HyperPod node group; info otherwise."""

@@ -88,7 +88,8 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.helmchart import pod_component
-from hyperlint.k8s import instance_type_fields, karpenter_terms, node_terms
+from hyperlint.k8s_nodes import karpenter_terms, node_terms
+from hyperlint.k8s_workloads import instance_type_fields
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP302"

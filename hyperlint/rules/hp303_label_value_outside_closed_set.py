@@ -66,7 +66,7 @@ from __future__ import annotations
 import re
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import karpenter_terms, node_terms, tolerations
+from hyperlint.k8s_nodes import karpenter_terms, node_terms, tolerations
 from hyperlint.safe import describe, scalar_text
 from hyperlint.templating import is_placeholder, unrendered
 

@@ -86,13 +86,11 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.helmchart import pod_component
-from hyperlint.k8s import (
+from hyperlint.k8s_nodes import node_terms, tolerates, tolerations
+from hyperlint.targeting import (
     cannot_reach_hyperpod,
-    node_terms,
     targeting_facts,
     targets_in_run,
-    tolerates,
-    tolerations,
     unless_scope_shows_hyperpod,
 )
 

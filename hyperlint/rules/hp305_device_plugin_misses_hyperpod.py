@@ -91,14 +91,9 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import (
-    excludes_hyperpod,
-    image_matches,
-    node_terms,
-    tolerates,
-    tolerations,
-    unless_scope_shows_hyperpod,
-)
+from hyperlint.k8s_nodes import node_terms, tolerates, tolerations
+from hyperlint.k8s_workloads import image_matches
+from hyperlint.targeting import excludes_hyperpod, unless_scope_shows_hyperpod
 from hyperlint.templating import is_placeholder
 
 ID = "HP305"

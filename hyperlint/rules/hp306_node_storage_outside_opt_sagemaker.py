@@ -95,7 +95,8 @@ import posixpath
 import re
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import node_terms, targeting_facts, targets_in_run, volume_node_terms
+from hyperlint.k8s_nodes import node_terms, volume_node_terms
+from hyperlint.targeting import targeting_facts, targets_in_run
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP306"

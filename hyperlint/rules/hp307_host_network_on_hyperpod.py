@@ -56,7 +56,9 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_training_job, node_terms, targeting_facts, targets_in_run
+from hyperlint.k8s_nodes import node_terms
+from hyperlint.k8s_workloads import is_training_job
+from hyperlint.targeting import targeting_facts, targets_in_run
 
 ID = "HP307"
 NAME = "host-network-on-hyperpod"

@@ -77,7 +77,8 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import node_terms, targeting_facts, targets_in_run
+from hyperlint.k8s_nodes import node_terms
+from hyperlint.targeting import targeting_facts, targets_in_run
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP308"

@@ -84,7 +84,9 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit
-from hyperlint.k8s import is_training_job, node_terms, pod_templates
+from hyperlint.k8s import pod_templates
+from hyperlint.k8s_nodes import node_terms
+from hyperlint.k8s_workloads import is_training_job
 from hyperlint.templating import is_placeholder, unrendered
 
 ID = "HP311"

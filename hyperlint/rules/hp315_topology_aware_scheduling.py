@@ -89,7 +89,8 @@ from __future__ import annotations
 
 from hyperlint.data import parse_version
 from hyperlint.findings import Hit, RunHit
-from hyperlint.k8s import node_terms, pod_templates
+from hyperlint.k8s import pod_templates
+from hyperlint.k8s_nodes import node_terms
 from hyperlint.kueue import label_text, pod_annotations
 from hyperlint.safe import VALUE_LIMIT, printable
 from hyperlint.templating import is_placeholder, unrendered

@@ -85,7 +85,7 @@ spec:
 from __future__ import annotations
 
 from hyperlint.findings import Hit, RunHit
-from hyperlint.k8s import karpenter_terms
+from hyperlint.k8s_nodes import karpenter_terms
 from hyperlint.safe import VALUE_LIMIT, printable
 
 ID = "HP408"
