@@ -42,13 +42,10 @@ class Network(References):
         for i, route in enumerate(routes):
             if not isinstance(route, dict):
                 continue
-            if "CidrBlock" in route:
-                route["DestinationCidrBlock"] = route.pop("CidrBlock")
-                self.marks[id(route)]["DestinationCidrBlock"] = self.marks[id(route)].pop("CidrBlock")
-            if "Ipv6CidrBlock" in route:
-                route["DestinationIpv6CidrBlock"] = route.pop("Ipv6CidrBlock")
-                self.marks[id(route)]["DestinationIpv6CidrBlock"] = self.marks[id(route)].pop("Ipv6CidrBlock")
-            self._set(route, "RouteTableId", {"Ref": address}, marks[i] if i < len(marks) else (0,) * 6)
+            for old, new in (("CidrBlock", "DestinationCidrBlock"), ("Ipv6CidrBlock", "DestinationIpv6CidrBlock")):
+                if old in route:
+                    self._rename_key(route, old, new)
             mark = marks[i] if i < len(marks) else (0,) * 6
+            self._set(route, "RouteTableId", {"Ref": address}, mark)
             self._add_at(f"{address}.route[{i}]", "AWS::EC2::Route", route, mark,
                          ("aws_route_table", None, address.split(".", 1)[1]))
