@@ -143,13 +143,11 @@ def _short(w: Workload) -> str:
 
 def node_labels(group: InstanceGroup, data, instance_type: str) -> dict:
     labels = {key: instance_type for key in data.instance_type_keys}
-    prefix = data.hyperpod_prefix
     if group.name:
         labels[data.instance_group_key] = group.name
-    labels[prefix + "compute-type"] = "hyperpod"
-    labels[prefix + "node-health-status"] = "Schedulable"
-    if group.deep_health_checks:
-        labels[prefix + "deep-health-check-status"] = "Passed"
+    for entry in data.labels["closed_sets"]:  # a node ready for work: healthy, checked, HyperPod's
+        if "healthy" in entry and (group.deep_health_checks or not entry.get("only_with_deep_health_checks")):
+            labels[entry["key"]] = entry["healthy"]
     arch = (data.instance(instance_type) or {}).get("arch")
     if arch in _ARCH:
         labels["kubernetes.io/arch"] = labels["beta.kubernetes.io/arch"] = _ARCH[arch]
@@ -160,8 +158,8 @@ def node_labels(group: InstanceGroup, data, instance_type: str) -> dict:
 
 def _known_keys(group: InstanceGroup, data) -> set[str]:
     """Keys whose full value set on this group's nodes is known offline."""
-    prefix = data.hyperpod_prefix
-    keys = set(data.instance_type_keys) | {data.instance_group_key, prefix + "compute-type"}
+    keys = set(data.instance_type_keys) | {data.instance_group_key} | \
+        {e["key"] for e in data.labels["closed_sets"] if len(e["values"]) == 1}  # compute-type: always hyperpod
     keys |= {str(k) for k in group.labels}
     keys |= set(data.non_hyperpod_node_keys)
     return keys

@@ -161,7 +161,7 @@ def prerequisite_hits(template, ctx, rule_id: str) -> Iterator[Hit]:
 def eksctl_prerequisite_hits(obj: K8sObject, ctx, rule_id: str) -> Iterator[Hit]:
     """``prerequisite_hits`` for the `addons` of an eksctl ClusterConfig (Pod Identity
     associations from `iam.podIdentityAssociations` and each add-on's own)."""
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+    if obj.eksctl_addons is None:
         return
     data = ctx.data
     entries = {e["addon"]: e for e in data.addon_entries(rule_id)}

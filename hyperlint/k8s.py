@@ -75,6 +75,17 @@ class K8sObject(Record):
         return self.api_version.split("/", 1)[0] if "/" in self.api_version else ""
 
     @property
+    def is_eksctl_cluster(self) -> bool:
+        """An eksctl `ClusterConfig` (`eksctl.io/v1alpha5`)."""
+        return self.kind == "ClusterConfig" and self.group == "eksctl.io"
+
+    @property
+    def eksctl_addons(self) -> list | None:
+        """The `addons` list of an eksctl ClusterConfig; None for anything else."""
+        addons = self.data.get("addons") if self.is_eksctl_cluster else None
+        return addons if isinstance(addons, list) else None
+
+    @property
     def identity(self) -> tuple:
         if "identity" not in self.memo:
             self.memo["identity"] = (self.kind, self.namespace, self.name)

@@ -37,7 +37,7 @@ def from_k8s(obj: K8sObject, pods: list[PodTemplate], doc, ctx, model: Model) ->
     for component, path in k8s_components(obj, pods, ctx.data):
         model.installed.append(Installed("component", component, _loc(doc, path, ctx, obj.identity)))
     _rendered_chart(obj, pods, doc, ctx, model)
-    if obj.kind == "ClusterConfig" and obj.group == "eksctl.io":
+    if obj.is_eksctl_cluster:
         _eksctl_node_groups(obj, doc, ctx, model)
         _eksctl_cluster(obj, doc, ctx, model)
         name = obj.name

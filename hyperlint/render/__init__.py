@@ -9,7 +9,9 @@
 - ``sourcemap``: a rendered line or value -> the template line or values key
   that produced it, or an honest "not sure";
 - ``charts``: the pipeline hook (renders become inputs; findings in them are
-  mapped back and merged across renders).
+  mapped back and merged across renders);
+- ``valuesets``: which values sets a chart is rendered with; ``failures``: a
+  render Helm refuses, as an HP001 finding at the place to fix.
 
 Nothing here is imported unless a run meets a chart.
 """

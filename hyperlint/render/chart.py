@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from ..parse import Document, decode, parse_source
+from ..safe import path_text
 
 
 def read_yaml(path: str) -> Document | None:
@@ -27,6 +28,18 @@ def read_yaml(path: str) -> Document | None:
     for item in parse_source(data):
         return item if isinstance(item, Document) else None
     return None
+
+
+def display_in(chart: str, display: str, path: str) -> str:
+    """The name of a file inside the chart folder: the chart's display name + its relative path."""
+    try:
+        rel = os.path.relpath(path, chart)
+    except ValueError:
+        return path_text(path)
+    if rel.startswith(".."):
+        return path_text(os.path.normpath(path))
+    rel = rel.replace(os.sep, "/")
+    return path_text(rel) if display in (".", "") else f"{display}/{path_text(rel)}"
 
 
 class Subchart:

@@ -3,7 +3,8 @@
 ``prepare`` renders every values set of every chart a walk found (the
 chart's ``values.yaml``; each ``ci/*-values.yaml`` on top of it, the
 chart-testing convention; or the renders the configuration lists for the
-chart; or ``--values``/``--set`` for a chart named on the command line) and
+chart; or ``--values``/``--set`` for a chart named on the command line:
+``valuesets``) and
 turns each rendered template into an input named by the template's file, so
 the rules, the run model and scopes see a chart's objects in the chart's
 folder (the run model counts each chart once, with its first values set:
@@ -13,24 +14,26 @@ finding in rendered text to the template line or values key that produced it
 share once, naming them all.
 
 Objects annotated ``helm.sh/hook: test`` (``helm test`` pods, never deployed
-by an install) are left out unless the configuration asks for them.
+by an install) are left out unless the configuration asks for them. A render
+Helm refuses is one HP001 finding (``failures``).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 
 from ..discover import Input
 from ..findings import Finding, Loc
 from ..record import Record
-from ..safe import path_text, printable
+from ..safe import printable
+from .chart import display_in
+from .failures import NEEDS_VALUES, error_finding, needs_values
 from .helm import RenderSpec, available, no_renderer_hint, render
+from .valuesets import skip_test_hooks, specs_for
 
 HEADER = 1  # lines put before each rendered template: its `# Source:` tag
 _DUPLICATE = re.compile(r"^duplicate key .* \(first defined at line (\d+)\)")
-_TEST_HOOK = re.compile(r"^(test|test-success|test-failure)$")
 
 
 class RenderState(Record):
@@ -67,9 +70,9 @@ class RenderState(Record):
                     files.append(TemplateFile(name, text))
                     paths.append(path)
             for chart in self.layout.charts:
-                displays[chart.values_file] = _display_in(self.chart, self.display, chart.values_file)
+                displays[chart.values_file] = display_in(self.chart, self.display, chart.values_file)
             for path in paths + list(self.spec.values):
-                displays[path] = _display_in(self.chart, self.display, path)
+                displays[path] = display_in(self.chart, self.display, path)
             marked = render(self.chart, self.spec, self.renderer, self.omit,
                             templates=dict(zip(paths, instrument(files, new_nonce()))), linked=self.layout.linked)
             try:
@@ -265,18 +268,6 @@ def _renders(names: list[str]) -> str:
     return ("Helm render " if len(names) == 1 else "Helm renders ") + ", ".join(names)
 
 
-def _display_in(chart: str, display: str, path: str) -> str:
-    """The name of a file inside the chart folder: the chart's display name + its relative path."""
-    try:
-        rel = os.path.relpath(path, chart)
-    except ValueError:
-        return path_text(path)
-    if rel.startswith(".."):
-        return path_text(os.path.normpath(path))
-    rel = rel.replace(os.sep, "/")
-    return path_text(rel) if display in (".", "") else f"{display}/{path_text(rel)}"
-
-
 # -- before the files are linted ------------------------------------------------------
 
 def prepare(charts: list[str], config, warm=None) -> ChartRun:
@@ -334,8 +325,8 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
         state = RenderState(chart, chart, layout, spec, renderer, omit)
         result = render(chart, spec, renderer, omit, linked=layout.linked)
         if result.error is not None:
-            finding = _error_finding(state, result.error)
-            if not (spec.values or spec.set) and _needs_values(result.error.message):
+            finding = error_finding(state, result.error)
+            if not (spec.values or spec.set) and needs_values(result.error.message):
                 # the chart's own values.yaml alone: charts installed with --set or generated values
                 # fail here by design (required, nil pointer); not a bug to fix, a render to configure
                 finding = finding.replace(severity="info", message=finding.message + NEEDS_VALUES)
@@ -347,7 +338,7 @@ def _prepare_chart(run: ChartRun, chart: str, config, renderer: str) -> None:
             if not text.strip():
                 continue
             found = layout.file_of(template)
-            display = _display_in(chart, chart, found[1]) if found else f"{chart}/{template.split('/', 1)[-1]}"
+            display = display_in(chart, chart, found[1]) if found else f"{chart}/{template.split('/', 1)[-1]}"
             tag = f"{template} [{spec.name}] #{len(run.rendered)}"
             data = f"# Source: {tag}\n{text}".encode()
             run.rendered[tag] = RenderedTemplate(template, text, data, state)
@@ -382,139 +373,3 @@ def _values_of(layout) -> dict:
 
     doc = read_yaml(layout.charts[0].values_file)
     return doc.root if doc is not None and isinstance(doc.root, dict) else {}
-
-
-NEEDS_VALUES = ("; info only: the chart does not render with its default values alone; give hyperlint the values it "
-                "is installed with (a ci/*-values.yaml in the chart, or renders under `charts:` in the configuration)")
-
-
-def _needs_values(message: str) -> bool:
-    """A template that ran and stopped on its values (`required`, `fail`, a nil pointer, a
-    missing key), or values its own schema requires more of, as opposed to a template Helm
-    cannot parse or a values file it cannot load."""
-    return any(sign in message for sign in ("execution error", "executing", "error calling required",
-                                            "error calling fail", "don't meet the specifications of the schema"))
-
-
-def _error_finding(state: RenderState, error) -> Finding:
-    found = state.layout.file_of(error.template) if error.template else None
-    if found is not None:
-        loc = Loc(_display_in(state.chart, state.display, found[1]), max(error.line, 1), max(error.column, 1))
-    else:
-        loc = _schema_error_loc(state, error.message) or _values_error_loc(state, error.message) or \
-            Loc(_display_in(state.chart, state.display, os.path.join(state.chart, "Chart.yaml")), 1, 1)
-    return Finding("HP001", "error", printable(f"Helm cannot render the chart: {error.message}"), loc)
-
-
-def _values_error_loc(state: RenderState, message: str) -> Loc | None:
-    """Where a values file Helm cannot load (`cannot load values.yaml: ... yaml: ...`)
-    is broken, as hyperlint's own YAML reader finds it; None when it finds nothing."""
-    if "values" not in message or "yaml" not in message.lower():
-        return None
-    from ..parse import Document, ParseProblem, decode, parse_source
-
-    for path in [*state.spec.values, state.layout.charts[0].values_file]:
-        name = os.path.basename(path)
-        if name not in message:
-            continue
-        try:
-            with open(path, "rb") as fh:
-                data, problem = decode(fh.read())
-        except OSError:
-            continue
-        problems = [problem] if problem is not None else []
-        for item in parse_source(data) if problem is None else ():
-            problems += [item] if isinstance(item, ParseProblem) else item.problems if isinstance(item, Document) \
-                else []
-        if problems:
-            p = problems[0]
-            return Loc(_display_in(state.chart, state.display, path), max(p.line, 0) + 1, max(p.col, 0) + 1)
-    return None
-
-
-_SCHEMA_AT = re.compile(r"values don't meet the specifications of the schema.*? at '(/[^']*)'")
-
-
-def _schema_error_loc(state: RenderState, message: str) -> Loc | None:
-    """The values key a values.schema.json error names (`at '/replicas'`), in the
-    values file that sets it last; None when it names no key a values file sets."""
-    m = _SCHEMA_AT.search(message)
-    if m is None:
-        return None
-    from ..locate import locate
-    from .chart import read_yaml
-    from .sourcemap import MISSING, value_at
-
-    for path in [*reversed(state.spec.values), state.layout.charts[0].values_file]:
-        doc = read_yaml(path)
-        if doc is None:
-            continue
-        value, steps = value_at(doc, m.group(1))
-        if value is not MISSING and steps:
-            span = locate(doc, steps)
-            return Loc(_display_in(state.chart, state.display, path), span.line, span.column, span.end_line,
-                       span.end_column)
-    return None
-
-
-def specs_for(chart: str, config) -> list[RenderSpec]:
-    """The values sets to render ``chart`` with."""
-    options = config.charts or {}
-    cli = options.get("command-line") or {}
-    if (cli.get("values") or cli.get("set")) and _named(chart, cli.get("paths") or ()):
-        values = list(cli.get("values") or ())
-        name = ", ".join([*(path_text(v) for v in cli.get("values") or ()), *(f"--set {s}" for s in cli.get("set") or ())])
-        return [RenderSpec(name, values, list(cli.get("set") or ()))]
-    configured = _configured(chart, options.get("renders") or {}, config.source)
-    if configured is not None:
-        return [_spec(chart, i, entry) for i, entry in enumerate(configured)]
-    specs = [RenderSpec("values.yaml")]
-    ci = os.path.join(chart, "ci")
-    try:
-        names = sorted(n for n in os.listdir(ci) if n.endswith(("-values.yaml", "-values.yml")))
-    except OSError:
-        names = []
-    specs += [RenderSpec(f"ci/{n}", [os.path.join(ci, n)]) for n in names if os.path.isfile(os.path.join(ci, n))]
-    return specs
-
-
-def _named(chart: str, paths) -> bool:
-    real = os.path.realpath(chart)
-    return any(os.path.realpath(p) == real for p in paths)
-
-
-def _configured(chart: str, renders: dict, source: str | None):
-    real = os.path.realpath(chart)
-    base = os.path.dirname(os.path.abspath(source)) if source else os.getcwd()
-    for key, entries in renders.items():
-        if os.path.realpath(os.path.join(base, key)) == real or os.path.realpath(key) == real \
-                or fnmatch.fnmatch(chart, key):
-            return entries
-    return None
-
-
-def _spec(chart: str, index: int, entry: dict) -> RenderSpec:
-    values = [os.path.join(chart, v) for v in entry.get("values") or ()]
-    name = entry.get("name") or ", ".join(entry.get("values") or ()) or f"render {index + 1}"
-    return RenderSpec(name, values, list(entry.get("set") or ()), entry.get("release-name") or "release-name",
-                      entry.get("namespace") or "default", entry.get("kube-version"))
-
-
-def skip_test_hooks(text: str) -> str:
-    """``text`` with the documents of ``helm.sh/hook: test`` objects blanked (lines kept)."""
-    if "helm.sh/hook" not in text:
-        return text
-    from ..parse import Document, parse_source
-
-    lines = text.split("\n")
-    for doc in parse_source(text.encode("utf-8")):
-        if not isinstance(doc, Document) or not isinstance(doc.root, dict):
-            continue
-        meta = doc.root.get("metadata")
-        notes = meta.get("annotations") if isinstance(meta, dict) else None
-        hook = notes.get("helm.sh/hook") if isinstance(notes, dict) else None
-        if isinstance(hook, str) and any(_TEST_HOOK.match(h.strip()) for h in hook.split(",")):
-            for k in range(doc.start_line, min(doc.end_line, len(lines) - 1) + 1):
-                if not lines[k].startswith("---"):
-                    lines[k] = ""
-    return "\n".join(lines)

@@ -104,7 +104,7 @@ def check_cfn(template, ctx):
 
 
 def check_object(obj, ctx):
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io":
+    if not obj.is_eksctl_cluster:
         return
     meta = obj.metadata
     if "version" in meta:

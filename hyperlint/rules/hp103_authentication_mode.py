@@ -117,7 +117,7 @@ def check_cfn(template, ctx):
 
 
 def check_object(obj, ctx):
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io":
+    if not obj.is_eksctl_cluster:
         return
     access = obj.data.get("accessConfig")
     if isinstance(access, dict) and "authenticationMode" in access:

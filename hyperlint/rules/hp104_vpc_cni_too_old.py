@@ -125,7 +125,7 @@ def check_cfn(template, ctx):
 
 def check_object(obj, ctx):
     """eksctl `addons: [{name: vpc-cni, version: ...}]`."""
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+    if obj.eksctl_addons is None:
         return
     addon = ctx.data.eks["vpc_cni"]["addon_name"]
     for i, item in enumerate(obj.data["addons"]):

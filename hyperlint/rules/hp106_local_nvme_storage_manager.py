@@ -140,7 +140,7 @@ def check_cfn(template, ctx):
 
 def check_object(obj, ctx):
     """eksctl `addons`."""
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io" or not isinstance(obj.data.get("addons"), list):
+    if obj.eksctl_addons is None:
         return
     for i, item in enumerate(obj.data["addons"]):
         name = item.get("name") if isinstance(item, dict) else None

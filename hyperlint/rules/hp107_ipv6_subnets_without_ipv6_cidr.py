@@ -140,7 +140,7 @@ def _has_ipv6(template, subnet: str) -> bool:
 
 def check_object(obj, ctx):
     """eksctl: an IPv6 ClusterConfig whose subnets are given with IPv4 CIDRs only."""
-    if obj.kind != "ClusterConfig" or obj.group != "eksctl.io":
+    if not obj.is_eksctl_cluster:
         return
     net = obj.data.get("kubernetesNetworkConfig")
     if not isinstance(net, dict) or str(net.get("ipFamily", "")).lower() != "ipv6":

@@ -86,9 +86,6 @@ SEVERITY = "error"
 EMITS = ("error", "warning")
 TIER = "core"
 
-SERVICE = "sagemaker.amazonaws.com"
-POLICY = "AmazonSageMakerClusterInstanceRolePolicy"
-
 
 def check_cfn(template, ctx):
     seen = set()
@@ -98,20 +95,21 @@ def check_cfn(template, ctx):
                 role = v.value.name if isinstance(v.value, ResourceRef) else None
                 if role and role not in seen and template.resource_type(role) == "AWS::IAM::Role":
                     seen.add(role)
-                    yield from _check_role(template, role)
+                    yield from _check_role(template, role, ctx.data.hyperpod_cluster["execution_role"])
 
 
-def _check_role(template, role: str):
+def _check_role(template, role: str, facts: dict):
+    service, policy = facts["trusted_service"], facts["managed_policy"]
     props = template.properties(role)
     base = ("Resources", role, "Properties")
-    if role_trusts(template, role, SERVICE) is False:
+    if role_trusts(template, role, service) is False:
         yield Hit(base + ("AssumeRolePolicyDocument",), f"role {role} is a HyperPod execution role but its trust "
-                  f"policy does not let {SERVICE} assume it; add Principal: {{Service: {SERVICE}}}", key=True)
-    has_policy = _has_managed_policy(template, props.get("ManagedPolicyArns"), base + ("ManagedPolicyArns",))
+                  f"policy does not let {service} assume it; add Principal: {{Service: {service}}}", key=True)
+    has_policy = _has_managed_policy(template, props.get("ManagedPolicyArns"), base + ("ManagedPolicyArns",), policy)
     if has_policy is False:
         where = base + ("ManagedPolicyArns",)
-        yield Hit(where, f"role {role} is a HyperPod execution role without the AWS managed policy {POLICY}; "
-                         f"attach arn:aws:iam::aws:policy/{POLICY} (or grant the same permissions)",
+        yield Hit(where, f"role {role} is a HyperPod execution role without the AWS managed policy {policy}; "
+                         f"attach arn:aws:iam::aws:policy/{policy} (or grant the same permissions)",
                   severity="warning", key=True)
 
 
@@ -133,7 +131,7 @@ def _texts(value):
             yield from _texts(arg[1:])
 
 
-def _has_managed_policy(template, arns, path) -> bool | None:
+def _has_managed_policy(template, arns, path, policy: str) -> bool | None:
     if arns is None:
         return False
     if not isinstance(arns, list):
@@ -141,7 +139,7 @@ def _has_managed_policy(template, arns, path) -> bool | None:
     unknown = False
     for i, item in enumerate(arns):
         texts = list(_texts(item)) + [v.value for v in template.scalars(item, path + (i,)) if isinstance(v.value, str)]
-        if any(POLICY in t for t in texts):
+        if any(policy in t for t in texts):
             return True
         if not texts:
             unknown = True

@@ -9,6 +9,19 @@ input, classified as ``terraform-plan`` and read through ``PlanView``.
 HCL is read by ``hyperlint.terraform.reader`` (fast, no dependency);
 python-hcl2, the optional extra ``pip install 'hyperlint[terraform]'``, is the
 reference parser it defers to for text it cannot read, imported only then.
+
+The modules, each depending only on those listed before it:
+
+- ``nodes``: the HCL nodes; ``reader_scan``, ``reader_expr``, ``reader``: the
+  fast reader; ``hcl2tree``: python-hcl2's tree -> nodes; ``hcl``: ``parse``;
+- ``module``: a folder's variables, locals, resources, module calls, tfvars;
+- ``mapping``: Terraform -> CloudFormation type and property names;
+- the view, one layer each: ``viewmarks`` (the tree and its positions),
+  ``evaluate`` (expressions), ``iam`` (policy documents, attachments),
+  ``references`` (variables, locals, resources), ``network`` (security group
+  rules, routes), ``eks`` (access entries, the community EKS module), ``view``
+  (``TerraformView``: assembles the template);
+- ``plan``: ``PlanView``; ``run``: linting a module or a plan.
 """
 
 from __future__ import annotations

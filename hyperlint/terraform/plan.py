@@ -23,15 +23,15 @@ from __future__ import annotations
 import re
 
 from ..parse.document import Document
-from .view import (
+from .mapping import (
     AUTO,
     DIALECT,
     FREE,
     LIST_BLOCKS,
     REF_IS_NAME,
     RESOURCE_TYPES,
-    _rename,
     pascal,
+    rename,
 )
 
 # property -> the Terraform resource types a reference there may name
@@ -146,7 +146,7 @@ class PlanView:
         for key in keys:
             if not isinstance(key, str) or key in ("tags", "tags_all"):
                 continue
-            name, child = _rename(shape, key)
+            name, child = rename(shape, key)
             written = config.get(key)
             if unknown.get(key) is True or (key not in values and unknown.get(key)):
                 if written is None:
