@@ -418,7 +418,8 @@ def test_fast_reader_reads_as_python_hcl2_does():
 
 
 @pytest.mark.parametrize("text", ["locals {\n  x = 1 +\n}\n", 'resource "a" "b" {\n  x = "unterminated\n}\n',
-                                  "locals {\n  x = [1, 2\n}\n", "resource \"a\" {\n", "}\n"])
+                                  "locals {\n  x = [1, 2\n}\n", "resource \"a\" {\n", "}\n",
+                                  "locals {\n  x = \u00b2\n}\n"])  # a digit (str.isdigit) that is no number
 def test_both_readers_reject_bad_syntax(text):
     pytest.importorskip("hcl2")
     from hyperlint.terraform import hcl, reader

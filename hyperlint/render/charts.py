@@ -74,7 +74,7 @@ class RenderState(Record):
             for path in paths + list(self.spec.values):
                 displays[path] = display_in(self.chart, self.display, path)
             marked = render(self.chart, self.spec, self.renderer, self.omit,
-                            templates=dict(zip(paths, instrument(files, new_nonce()))), linked=self.layout.linked)
+                            templates=dict(zip(paths, instrument(files, new_nonce()), strict=True)), linked=self.layout.linked)
             try:
                 set_values = user_values(self.spec.replace(values=[]), _sdk() if self.renderer == "python" else None)
             except Exception:  # a --set the renderer already accepted: only the map loses it
@@ -124,7 +124,7 @@ class ChartRun(Record):
         findings made without a document (parse errors) know their render."""
         from ..model import Model
 
-        for inp, result in zip(self.inputs, results[self.start:]):
+        for inp, result in zip(self.inputs, results[self.start:], strict=True):  # the run's last results
             data = inp.stdin or b""
             tag = data[len(b"# Source: "):data.index(b"\n")].decode("utf-8", "replace")
             rt = self.rendered.get(tag)
@@ -143,7 +143,7 @@ class ChartRun(Record):
 
     def places(self) -> dict[str, str]:
         """`# Source:` tag -> the file (display name) of the template it rendered."""
-        return {tag: inp.display for tag, inp in zip(self.rendered, self.inputs)}
+        return {tag: inp.display for tag, inp in zip(self.rendered, self.inputs, strict=True)}
 
     def error_findings(self, ruleset) -> list[Finding]:
         if "HP001" not in ruleset:
@@ -208,7 +208,7 @@ class ChartRun(Record):
     def _renders_of_files(self) -> dict[str, set]:
         """Template display name -> the renders it was rendered in."""
         out: dict[str, set] = {}
-        for inp, rt in zip(self.inputs, self.rendered.values()):
+        for inp, rt in zip(self.inputs, self.rendered.values(), strict=True):
             out.setdefault(inp.display, set()).add(rt.state.spec.name)
         return out
 

@@ -75,7 +75,7 @@ class LineMap:
             self.entries: list = [None] * len(lines)
             return
         entries: list = []
-        for n_line, m_line in zip(lines, twin):
+        for n_line, m_line in zip(lines, twin, strict=True):
             marks = list(_MARK.finditer(m_line))
             if _MARK.sub("", m_line) != n_line:
                 entries.append(None)

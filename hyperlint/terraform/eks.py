@@ -23,7 +23,8 @@ class Eks(Network):
         if principal is None:
             return
         text = _source_text(principal.expr)
-        policies, marks, first = [], [], None
+        policies: list = []
+        marks: list[tuple] = []
         for address, located in self.module.resources.items():
             if not address.startswith("aws_eks_access_policy_association."):
                 continue
@@ -33,9 +34,8 @@ class Eks(Network):
             policy = self.body(located.node.body, located.file, AUTO)
             policies.append(policy)
             marks.append(self._mark(located.file, located.node.pos, located.node.pos))
-            first = first or marks[-1]
         if policies:  # a finding on them points at the (first) association
-            self._set(props, "AccessPolicies", policies, first)
+            self._set(props, "AccessPolicies", policies, marks[0])
             self._put(policies, marks)
 
     def _eks_module(self, name: str, located) -> None:

@@ -164,7 +164,7 @@ class Evaluator(Marks):
         if not alternatives:
             return unknown
         results = []
-        for collection, cfile, cpos in alternatives:
+        for collection, _, _ in alternatives:
             result = self._for_one(expr, collection, file, shape, depth)
             if result is None:
                 return unknown
@@ -181,7 +181,9 @@ class Evaluator(Marks):
             pairs = [(k, item, marks.get(k)) for k, item in collection.items()]
         else:
             return None
-        out_list, list_marks, out_map = [], [], {}
+        out_list: list = []
+        list_marks: list = []
+        out_map: dict = {}
         saved = dict(self._env)
         try:
             for key, item, mark in pairs:
@@ -299,7 +301,7 @@ class Evaluator(Marks):
             if alternatives is None:
                 return None
             choices.append(alternatives)
-        results = []
+        results: list[tuple[list | dict, int, tuple]] = []
         for combo in itertools.islice(itertools.product(*choices), 17):
             if name == "concat":
                 if not all(isinstance(v, list) for v, _, _ in combo):

@@ -117,6 +117,8 @@ class Expressions(Scanner):
             return self.heredoc()
         if c.isdigit():
             m = _NUMBER.match(s, start)
+            if m is None:  # a digit outside 0-9 (str.isdigit: `²`, `٣`)
+                self.fail("expected an expression")
             self.i = m.end()
             text = m.group()
             value = float(text) if any(ch in text for ch in ".eE") else int(text)
@@ -268,7 +270,7 @@ class Expressions(Scanner):
 
     def _for_keyword(self) -> bool:
         m = NAME.match(self.s, self.i)
-        return bool(m) and m.group() == "for" and self.s[m.end():m.end() + 1] in (" ", "\t", "\n", "\r")
+        return m is not None and m.group() == "for" and self.s[m.end():m.end() + 1] in (" ", "\t", "\n", "\r")
 
     def for_expr(self, start: int, closer: str):
         """``[for v in c : e if x]`` / ``{for k, v in c : key => e... if x}`` (after the bracket)."""

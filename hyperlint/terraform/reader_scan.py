@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from typing import NoReturn, cast
 
 
 class ReaderError(Exception):
@@ -17,6 +19,8 @@ class ReaderError(Exception):
 
 
 _WS = re.compile(r"(?:[ \t\r]+|/\*.*?\*/|\\\r?\n)*", re.DOTALL)
+# _WS matches the empty string, so it matches at every position (also past the end)
+_skip_ws = cast("Callable[[str, int], re.Match[str]]", _WS.match)
 _BLANK_START = frozenset(" \t\r\n/#\\")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -38,7 +42,7 @@ class Scanner:
     def span(self, start: int, end: int) -> tuple:
         return self.at(start) + self.at(end)
 
-    def fail(self, message: str):
+    def fail(self, message: str) -> NoReturn:
         raise ReaderError(message, self.i)
 
     def ws(self, newlines: bool = False) -> None:
@@ -47,7 +51,7 @@ class Scanner:
         if self.i < self.n and s[self.i] not in _BLANK_START:
             return
         while True:
-            self.i = _WS.match(s, self.i).end()
+            self.i = _skip_ws(s, self.i).end()
             if self.i >= self.n:
                 return
             c = s[self.i]

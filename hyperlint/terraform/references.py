@@ -43,8 +43,7 @@ class References(Iam):
             return self._variable(expr, file, shape, depth)
         if root == "local" and len(steps) >= 2 and not expr.splat:
             located = self.module.locals.get(steps[1])
-            target = _navigate(located.node.expr, steps[2:]) if located else None
-            if target is not None:
+            if located is not None and (target := _navigate(located.node.expr, steps[2:])) is not None:
                 return self.tr(target, located.file, shape, depth + 1)
             return self._unknown(expr.text), file, pos
         if root == "data" and len(steps) >= 4 and steps[1] == "aws_iam_policy_document" and steps[3] == "json":
@@ -142,7 +141,7 @@ class References(Iam):
                 self._set(self.parameters, pname, param, self._mark(file, None, expr.pos))
             return {"Ref": pname}, file, expr.pos
         values = [self.tr(t, v.file, shape, depth + 1) for t, v in candidates]
-        for (t, v), _ in zip(candidates, values):
+        for t, v in candidates:
             if v.where != "default":
                 self._note_variable(name, v.file, t.pos[0])
         return self._either(expr.text, values, file, expr.pos)

@@ -45,11 +45,11 @@ class Marks:
         """A mark of the view for a value at ``pos`` of ``file`` (its key at ``key_pos`` of
         ``key_file``, default the same). ``file`` None: ``pos`` is already a mark of the view
         (a value a ``for`` expression bound to its variable)."""
-        kf = file if key_file is None else key_file
         if file is None:
-            if key_pos is None or kf is None:
+            if key_pos is None or key_file is None:
                 return pos
-            return (self._line(kf, key_pos[0]), key_pos[1]) + tuple(pos[2:])
+            return (self._line(key_file, key_pos[0]), key_pos[1]) + tuple(pos[2:])
+        kf = file if key_file is None else key_file
         key_pos = key_pos or pos
         return (self._line(kf, key_pos[0]), key_pos[1], self._line(file, pos[0]), pos[1],
                 self._line(file, pos[2]), pos[3])
