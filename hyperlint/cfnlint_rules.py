@@ -27,7 +27,7 @@ except ImportError as exc:  # hyperlint installed without its cfn-lint extra
 from .cfn import Template
 from .config import Config
 from .data import Data
-from .engine import Context
+from .context import Context
 from .rules import Rule, all_rules
 
 LETTERS = {"error": "E", "warning": "W", "info": "I"}

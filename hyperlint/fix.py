@@ -24,7 +24,7 @@ What a fix must never do, and how it is prevented:
   problems than before, and the value at each fixed finding's JSON pointer
   must be the intended one (``fixed``); otherwise the file is left untouched;
 - open a special file: only inputs discovery found to be regular files are
-  read, through ``engine.read_input`` (non-blocking, checked on the open
+  read, through ``discover.read_input`` (non-blocking, checked on the open
   descriptor);
 - change what a file is: see ``write_fixed`` (links, owner, read-only files).
 
@@ -470,11 +470,11 @@ def _write_in_place(real: str, before: bytes, after: bytes) -> None:
 
 
 def _check_unchanged(path: str, before: bytes) -> None:
-    from .engine import read_input
+    from .discover import read_input
 
     try:
         now = read_input(path)
-    except Exception as exc:  # _Unreadable (replaced by a FIFO) or OSError
+    except Exception as exc:  # Unreadable (replaced by a FIFO) or OSError
         raise NotFixed(f"cannot read it again ({_reason(exc)}); not fixed") from None
     if now != before:
         raise NotFixed("changed while hyperlint ran; not fixed (run it again)")
@@ -571,7 +571,7 @@ def fix_run(inputs, findings: list[Finding], unsafe: bool = False, write: bool =
                 skip.add(inp.display)
                 continue
             except Exception as exc:  # a bug here must not lose the report or the stdin stream
-                from .engine import describe_failure
+                from .safe import describe_failure
 
                 outcome.messages.append(f"internal error while fixing {inp.display}: {describe_failure(exc)}")
                 skip.add(inp.display)
@@ -618,7 +618,8 @@ def _fix_input(inp, mine, unsafe: bool, digests, first: dict, current: dict, see
     """Fix one input's bytes (the first round reads them; later rounds get them in
     ``inp.stdin``): the number of findings fixed, None for a file never to fix
     (another name of one already fixed)."""
-    from .engine import _Unreadable, digest, read_input
+    from .discover import Unreadable, read_input
+    from .context import digest
     from .parse import decode, encoding_of
 
     fixable = _fixers({f.rule for f in mine if "fixed" in (f.facts or {})}, unsafe)
@@ -630,7 +631,7 @@ def _fix_input(inp, mine, unsafe: bool, digests, first: dict, current: dict, see
         try:
             raw = read_input(inp.path)  # regular files only, never blocking
             st = os.stat(inp.path)
-        except (_Unreadable, OSError) as exc:
+        except (Unreadable, OSError) as exc:
             raise NotFixed(f"cannot read it again ({_reason(exc)}); not fixed") from None
         ident = (st.st_dev, st.st_ino)
         if seen.setdefault(ident, inp.display) != inp.display:
