@@ -253,8 +253,7 @@ def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str]
 def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False,
                    skip=None, quiet: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
-    from .discover import discover
-    from .discover import MAX_FILE_BYTES
+    from .discover import MAX_FILE_BYTES, discover
 
     if skip is None:
         from .workflow import walk_filter

@@ -6,7 +6,6 @@ linter (``hyperlint.lintfile``) and the Terraform module linter (``hyperlint.ter
 
 from __future__ import annotations
 
-
 from . import rules as registry
 from .config import Config
 from .data import Data

@@ -15,10 +15,10 @@ import os
 from typing import Iterable, Sequence
 
 from .config import Config
+from .context import Context, FileResult, RuleSet
 from .data import Data
 from .discover import Input
 from .findings import RANK, Finding
-from .context import Context, FileResult, RuleSet
 from .lintfile import lint_file
 from .model import Model
 from .record import Record

@@ -20,7 +20,6 @@ from .parse import Document, ParseProblem, decode, parse_source
 from .safe import describe_failure, printable
 from .templating import TemplateSource, template_problem_message
 
-
 # -- one file ---------------------------------------------------------------------
 
 def lint_file(inp: Input, ctx: Context, ruleset: RuleSet) -> FileResult:

@@ -18,8 +18,8 @@ _VIEW_FILE = "<terraform view>"  # the file name of locations made on the view, 
 
 def lint_module(inp, ctx, ruleset, result) -> None:
     from .. import extract
-    from ..discover import Unreadable, read_input
     from ..context import Context, FileResult, digest, run_hook
+    from ..discover import Unreadable, read_input
     from ..parse import decode
     from ..suppress import scan_comments
     from .module import Module
