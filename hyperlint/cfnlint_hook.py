@@ -27,7 +27,7 @@ MISSING = "the cfn-lint plugin needs cfn-lint: pip install 'hyperlint[cfn-lint]'
 def is_cloudformation(path: str) -> bool:
     """Whether a document of the file at ``path`` is a CloudFormation template."""
     from .classify import classify
-    from .engine import read_input
+    from .discover import read_input
     from .parse import Document, decode, parse_source
 
     try:

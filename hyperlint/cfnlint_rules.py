@@ -26,8 +26,8 @@ except ImportError as exc:  # hyperlint installed without its cfn-lint extra
 
 from .cfn import Template
 from .config import Config
+from .context import Context
 from .data import Data
-from .engine import Context
 from .rules import Rule, all_rules
 
 LETTERS = {"error": "E", "warning": "W", "info": "I"}

@@ -253,8 +253,7 @@ def lint_paths(targets: list[str], config: Config, stdin_filename: Optional[str]
 def discover_paths(targets: list[str], config: Config, stdin_filename: Optional[str] = None, as_walk: bool = False,
                    skip=None, quiet: bool = False):
     """The inputs for ``targets`` (stdin read once); notes and unusable paths go to stderr."""
-    from .discover import discover
-    from .engine import MAX_FILE_BYTES
+    from .discover import MAX_FILE_BYTES, discover
 
     if skip is None:
         from .workflow import walk_filter
@@ -440,7 +439,7 @@ def _exit_code_of(exc: BaseException) -> int:
         print("hyperlint: internal error: RecursionError: a value nested too deeply "
               "(please report it with the input that caused it)", file=sys.stderr)
         return 2
-    from .engine import show_traceback
+    from .safe import show_traceback
 
     show_traceback(exc)
     print(f"hyperlint: internal error: {type(exc).__name__}: {exc} "

@@ -301,3 +301,52 @@ def _excluded(rel: str, name: str, patterns) -> bool:
     rel = rel[2:] if rel.startswith("./") else rel
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
                for p in patterns)
+
+
+# -- reading a file -------------------------------------------------------------------
+
+MAX_FILE_BYTES = 256 * 1024 * 1024  # larger inputs are reported (HP001), not read
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a regular file, never blocking and never more than
+    MAX_FILE_BYTES + 1 of them.
+
+    The file is checked before it is opened (opening some devices has side
+    effects) and again on the open descriptor, which is opened non-blocking:
+    a file replaced by a FIFO or a device after discovery is refused, not
+    waited on."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise Unreadable("not a regular file (FIFO, socket or device); not read")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable("not a regular file (FIFO, socket or device); not read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise Unreadable(too_large(st.st_size))
+        # One read of the whole file (no second copy to join chunks), then small
+        # reads for what a growing file or a /proc file adds. Never ask for more
+        # than the file should hold: os.read allocates what it is asked for.
+        chunks, size = [], 0
+        want = st.st_size + 1
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(want, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            want = 1024 * 1024
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)  # join: only for files that grew
+
+
+class Unreadable(Exception):
+    """A file that must not or cannot be read (reported as HP001)."""
+
+
+def too_large(size: int) -> str:
+    return (f"file too large to lint ({size / 2**20:,.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB); "
+            f"split it, or lint the documents that matter")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 MESSAGE_LIMIT = 2000  # characters of a finding message (head and tail are kept)
 VALUE_LIMIT = 200  # characters of a quoted input value
@@ -124,3 +125,25 @@ def describe(value, limit: int = VALUE_LIMIT) -> str:
             text = text[:limit] + "..."
         return repr(text)
     return text[:limit]
+
+
+# -- internal errors ------------------------------------------------------------------
+
+def describe_failure(exc: BaseException) -> str:
+    """One clear line for an exception raised inside hyperlint."""
+    show_traceback(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory (MemoryError)"
+    if isinstance(exc, RecursionError):
+        return "RecursionError: a value nested too deeply for a recursive step"
+    return printable(f"{type(exc).__name__}: {exc}", 500)
+
+
+def show_traceback(exc: BaseException) -> None:
+    """With ``HYPERLINT_DEBUG=1`` (the test suite sets it), the traceback behind an internal
+    error goes to stderr, so a failure inside the isolation boundary can be traced; the message
+    itself stays one line."""
+    if os.environ.get("HYPERLINT_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)

@@ -337,7 +337,7 @@ def test_an_in_place_write_that_fails_loses_nothing(restore_fails, tmp_path, mon
     path = tmp_path / "p.yaml"
     path.write_text(POD)
     os.link(path, tmp_path / "other.yaml")  # two links: written in place
-    real_write_all = fix._write_all
+    real_write_all = fix.write._write_all
     calls = []
 
     def failing(fd, data):
@@ -347,7 +347,7 @@ def test_an_in_place_write_that_fails_loses_nothing(restore_fails, tmp_path, mon
             raise OSError(28, "No space left on device")
         real_write_all(fd, data)
 
-    monkeypatch.setattr(fix, "_write_all", failing)
+    monkeypatch.setattr(fix.write, "_write_all", failing)
     with pytest.raises(fix.NotFixed) as refused:
         fix.write_fixed(str(path), POD.encode(), FIXED_POD.encode())
     backups = [p for p in tmp_path.iterdir() if p.name.startswith(".hyperlint-backup-")]

@@ -41,7 +41,7 @@ import pytest
 from clitools import ROOT
 from conftest import FIXTURES
 from expectations import compare, expected_in
-from hyperlint import engine
+from hyperlint import discover as discover_module, engine, lintfile
 from hyperlint.config import Config
 from hyperlint.data import Data
 from hyperlint.discover import Input, discover
@@ -298,7 +298,7 @@ def test_generated_input_is_bounded(name: str, tmp_path: Path):
 def test_file_larger_than_the_limit_is_not_read(tmp_path: Path):
     big = tmp_path / "huge.yaml"
     with open(big, "wb") as fh:  # sparse: nothing is written to disk
-        fh.truncate(engine.MAX_FILE_BYTES + 1)
+        fh.truncate(discover_module.MAX_FILE_BYTES + 1)
     run = run_capped("check", big.name, cwd=tmp_path, tmp=tmp_path)
     assert_contract(run, codes=(1,))
     assert "HP001 [error] file too large to lint" in run.stdout
@@ -438,7 +438,7 @@ def test_stream_keeps_no_document_alive():
     assert len(refs) == 300
 
     seen = []
-    original = engine._lint_document
+    original = lintfile._lint_document
 
     def spy(doc, *args):
         seen.append(weakref.ref(doc))
@@ -446,10 +446,10 @@ def test_stream_keeps_no_document_alive():
         assert sum(r() is not None for r in seen) <= 2  # this one, and the parser's next one at most
 
     try:
-        engine._lint_document = spy
+        lintfile._lint_document = spy
         result = lint([Input("stream.yaml", None, text)], Config(), DATA)
     finally:
-        engine._lint_document = original
+        lintfile._lint_document = original
     assert len(seen) == 300 and len(result.findings) == 100
 
 
@@ -487,7 +487,7 @@ def test_file_replaced_by_a_fifo_after_discovery_never_blocks(tmp_path: Path):
         "import os, sys\n"
         "from hyperlint.config import Config\n"
         "from hyperlint.discover import discover\n"
-        "from hyperlint.engine import lint, read_input\n"
+        "from hyperlint.engine import lint\nfrom hyperlint.discover import read_input\n"
         "path = sys.argv[1]\n"
         "found = discover([path])\n"
         "os.remove(path); os.mkfifo(path)\n"
@@ -505,7 +505,7 @@ def test_file_replaced_by_a_fifo_after_discovery_never_blocks(tmp_path: Path):
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
     assert "('HP001', 'not a regular file (FIFO, socket or device); not read')" in out
-    assert "_Unreadable not a regular file" in out
+    assert "Unreadable not a regular file" in out
 
 
 def test_symlink_loops_and_links_out_of_the_tree(tmp_path: Path):
@@ -743,14 +743,14 @@ def test_a_failing_rule_is_reported_and_the_run_goes_on(exc, text, monkeypatch, 
     (MemoryError(), "out of memory (MemoryError)"),
 ])
 def test_a_failure_outside_the_rules_is_reported_and_the_run_goes_on(where, exc, text, monkeypatch, tmp_path: Path):
-    real = getattr(engine, where)
+    real = getattr(lintfile, where)
 
     def failing(value, *args, **kwargs):
         if b"fail-here" in value if isinstance(value, bytes) else "fail-here" in str(value):
             raise exc
         return real(value, *args, **kwargs)
 
-    monkeypatch.setattr(engine, where, failing)
+    monkeypatch.setattr(lintfile, where, failing)
     (tmp_path / "a.yaml").write_text(_pod("fail-here"))
     (tmp_path / "b.yaml").write_text(_pod("fine"))
     result = lint(discover([str(tmp_path)]).inputs, Config(), DATA)

@@ -59,7 +59,7 @@ def test_clean_corpus_has_no_findings():
 def test_object_kinds_hide_no_finding(monkeypatch):
     """A rule's OBJECT_KINDS only saves calls: every fixture gives the same findings
     when every check_object sees every object."""
-    from hyperlint.engine import RuleSet
+    from hyperlint.context import RuleSet
 
     found = discover([str(FIXTURES / "rules"), str(FIXTURES / "clean")])
     config = Config(assume_hyperpod=True)

@@ -181,7 +181,7 @@ class ChartRun(Record):
                 try:
                     mapped = self._mapped(f, rt)
                 except Exception as exc:  # a bug in the map must not lose the finding
-                    from ..engine import describe_failure
+                    from ..safe import describe_failure
 
                     self.failures.append(f"internal error while mapping a finding in {rt.template}: "
                                          f"{describe_failure(exc)}")
@@ -302,7 +302,7 @@ def prepare(charts: list[str], config, warm=None) -> ChartRun:
         try:
             _prepare_chart(run, chart, config, renderer)
         except Exception as exc:  # one chart must not end the run
-            from ..engine import describe_failure
+            from ..safe import describe_failure
 
             run.failures.append(f"internal error while rendering the chart {chart}: {describe_failure(exc)}")
     return run

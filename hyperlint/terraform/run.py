@@ -18,7 +18,8 @@ _VIEW_FILE = "<terraform view>"  # the file name of locations made on the view, 
 
 def lint_module(inp, ctx, ruleset, result) -> None:
     from .. import extract
-    from ..engine import Context, FileResult, _run_hook, _Unreadable, digest, read_input
+    from ..context import Context, FileResult, digest, run_hook
+    from ..discover import Unreadable, read_input
     from ..parse import decode
     from ..suppress import scan_comments
     from .module import Module
@@ -28,7 +29,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     for f in inp.files:
         try:
             raw = f.stdin if f.stdin is not None else read_input(f.path)
-        except (_Unreadable, OSError) as exc:
+        except (Unreadable, OSError) as exc:
             _hp001(result, ruleset, f.display, f"cannot read file ({getattr(exc, 'strerror', None) or exc})", 0, 0)
             continue
         data, problem = decode(raw)
@@ -52,7 +53,7 @@ def lint_module(inp, ctx, ruleset, result) -> None:
     vctx = Context(ctx.data, ctx.config, _VIEW_FILE, doc=view.document)
     found = FileResult(_VIEW_FILE)
     for rule in ruleset.by_hook["check_cfn"]:
-        _run_hook(rule, "check_cfn", view.template, vctx, view.document, None, found, ruleset)
+        run_hook(rule, "check_cfn", view.template, vctx, view.document, None, found, ruleset)
     for finding in found.findings:
         result.findings.append(_moved(view, finding))
     result.errors += [e.replace(_VIEW_FILE, inp.display) for e in found.errors]
@@ -69,7 +70,7 @@ def _calls(inp):
     """(parent Module, its `module` block) of each call of this folder by a folder of the run."""
     import os
 
-    from ..engine import _Unreadable
+    from ..discover import Unreadable
     from .module import Module
 
     here = os.path.normpath(inp.display)
@@ -78,7 +79,7 @@ def _calls(inp):
         for f in caller.files:
             try:
                 parent.add(f.display, _text(f))
-            except (OSError, ValueError, _Unreadable):
+            except (OSError, ValueError, Unreadable):
                 continue
         for located in parent.modules.values():
             source = located.node.attribute("source")
@@ -89,7 +90,7 @@ def _calls(inp):
 
 def _text(f) -> str:
     """The text of an input (raises OSError or ValueError when it cannot be read)."""
-    from ..engine import read_input
+    from ..discover import read_input
     from ..parse import decode
 
     data, problem = decode(f.stdin if f.stdin is not None else read_input(f.path))
@@ -134,14 +135,14 @@ def _hp001(result, ruleset, file: str, message: str, line: int, col: int) -> Non
 def lint_plan(doc, ctx, ruleset, result) -> None:
     """A ``terraform show -json`` document: the template rules and the run model on its PlanView."""
     from .. import extract
-    from ..engine import Context, _run_hook
+    from ..context import Context, run_hook
     from .plan import PlanView
 
     view = PlanView(doc)
     vctx = Context(ctx.data, ctx.config, ctx.file, doc=view.document, text=ctx.text)
     start = len(result.findings)
     for rule in ruleset.by_hook["check_cfn"]:
-        _run_hook(rule, "check_cfn", view.template, vctx, view.document, None, result, ruleset)
+        run_hook(rule, "check_cfn", view.template, vctx, view.document, None, result, ruleset)
     for i in range(start, len(result.findings)):  # a plan is generated: fix the .tf, never the plan
         f = result.findings[i]
         if f.facts and "fixed" in f.facts:
