@@ -16,9 +16,9 @@ statement allows) are in ``cfn_iam``; security groups in ``cfn_network``.
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Any, Iterator, NamedTuple
 
+from . import lazy
 from .safe import VALUE_LIMIT, printable, scalar_text
 
 _MAX_DEPTH = 12
@@ -400,7 +400,7 @@ class Template:
         return None
 
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_SUB_VAR = lazy.pattern(r"\$\{([^}]*)\}")
 # typical values of pseudo parameters: they have the shape of the real value
 PSEUDO_EXAMPLES = {
     "AWS::Partition": "aws",

@@ -21,11 +21,12 @@ import re
 import sys
 from pathlib import Path
 
+from . import lazy
 from .config import Config, ConfigError
 from .selectors import resolve, resolve_all, unknown
 
 CONFIG_NAMES = (".hyperlint.yaml", ".hyperlint.yml", "pyproject.toml")
-_TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*hyperlint\s*[.\]]", re.MULTILINE)
+_TOOL_TABLE = lazy.pattern(rb"^\s*\[\s*tool\s*\.\s*hyperlint\s*[.\]]", re.MULTILINE)
 
 
 # -- finding the file -------------------------------------------------------------

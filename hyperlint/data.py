@@ -8,9 +8,10 @@ configuration file can override them (``data:`` section).
 from __future__ import annotations
 
 import json
-import re
 from functools import cached_property
 from pathlib import Path
+
+from . import lazy
 
 _HERE = Path(__file__).resolve().parent
 
@@ -26,7 +27,7 @@ def load_table(name: str) -> dict:
         return json.load(fh)
 
 
-_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+_VERSION = lazy.pattern(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
 
 def parse_version(text) -> tuple[int, int, int] | None:

@@ -35,6 +35,8 @@ from __future__ import annotations
 import os
 import re
 
+from . import lazy
+
 # -- by name ----------------------------------------------------------------------------
 
 # Exact file names (lower case) that are never HyperPod inputs, with what they are.
@@ -78,10 +80,10 @@ _NAMES = {
 }
 # Name patterns (lower case): compose files, tsconfig variants, Hydra/pre-commit ...
 _PATTERNS = (
-    (re.compile(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$"), "Docker Compose file"),
-    (re.compile(r"^tsconfig([.-][\w.-]*)?\.json$"), "TypeScript configuration"),
-    (re.compile(r"^\.?eslintrc(\.[\w-]+)?\.json$"), "linter configuration"),
-    (re.compile(r".*\.(tmlanguage|code-workspace|ipynb)\.json$"), "editor file"),
+    (lazy.pattern(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$"), "Docker Compose file"),
+    (lazy.pattern(r"^tsconfig([.-][\w.-]*)?\.json$"), "TypeScript configuration"),
+    (lazy.pattern(r"^\.?eslintrc(\.[\w-]+)?\.json$"), "linter configuration"),
+    (lazy.pattern(r".*\.(tmlanguage|code-workspace|ipynb)\.json$"), "editor file"),
 )
 # Folders whose files are never inputs, whatever their names (CI workflows are under
 # hidden folders, which discovery skips already).
@@ -145,14 +147,14 @@ def chart_above(folder: str, stop: str | None = None) -> str | None:
 
 # -- by content -------------------------------------------------------------------------
 
-_K8S_API = re.compile(rb'^[ \t-]*"?apiVersion"?[ \t]*:', re.MULTILINE)
-_K8S_KIND = re.compile(rb'^[ \t-]*"?kind"?[ \t]*:', re.MULTILINE)
-_K8S_JSON = re.compile(rb'"apiVersion"\s*:')
-_K8S_JSON_KIND = re.compile(rb'"kind"\s*:')
-_CFN_RESOURCES = re.compile(rb'(?:^[ \t]*Resources|"Resources")[ \t]*:', re.MULTILINE)
-_CFN_TYPE = re.compile(rb'"?Type"?[ \t]*:[ \t]*["\']?(AWS|Custom)::')
-_API_GROUPS = re.compile(rb'"InstanceGroups"\s*:')
-_API_NAME = re.compile(rb'"Cluster(Name|Arn)"\s*:')
+_K8S_API = lazy.pattern(rb'^[ \t-]*"?apiVersion"?[ \t]*:', re.MULTILINE)
+_K8S_KIND = lazy.pattern(rb'^[ \t-]*"?kind"?[ \t]*:', re.MULTILINE)
+_K8S_JSON = lazy.pattern(rb'"apiVersion"\s*:')
+_K8S_JSON_KIND = lazy.pattern(rb'"kind"\s*:')
+_CFN_RESOURCES = lazy.pattern(rb'(?:^[ \t]*Resources|"Resources")[ \t]*:', re.MULTILINE)
+_CFN_TYPE = lazy.pattern(rb'"?Type"?[ \t]*:[ \t]*["\']?(AWS|Custom)::')
+_API_GROUPS = lazy.pattern(rb'"InstanceGroups"\s*:')
+_API_NAME = lazy.pattern(rb'"Cluster(Name|Arn)"\s*:')
 
 
 def meant_as_input(text: bytes) -> bool:
@@ -175,11 +177,11 @@ def _cfn_text(text: bytes) -> bool:
         b"Resources" in text and _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text))
 
 
-_TEMPLATE_NAME = re.compile(r"(^|[._-])(template|tmpl|tpl)s?([._-]|$)", re.IGNORECASE)
-_ENV_LINE = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+_TEMPLATE_NAME = lazy.pattern(r"(^|[._-])(template|tmpl|tpl)s?([._-]|$)", re.IGNORECASE)
+_ENV_LINE = lazy.pattern(rb"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 # A Helm/Go template action (`{{ .Values.x }}`, `{{- if ... }}`) or a Jinja statement
 # (`{% if %}`) on one line; not CloudFormation's dynamic references (`{{resolve:ssm:...}}`).
-_ACTION = re.compile(rb"\{\{(?!resolve:)[^\n]{0,400}?\}\}|\{%[^\n]{0,400}?%\}")
+_ACTION = lazy.pattern(rb"\{\{(?!resolve:)[^\n]{0,400}?\}\}|\{%[^\n]{0,400}?%\}")
 
 
 def _line(text: bytes, n: int) -> bytes:

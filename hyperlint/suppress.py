@@ -25,13 +25,14 @@ import fnmatch
 import os
 import re
 
+from . import lazy
 from .findings import Finding, Loc
 from .record import Record
 from .safe import scalar_text
 
 # A comment starts at the beginning of a line or after a blank (YAML 1.2, 6.6).
-_MENTION = re.compile(rb"(?:^|(?<=[ \t]))#[ \t]*hyperlint:", re.MULTILINE)
-_DIRECTIVE = re.compile(
+_MENTION = lazy.pattern(rb"(?:^|(?<=[ \t]))#[ \t]*hyperlint:", re.MULTILINE)
+_DIRECTIVE = lazy.pattern(
     rb"#[ \t]*hyperlint:[ \t]*(disable|disable-file)[ \t]*=[ \t]*"
     rb"([A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)"  # rule IDs
     rb"(?:[ \t]+--([^\r\n]*)"  # -- reason (up to another comment: see _reason)

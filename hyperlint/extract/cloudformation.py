@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .. import lazy
 from ..model import (
     ChartInstall,
     EksCluster,
@@ -141,7 +142,7 @@ def _eks_names(template: Template, props: dict, base: tuple) -> tuple:
 _CHART_PATHS = ("HyperPodHelmChart", "hyperpod-helm-chart")
 
 
-_HMA_OFF = re.compile(r"health-monitoring-agent\.enabled[\"']?\s*[=:,]\s*[\"']?false", re.IGNORECASE)
+_HMA_OFF = lazy.pattern(r"health-monitoring-agent\.enabled[\"']?\s*[=:,]\s*[\"']?false", re.IGNORECASE)
 
 
 _SCAN_BUDGET = 20000

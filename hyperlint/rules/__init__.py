@@ -43,16 +43,17 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Callable, NamedTuple
 
+from .. import lazy
 from ..findings import SEVERITIES
 from ..record import Value
 
-ID_PATTERN = re.compile(r"^HP\d{3}$")
+ID_PATTERN = lazy.pattern(r"^HP\d{3}$")
 HOOKS = ("check_object", "check_pod", "check_cfn", "check_api", "check_run", "refine")
 FIX_HOOK = "fix"
 TIERS = ("core", "extended")
 FIX_KINDS = (None, "safe", "unsafe")
-_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_MODULE_NAME = re.compile(r"^hp\d{3}_[a-z0-9_]+$")
+_NAME = lazy.pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_MODULE_NAME = lazy.pattern(r"^hp\d{3}_[a-z0-9_]+$")
 
 
 class Rule(Value):
@@ -152,7 +153,7 @@ class _Entry(NamedTuple):
 
 
 # `def check_pod(` or `refine = ...` at the top level of the module's source
-_HOOK_DEF = re.compile(rb"^(?:def )?(" + "|".join(HOOKS).encode() + rb")\s*[(=]", re.MULTILINE)
+_HOOK_DEF = lazy.pattern(rb"^(?:def )?(" + "|".join(HOOKS).encode() + rb")\s*[(=]", re.MULTILINE)
 
 
 @lru_cache(maxsize=None)

@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import re
 
+from hyperlint import lazy
 from hyperlint.findings import Hit
 from hyperlint.k8s_nodes import karpenter_terms, node_terms, tolerations
 from hyperlint.safe import describe, scalar_text
@@ -105,7 +106,7 @@ def _check_terms(terms, sets, data):
 
 
 COMPUTE_TYPE = "sagemaker.amazonaws.com/compute-type"
-_NAMED_INSTANCE_TYPE = re.compile(r"instance[_-]?type", re.IGNORECASE)
+_NAMED_INSTANCE_TYPE = lazy.pattern(r"instance[_-]?type", re.IGNORECASE)
 
 
 def _judge(key, value, path, allowed, data=None):

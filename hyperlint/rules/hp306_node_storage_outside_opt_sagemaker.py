@@ -92,8 +92,8 @@ spec:
 from __future__ import annotations
 
 import posixpath
-import re
 
+from hyperlint import lazy
 from hyperlint.findings import Hit
 from hyperlint.k8s_nodes import node_terms, volume_node_terms
 from hyperlint.targeting import targeting_facts, targets_in_run
@@ -208,7 +208,7 @@ def _without_instance_store(facts, data) -> list[str]:
     return types
 
 
-_FAMILY = re.compile(r"^(?:ml\.)?([a-z]+)(\d+)([a-z-]*)(?:-[a-z0-9]+)?\.")
+_FAMILY = lazy.pattern(r"^(?:ml\.)?([a-z]+)(\d+)([a-z-]*)(?:-[a-z0-9]+)?\.")
 
 
 def _has_instance_store(name: str, data) -> bool | None:

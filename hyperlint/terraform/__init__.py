@@ -27,8 +27,8 @@ The modules, each depending only on those listed before it:
 from __future__ import annotations
 
 import os
-import re
 
+from .. import lazy
 from ..record import Record
 
 EXTENSIONS = (".tf", ".tfvars", ".tfvars.json")
@@ -79,7 +79,7 @@ def group(inputs: list) -> list:
     return out
 
 
-_LOCAL_SOURCE = re.compile(rb'(?m)^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"\n]*)"')
+_LOCAL_SOURCE = lazy.pattern(rb'(?m)^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"\n]*)"')
 
 
 def _link_callers(modules: list) -> None:
