@@ -47,10 +47,10 @@ def test_manifest_is_valid(tmp_path):
     proc = pre_commit("validate-manifest", ROOT / ".pre-commit-hooks.yaml", cwd=tmp_path, home=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     hook = HOOKS["hyperlint"]
-    assert (hook["entry"], hook["language"], hook["types_or"]) == ("hyperlint check", "python", ["yaml", "json"])
+    assert (hook["entry"], hook["language"], hook["types_or"]) == ("hyperlint check", "python", ["yaml", "json", "terraform"])
     assert hook.get("pass_filenames", True) and hook["require_serial"]
     fix = HOOKS["hyperlint-fix"]
-    assert (fix["entry"], fix["language"], fix["types_or"]) == ("hyperlint check --fix", "python", ["yaml", "json"])
+    assert (fix["entry"], fix["language"], fix["types_or"]) == ("hyperlint check --fix", "python", ["yaml", "json", "terraform"])
     cfn = HOOKS["hyperlint-cfn-lint"]
     # the wrapper passes cfn-lint only templates, and installs cfn-lint (an optional dependency)
     assert (cfn["entry"], cfn["language"]) == ("python -m hyperlint.cfnlint_hook", "python")
@@ -115,3 +115,27 @@ def test_try_repo_fix_hook_rewrites_the_value(hook_repo, home, tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit fails a hook that modified files
     assert "files were modified by this hook" in proc.stdout
     assert (tmp_path / "project" / "training.yaml").read_text() == CLEAN
+
+
+TERRAFORM = """\
+resource "awscc_sagemaker_cluster" "hyperpod" {
+  cluster_name = "training"
+  instance_groups = [{
+    instance_group_name = "workers"
+    instance_type       = "p5.48xlarge"
+    instance_count      = 2
+    execution_role      = "arn:aws:iam::111122223333:role/hyperpod-exec"
+    life_cycle_config = {
+      source_s3_uri = "s3://sagemaker-lifecycle/scripts/"
+      on_create     = "on_create.sh"
+    }
+  }]
+}
+"""
+
+
+def test_try_repo_lints_terraform(hook_repo, home, tmp_path):
+    """`types_or` includes terraform: a .tf file in a commit is linted (HP201 on the instance type)."""
+    proc = try_repo(hook_repo, home, tmp_path, "main.tf", TERRAFORM)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "main.tf:5:27: HP201 [error]" in proc.stdout, proc.stdout
