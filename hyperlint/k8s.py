@@ -45,20 +45,20 @@ _BUILT_IN_GROUPS = frozenset({
 class K8sObject(Record):
     """A Kubernetes object (apiVersion and kind) and where it sits in its document."""
 
-    __slots__ = ("path", "data", "api_version", "kind", "memo")
-    _quiet = ("memo",)
+    __slots__ = ("path", "data", "api_version", "kind", "memo", "metadata", "group")
+    _quiet = ("memo", "metadata", "group")
 
-    def __init__(self, path: tuple, data: dict, api_version: str, kind: str, memo: dict | None = None) -> None:
+    def __init__(self, path: tuple, data: dict, api_version: str, kind: str, memo: dict | None = None,
+                 metadata: dict | None = None, group: str | None = None) -> None:
         self.path = path  # where the object sits in its document: () or ("items", i)
         self.data = data
         self.api_version = api_version
         self.kind = kind
         self.memo = {} if memo is None else memo  # what rules ask again and again
-
-    @property
-    def metadata(self) -> dict:
-        meta = self.data.get("metadata")
-        return meta if isinstance(meta, dict) else {}
+        # asked for by every rule: worked out once (``metadata`` and ``group`` are derived, never passed)
+        meta = data.get("metadata")
+        self.metadata: dict = meta if isinstance(meta, dict) else {}
+        self.group: str = api_version.split("/", 1)[0] if "/" in api_version else ""
 
     @property
     def name(self) -> str | None:
@@ -69,10 +69,6 @@ class K8sObject(Record):
     def namespace(self) -> str | None:
         ns = self.metadata.get("namespace")
         return scalar_text(ns) if ns is not None else None
-
-    @property
-    def group(self) -> str:
-        return self.api_version.split("/", 1)[0] if "/" in self.api_version else ""
 
     @property
     def is_eksctl_cluster(self) -> bool:
