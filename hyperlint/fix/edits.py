@@ -7,6 +7,7 @@ import os
 from typing import Callable, Iterable, NamedTuple
 
 from ..findings import Finding, Loc
+from ..locate import pointer
 from ..parse.lines import line_starts
 from ..record import Record
 from ..rules import get
@@ -229,7 +230,7 @@ def verify(original: bytes, fixed: bytes, is_json: bool, expected: Iterable[Find
             pointers = [f.loc.pointer + facts["fixed_at"]]
         elif facts.get("key"):  # a renamed key: the new key is there (its value is the old one's)
             parent = f.loc.pointer.rsplit("/", 1)[0]
-            pointers, value = [parent + "/" + fixed_text.replace("~", "~0").replace("/", "~1")], None
+            pointers, value = [parent + pointer((fixed_text,))], None
         wanted.setdefault(f.loc.doc or 0, []).extend((p, value) for p in pointers)
 
     def problems(data: bytes, check: bool) -> int:

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 from hyperlint.findings import Hit
 from hyperlint.kueue import job_labels, label_text, queued, team_namespace
+from hyperlint.locate import pointer
 from hyperlint.safe import VALUE_LIMIT, printable
 from hyperlint.templating import is_placeholder, unrendered
 
@@ -99,7 +100,7 @@ def check_object(obj, ctx):
         yield Hit(where, f"{obj.kind} {obj.name} runs in task governance namespace {namespace} without the "
                          f"{key} label, so it bypasses the team's quota (or is refused); add {key}: {wanted}",
                   key=True, facts={"insert": key, "fixed": wanted, "labels": labels is not None, "unsafe_fix": True,
-                                   "fixed_at": ("" if labels is not None else "/labels") + "/" + _escaped(key)})
+                                   "fixed_at": pointer((key,) if labels is not None else ("labels", key))})
         return
     value = label_text(labels[key])
     if value == wanted:
@@ -151,8 +152,3 @@ def fix(finding, source):
     else:
         return []
     return [edit] if edit else []
-
-
-def _escaped(key: str) -> str:
-    """A key as one RFC 6901 pointer step."""
-    return key.replace("~", "~0").replace("/", "~1")
